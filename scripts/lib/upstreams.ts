@@ -1,0 +1,186 @@
+/**
+ * @module Fake LLM providers for the demo, the tests and the benchmark: OpenAI, Anthropic (paged by
+ * `after_id`), Gemini (paged by `pageToken`) and Ollama, each in its real list format, under
+ * `/{kind}/...` of one origin. Any of them can be slowed down or switched into a fault while running.
+ * `handleUpstream` is a plain fetch handler (used as miniflare's `outboundService`); `startUpstreams`
+ * serves it on loopback.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { demoEntries, KINDS, type Kind } from './demo-data.ts';
+
+export { KINDS, type Kind } from './demo-data.ts';
+
+/** What an upstream does instead of answering its list. */
+export type Fault =
+  | 'none'
+  | 'error-500' // 500 with a JSON error body
+  | 'unauthorized' // 401, as for a revoked key
+  | 'html-200' // a login or captive-portal page with status 200
+  | 'truncated' // valid start of the JSON, cut off
+  | 'wrong-shape' // valid JSON, not a model list
+  | 'hang' // accepts the request, never answers
+  | 'huge'; // a 40 MB body
+
+export const HUGE_BODY_BYTES = 40 * 1024 * 1024;
+
+export interface UpstreamState {
+  /** Models per provider (default: the demo set, 4–5 each). */
+  models: Partial<Record<Kind, number>>;
+  /** Page size for the paged providers, whatever `limit`/`pageSize` asks (default 2, so paging is exercised). */
+  pageSize: number;
+  delayMs: Partial<Record<Kind, number>>;
+  faults: Partial<Record<Kind, Fault>>;
+  /** When set, requests without this key (sent the provider's way) get a 401. */
+  keys: Partial<Record<Kind, string>>;
+  /** Page requests served, per provider. */
+  hits: Record<Kind, number>;
+}
+
+export function createState(init: Partial<Omit<UpstreamState, 'hits'>> = {}): UpstreamState {
+  return {
+    models: {},
+    pageSize: 2,
+    delayMs: {},
+    faults: {},
+    keys: {},
+    ...init,
+    hits: { openai: 0, anthropic: 0, gemini: 0, ollama: 0 },
+  };
+}
+
+/** The base URL a provider entry should use for `kind`, given the fake's origin. */
+export function baseUrlFor(origin: string, kind: Kind): string {
+  return { openai: `${origin}/openai/v1`, anthropic: `${origin}/anthropic/v1`, gemini: `${origin}/gemini/v1beta`, ollama: `${origin}/ollama` }[kind];
+}
+
+/** One `PROVIDERS` entry per kind, pointed at the fake at `origin`. */
+export function providerEntries(origin: string, extra: Partial<Record<string, unknown>> = {}) {
+  return KINDS.map((kind) => ({ id: kind, type: kind, baseUrl: baseUrlFor(origin, kind), ...extra }));
+}
+
+const LIST_PATHS: Record<string, Kind> = {
+  '/openai/v1/models': 'openai',
+  '/anthropic/v1/models': 'anthropic',
+  '/gemini/v1beta/models': 'gemini',
+  '/ollama/api/tags': 'ollama',
+};
+
+export async function handleUpstream(request: Request, state: UpstreamState): Promise<Response> {
+  const url = new URL(request.url);
+  const kind = LIST_PATHS[url.pathname];
+  if (kind === undefined || request.method !== 'GET') return json({ error: { message: `no route ${url.pathname}` } }, 404);
+  state.hits[kind]++;
+  const delay = state.delayMs[kind] ?? 0;
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  const key = state.keys[kind];
+  if (key !== undefined && presentedKey(kind, request) !== key) return json(errorBody(kind, 'invalid x-api-key'), 401);
+  const fault = state.faults[kind] ?? 'none';
+  if (fault !== 'none') return faultResponse(kind, fault);
+  const entries = demoEntries(kind, state.models[kind]);
+  switch (kind) {
+    case 'openai':
+      return json({ object: 'list', data: entries });
+    case 'ollama':
+      return json({ models: entries });
+    case 'anthropic': {
+      const after = url.searchParams.get('after_id');
+      const start = after === null ? 0 : entries.findIndex((e) => (e as { id: string }).id === after) + 1;
+      const page = entries.slice(start, start + state.pageSize) as { id: string }[];
+      const hasMore = start + page.length < entries.length;
+      return json({ data: page, has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null });
+    }
+    case 'gemini': {
+      const start = Number(url.searchParams.get('pageToken') ?? 0);
+      const page = entries.slice(start, start + state.pageSize);
+      const next = start + page.length;
+      // Gemini's tokens are opaque strings; an offset is enough here.
+      return json(next < entries.length ? { models: page, nextPageToken: String(next) } : { models: page });
+    }
+  }
+}
+
+function presentedKey(kind: Kind, request: Request): string | undefined {
+  if (kind === 'anthropic') return request.headers.get('x-api-key') ?? undefined;
+  if (kind === 'gemini') return request.headers.get('x-goog-api-key') ?? undefined;
+  return request.headers.get('authorization')?.replace(/^Bearer /, '');
+}
+
+function faultResponse(kind: Kind, fault: Exclude<Fault, 'none'>): Response | Promise<Response> {
+  switch (fault) {
+    case 'error-500':
+      return json(errorBody(kind, 'internal error'), 500);
+    case 'unauthorized':
+      return json(errorBody(kind, 'invalid api key'), 401);
+    case 'html-200':
+      return new Response('<!doctype html><html><body><h1>Sign in</h1></body></html>', { headers: { 'Content-Type': 'text/html' } });
+    case 'truncated':
+      return new Response('{"object":"list","data":[{"id":"gpt-4o","object":"mo', { headers: { 'Content-Type': 'application/json' } });
+    case 'wrong-shape':
+      return json({ object: 'list', items: [{ id: 'not-where-expected' }] });
+    case 'hang':
+      return new Promise<Response>(() => {});
+    case 'huge':
+      return new Response(hugeBody(), { headers: { 'Content-Type': 'application/json' } });
+  }
+}
+
+/** 40 MB of a valid-looking list, produced chunk by chunk, never held in memory. */
+function hugeBody(): ReadableStream<Uint8Array> {
+  const chunk = new TextEncoder().encode(`{"id":"${'x'.repeat(1000)}","object":"model"},`);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent === 0) controller.enqueue(new TextEncoder().encode('{"object":"list","data":['));
+      if (sent >= HUGE_BODY_BYTES) return controller.close();
+      controller.enqueue(chunk);
+      sent += chunk.byteLength;
+    },
+  });
+}
+
+function errorBody(kind: Kind, message: string) {
+  return kind === 'anthropic' ? { type: 'error', error: { type: 'api_error', message } } : { error: { message, code: 500 } };
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+export interface RunningUpstreams {
+  origin: string;
+  state: UpstreamState;
+  close(): Promise<void>;
+}
+
+/** Serves the fakes on 127.0.0.1 (`port` 0: any free port). */
+export async function startUpstreams(init: Partial<Omit<UpstreamState, 'hits'>> = {}, port = 0): Promise<RunningUpstreams> {
+  const state = createState(init);
+  const server = createServer((req, res) => {
+    void serve(req, res, state);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    state,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, state: UpstreamState): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+  const response = await handleUpstream(new Request(`http://127.0.0.1${req.url ?? '/'}`, { headers }), state);
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  if (response.body === null) return void res.end();
+  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+  body.on('error', () => res.destroy());
+  res.on('close', () => body.destroy());
+  body.pipe(res);
+}

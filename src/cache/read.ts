@@ -1,0 +1,35 @@
+/**
+ * @module Read-through: memory, then KV, then one shared refresh. A fresh list is a HIT, a list
+ * past its freshness but not its expiry is served STALE while it refreshes behind the response,
+ * and only an empty cache makes a client wait (MISS).
+ */
+import { apiError } from '../errors.ts';
+import { refreshShared, type RefreshDeps } from '../refresh/refresh.ts';
+import { readList, type StoredList } from './kv.ts';
+import { recall, remember } from './memory.ts';
+
+export type CacheState = 'HIT' | 'STALE' | 'MISS';
+
+/** The part of `ExecutionContext` a read needs: somewhere to run the revalidation after answering. */
+export interface Background {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export async function currentList(deps: RefreshDeps, ctx: Background): Promise<{ list: StoredList; state: CacheState }> {
+  const now = Date.now();
+  let list = recall(now);
+  if (list === undefined) {
+    list = (await readList(deps.kv)) ?? undefined;
+    if (list !== undefined) remember(list, now);
+  }
+  if (list !== undefined && now < list.meta.freshUntil) return { list, state: 'HIT' };
+  if (list !== undefined && now < list.meta.expiresAt) {
+    const revalidation = refreshShared(deps, 'stale');
+    if (revalidation !== undefined) ctx.waitUntil(revalidation);
+    return { list, state: 'STALE' };
+  }
+  const outcome = await refreshShared(deps, 'miss');
+  if (outcome?.list != null) return { list: outcome.list, state: 'MISS' };
+  const reasons = [...(outcome?.status.providers.map((p) => p.error) ?? []), outcome?.status.error].filter((e) => e != null);
+  throw apiError(502, 'upstreams_unavailable', `No model list could be fetched or served: ${reasons.join('; ')}`);
+}

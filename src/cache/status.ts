@@ -1,0 +1,33 @@
+/** @module What the last refresh learnt about each provider, as stored and as answered. */
+
+export interface ProviderStatus {
+  id: string;
+  /** Whether the last refresh got a usable list from this provider. */
+  ok: boolean;
+  /** Whether the models it contributes now come from an earlier, successful refresh. */
+  stale: boolean;
+  /** How many models it contributes to the stored list. */
+  modelCount: number;
+  latencyMs: number;
+  error: string | null;
+  /** Unix ms of the fetch its models come from (the last success), null if never. */
+  fetchedAt: number | null;
+  /** Unix ms of the last attempt. */
+  checkedAt: number;
+}
+
+/** Two providers yielding one final id: the first in `PROVIDERS` keeps it. */
+export interface Clash {
+  id: string;
+  kept: string;
+  dropped: string;
+}
+
+export interface CacheStatus {
+  /** Unix ms of the last refresh attempt, whether or not it replaced the list. */
+  refreshedAt: number;
+  providers: ProviderStatus[];
+  clashes: Clash[];
+  /** Why the last refresh kept the previous list although some provider answered. */
+  error?: string;
+}

@@ -1,0 +1,14 @@
+/** @module The worker: HTTP routes, and the cron that keeps the list warm. */
+import { app } from './app.ts';
+import { loadConfig } from './config.ts';
+import type { Env } from './env.ts';
+import { refreshShared } from './refresh/refresh.ts';
+
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env) {
+    // Same path as the admin refresh; a second run while one is going joins it, and a second
+    // run later only writes the same list again.
+    await refreshShared({ kv: env.MODELS_KV, config: loadConfig(env) }, 'cron');
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,39 @@
+/** @module Anthropic `GET /v1/models`, paged by `after_id`. https://docs.anthropic.com/en/api/models-list */
+import type { UpstreamModel } from '../model.ts';
+import { arrayField, isObject, optionalNumber, optionalString, requiredId, unixSecondsFromDate } from './narrow.ts';
+import { ShapeError, type ProviderSpec } from './types.ts';
+
+/** The largest page the API accepts: fewest round trips. */
+const PAGE_LIMIT = 1000;
+/** The API version the list format below is documented for. */
+const ANTHROPIC_VERSION = '2023-06-01';
+
+export const anthropic: ProviderSpec = {
+  defaultBaseUrl: 'https://api.anthropic.com/v1',
+  pageUrl(baseUrl, cursor) {
+    const url = new URL(`${baseUrl}/models`);
+    url.searchParams.set('limit', String(PAGE_LIMIT));
+    if (cursor !== undefined) url.searchParams.set('after_id', cursor);
+    return url.href;
+  },
+  authHeaders: (key) => ({ 'x-api-key': key, 'anthropic-version': ANTHROPIC_VERSION }),
+  parse(json) {
+    const models = arrayField(json, 'data').map(toModel);
+    if (!isObject(json) || json.has_more !== true) return { models };
+    const next = optionalString(json.last_id);
+    if (next === undefined) throw new ShapeError('expected "last_id" when "has_more" is true');
+    return { models, next };
+  },
+};
+
+function toModel(entry: unknown): UpstreamModel {
+  const id = requiredId(entry, 'id');
+  if (!isObject(entry)) return { id };
+  return {
+    id,
+    created: unixSecondsFromDate(entry.created_at),
+    name: optionalString(entry.display_name),
+    context_length: optionalNumber(entry.max_input_tokens),
+    max_output_tokens: optionalNumber(entry.max_tokens),
+  };
+}

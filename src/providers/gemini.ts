@@ -1,0 +1,39 @@
+/**
+ * @module Gemini `GET /v1beta/models`, paged by `pageToken`.
+ * https://ai.google.dev/api/models#method:-models.list
+ */
+import type { UpstreamModel } from '../model.ts';
+import { arrayField, isObject, optionalNumber, optionalString, requiredId } from './narrow.ts';
+import type { ProviderSpec } from './types.ts';
+
+/** The largest page the API accepts: fewest round trips. */
+const PAGE_SIZE = 1000;
+
+export const gemini: ProviderSpec = {
+  defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
+  pageUrl(baseUrl, cursor) {
+    const url = new URL(`${baseUrl}/models`);
+    url.searchParams.set('pageSize', String(PAGE_SIZE));
+    if (cursor !== undefined) url.searchParams.set('pageToken', cursor);
+    return url.href;
+  },
+  authHeaders: (key) => ({ 'x-goog-api-key': key }),
+  parse(json) {
+    const models = arrayField(json, 'models').map(toModel);
+    // The last page has no token, or an empty one.
+    const next = isObject(json) ? optionalString(json.nextPageToken) : undefined;
+    return next === undefined ? { models } : { models, next };
+  },
+};
+
+function toModel(entry: unknown): UpstreamModel {
+  // Names are resource names, `models/gemini-2.5-pro`; clients call them by the bare id.
+  const id = requiredId(entry, 'name').replace(/^models\//, '');
+  if (!isObject(entry)) return { id };
+  return {
+    id,
+    name: optionalString(entry.displayName),
+    context_length: optionalNumber(entry.inputTokenLimit),
+    max_output_tokens: optionalNumber(entry.outputTokenLimit),
+  };
+}

@@ -1,0 +1,21 @@
+/** @module Ollama's native `GET /api/tags`. https://github.com/ollama/ollama/blob/main/docs/api.md#list-local-models */
+import type { UpstreamModel } from '../model.ts';
+import { arrayField, isObject, optionalString, requiredId, unixSecondsFromDate } from './narrow.ts';
+import type { ProviderSpec } from './types.ts';
+
+export const ollama: ProviderSpec = {
+  defaultBaseUrl: 'http://localhost:11434',
+  pageUrl: (baseUrl) => `${baseUrl}/api/tags`,
+  // Ollama itself has no keys; a proxy in front of it usually takes a bearer token.
+  authHeaders: (key) => ({ Authorization: `Bearer ${key}` }),
+  parse(json) {
+    return { models: arrayField(json, 'models').map(toModel) };
+  },
+};
+
+function toModel(entry: unknown): UpstreamModel {
+  // `model` is the tag clients pass to /api/chat; older servers send only `name`.
+  const id = isObject(entry) && optionalString(entry.model) !== undefined ? requiredId(entry, 'model') : requiredId(entry, 'name');
+  if (!isObject(entry)) return { id };
+  return { id, created: unixSecondsFromDate(entry.modified_at) };
+}

@@ -1,0 +1,24 @@
+/** @module What a provider is: a declarative description plus one pure page parser. */
+import type { UpstreamModel } from '../model.ts';
+
+/** One page of an upstream listing: its models and, when there are more, the cursor for the next. */
+export interface Page {
+  models: UpstreamModel[];
+  next?: string;
+}
+
+export interface ProviderSpec {
+  /** API root used when the entry has no `baseUrl`. */
+  defaultBaseUrl: string;
+  /** The URL of the first page (`cursor` undefined) or of the page after `cursor`. */
+  pageUrl(baseUrl: string, cursor: string | undefined): string;
+  /** Request headers that carry the key the way this provider wants it. */
+  authHeaders(key: string): Record<string, string>;
+  /** Maps one page of the upstream's JSON to models; throws `ShapeError` on any other shape. */
+  parse(json: unknown): Page;
+}
+
+/** Raised by a parser when a response is valid JSON of the wrong shape. */
+export class ShapeError extends Error {
+  override readonly name = 'ShapeError';
+}

@@ -1,0 +1,123 @@
+/** @module Lists one provider: every page, one time budget, a byte cap; failures become values. */
+import type { ProviderEntry } from '../config.ts';
+import type { Model, UpstreamModel } from '../model.ts';
+import { providers } from '../providers/registry.ts';
+import { ShapeError } from '../providers/types.ts';
+
+/** No real listing comes near this; a larger body is an upstream fault, not a list. */
+export const MAX_UPSTREAM_BYTES = 8 * 1024 * 1024;
+/** Guards against a cursor that never ends (Anthropic and Gemini pages hold up to 1000 models). */
+export const MAX_PAGES = 50;
+
+export type ProviderResult =
+  | { id: string; ok: true; models: Model[]; latencyMs: number }
+  | { id: string; ok: false; error: string; latencyMs: number };
+
+/** Never rejects: a failure is `{ ok: false, error }` naming method, URL and what went wrong. */
+export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch = fetch): Promise<ProviderResult> {
+  const started = performance.now();
+  const latencyMs = () => Math.round(performance.now() - started);
+  if (entry.models !== undefined) {
+    return { id: entry.id, ok: true, models: normalise(entry, entry.models.map((id) => ({ id }))), latencyMs: 0 };
+  }
+  const spec = providers[entry.type];
+  const signal = AbortSignal.timeout(entry.timeoutMs);
+  const headers = { Accept: 'application/json', ...entry.headers, ...(entry.apiKey ? spec.authHeaders(entry.apiKey) : {}) };
+  const upstream: UpstreamModel[] = [];
+  let budget = MAX_UPSTREAM_BYTES;
+  let cursor: string | undefined;
+  let url = spec.pageUrl(entry.baseUrl, undefined);
+  try {
+    for (let page = 0; ; page++) {
+      if (page === MAX_PAGES) throw new ShapeError(`more than ${MAX_PAGES} pages`);
+      const response = await fetcher(url, { headers, signal });
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new UpstreamError(`${response.status} ${response.statusText}`.trim());
+      }
+      const { text, bytes } = await readCapped(response, budget);
+      budget -= bytes;
+      const parsed = spec.parse(parseJson(text, response));
+      upstream.push(...parsed.models);
+      if (parsed.next === undefined) break;
+      if (parsed.next === cursor) throw new ShapeError(`the next-page cursor repeats (${parsed.next})`);
+      cursor = parsed.next;
+      url = spec.pageUrl(entry.baseUrl, cursor);
+    }
+  } catch (error) {
+    return { id: entry.id, ok: false, error: `[${entry.id}] GET ${redact(url)}: ${explain(error, entry)}`, latencyMs: latencyMs() };
+  }
+  return { id: entry.id, ok: true, models: normalise(entry, upstream), latencyMs: latencyMs() };
+}
+
+/** Applies include/exclude (exclude wins) and the prefix, and stamps the provider. */
+function normalise(entry: ProviderEntry, upstream: UpstreamModel[]): Model[] {
+  const wanted = (id: string) =>
+    (entry.include.length === 0 || entry.include.some((re) => re.test(id))) && !entry.exclude.some((re) => re.test(id));
+  return upstream
+    .filter((m) => wanted(m.id))
+    .map(({ id, owned_by, created, ...extras }) => ({
+      id: entry.prefix + id,
+      object: 'model',
+      ...(created === undefined ? {} : { created }),
+      owned_by: owned_by ?? entry.id,
+      provider: entry.id,
+      upstream_id: id,
+      ...withoutUndefined(extras),
+    }));
+}
+
+/** A non-2xx answer. */
+class UpstreamError extends Error {}
+
+/** Reads the body as text, giving up once it passes `limit` bytes (an endless body cannot exhaust memory). */
+async function readCapped(response: Response, limit: number): Promise<{ text: string; bytes: number }> {
+  const tooLarge = () => new UpstreamError(`response exceeds the ${MAX_UPSTREAM_BYTES}-byte cap for one provider`);
+  if (Number(response.headers.get('Content-Length') ?? 0) > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (response.body === null) return { text: '', bytes: 0 };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode(), bytes };
+    bytes += value.byteLength;
+    if (bytes > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+function parseJson(text: string, response: Response): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const type = response.headers.get('Content-Type') ?? 'no content type';
+    throw new UpstreamError(`response is not valid JSON (${type}, ${text.length} bytes)`);
+  }
+}
+
+function explain(error: unknown, entry: ProviderEntry): string {
+  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `timed out after ${entry.timeoutMs} ms`;
+  }
+  if (error instanceof ShapeError) return `unexpected response shape: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Origin and path only: a query string may carry a key some proxies take there. */
+function redact(url: string): string {
+  const { origin, pathname } = new URL(url);
+  return origin + pathname;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

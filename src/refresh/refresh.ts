@@ -1,0 +1,156 @@
+/**
+ * @module The one refresh path: the cron, a cache miss, a stale read and the admin route all land
+ * here. Fans out to every provider, keeps a failed provider's last good models, and replaces the
+ * stored list only with a usable result.
+ */
+import { KV_MAX_VALUE_BYTES, readList, readStatus, writeList, writeStatus, type StoredList } from '../cache/kv.ts';
+import { remember } from '../cache/memory.ts';
+import type { CacheStatus, ProviderStatus } from '../cache/status.ts';
+import type { Config } from '../config.ts';
+import { logEvent } from '../log.ts';
+import type { Model } from '../model.ts';
+import { fetchProvider, type ProviderResult } from './fetch-provider.ts';
+import { merge } from './merge.ts';
+
+export type RefreshTrigger = 'cron' | 'admin' | 'miss' | 'stale';
+
+export interface RefreshOutcome {
+  /** The list stored after this refresh: the new one, or the previous one it declined to replace. */
+  list: StoredList | null;
+  status: CacheStatus;
+  /** Whether this refresh replaced the stored list. */
+  written: boolean;
+}
+
+export interface RefreshDeps {
+  kv: KVNamespace;
+  config: Config;
+  fetcher?: typeof fetch;
+}
+
+/** How long after a failed refresh a stale read waits before trying again in this isolate. */
+export const STALE_RETRY_MS = 30_000;
+
+let running: Promise<RefreshOutcome> | undefined;
+let lastFailureAt = -Infinity;
+
+/**
+ * Joins the refresh already running in this isolate, or starts one: concurrent misses and
+ * revalidations share one fan-out. A stale read after a recent failure does not start another.
+ */
+export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> | undefined {
+  if (running === undefined && trigger === 'stale' && Date.now() - lastFailureAt < STALE_RETRY_MS) return undefined;
+  running ??= refresh(deps, trigger).finally(() => {
+    running = undefined;
+  });
+  return running;
+}
+
+export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
+  const started = Date.now();
+  const [previous, previousStatus, results] = await Promise.all([
+    readList(kv),
+    readStatus(kv),
+    Promise.all(config.providers.map((entry) => fetchProvider(entry, fetcher))),
+  ]);
+  const now = Date.now();
+  const keepFor = (config.cacheTtlSeconds + config.staleTtlSeconds) * 1000;
+  const lastGood = lastGoodModels(previous, previousStatus, now - keepFor);
+
+  const contributions = results.map((result) => contribution(result, lastGood.get(result.id), now));
+  const { models, clashes, counts } = merge(contributions.map(({ provider, models }) => ({ provider, models })));
+  const status: CacheStatus = {
+    refreshedAt: now,
+    providers: contributions.map(({ status }) => ({ ...status, modelCount: counts.get(status.id) ?? 0 })),
+    clashes,
+  };
+
+  const fresh = results.some((result) => result.ok) ? await storedList(models, now, config) : null;
+  let list = previous;
+  let written = false;
+  if (fresh !== null && fresh.body.length > KV_MAX_VALUE_BYTES) {
+    status.error = `the merged list is ${fresh.body.length} bytes, over KV's ${KV_MAX_VALUE_BYTES}-byte value limit`;
+  }
+  if (fresh !== null && status.error === undefined) {
+    list = fresh;
+    written = await writeList(kv, list, status, keepFor / 1000);
+  } else {
+    // Nothing new: keep the list as it is (its own expiry still applies) and record why.
+    lastFailureAt = now;
+    const remaining = previous === null ? keepFor : previous.meta.expiresAt - now;
+    await writeStatus(kv, status, Math.ceil(remaining / 1000));
+  }
+  if (list !== null) remember(list, now);
+
+  logEvent('refresh', {
+    trigger,
+    written,
+    modelCount: list?.meta.modelCount ?? 0,
+    durationMs: Date.now() - started,
+    providers: status.providers.map(({ id, ok, stale, modelCount, latencyMs, error }) => ({ id, ok, stale, modelCount, latencyMs, error })),
+    clashes: clashes.length,
+    ...(status.error === undefined ? {} : { error: status.error }),
+  });
+  return { list, status, written };
+}
+
+interface Contribution {
+  provider: string;
+  models: Model[];
+  status: Omit<ProviderStatus, 'modelCount'>;
+}
+
+/** A provider's part of the new list: its fresh models, or on failure its last good ones. */
+function contribution(result: ProviderResult, lastGood: LastGood | undefined, now: number): Contribution {
+  const base = { id: result.id, latencyMs: result.latencyMs, checkedAt: now };
+  if (result.ok) {
+    return { provider: result.id, models: result.models, status: { ...base, ok: true, stale: false, error: null, fetchedAt: now } };
+  }
+  return {
+    provider: result.id,
+    models: lastGood?.models ?? [],
+    status: { ...base, ok: false, stale: lastGood !== undefined, error: result.error, fetchedAt: lastGood?.fetchedAt ?? null },
+  };
+}
+
+interface LastGood {
+  models: Model[];
+  fetchedAt: number;
+}
+
+/** Each provider's models in the previous list, unless they were fetched before `oldestKept`. */
+function lastGoodModels(previous: StoredList | null, status: CacheStatus | null, oldestKept: number): Map<string, LastGood> {
+  const lastGood = new Map<string, LastGood>();
+  if (previous === null) return lastGood;
+  const fetchedAt = new Map(status?.providers.map((p) => [p.id, p.fetchedAt]) ?? []);
+  const { data } = JSON.parse(previous.body) as { data: Model[] };
+  for (const model of data) {
+    const since = fetchedAt.get(model.provider) ?? previous.meta.fetchedAt;
+    if (since === null || since < oldestKept) continue;
+    const entry = lastGood.get(model.provider) ?? { models: [], fetchedAt: since };
+    entry.models.push(model);
+    lastGood.set(model.provider, entry);
+  }
+  return lastGood;
+}
+
+async function storedList(models: Model[], now: number, config: Config): Promise<StoredList> {
+  const body = JSON.stringify({ object: 'list', data: models });
+  return {
+    body,
+    meta: {
+      fetchedAt: now,
+      freshUntil: now + config.cacheTtlSeconds * 1000,
+      expiresAt: now + (config.cacheTtlSeconds + config.staleTtlSeconds) * 1000,
+      etag: await strongEtag(body),
+      modelCount: models.length,
+    },
+  };
+}
+
+/** SHA-256 of the body, computed once here so no request ever hashes the list. */
+async function strongEtag(body: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
+  const hex = Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `"${hex}"`;
+}

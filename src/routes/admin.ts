@@ -1,0 +1,71 @@
+/** @module The admin JSON API: purge, refresh and status of the cached list, behind an admin JWT. */
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../app-env.ts';
+import { adminAuth } from '../auth/admin-jwt.ts';
+import { deleteAll, readList, readStatus, type StoredList } from '../cache/kv.ts';
+import { forget } from '../cache/memory.ts';
+import type { CacheStatus } from '../cache/status.ts';
+import { loadConfig } from '../config.ts';
+import { apiError } from '../errors.ts';
+import { logEvent } from '../log.ts';
+import { refreshShared } from '../refresh/refresh.ts';
+
+export const admin = new Hono<AppEnv>();
+
+/** One audit line per admin call, denied ones included: action, the token's `sub`, outcome. */
+const audit = createMiddleware<AppEnv>(async function audit(c, next) {
+  const started = Date.now();
+  await next();
+  const status = c.res.status;
+  logEvent('admin', {
+    action: `${c.req.method} ${c.req.path}`,
+    sub: c.get('adminSub') ?? null,
+    outcome: status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : 'failed',
+    status,
+    durationMs: Date.now() - started,
+  });
+});
+
+admin.use('/cache/*', audit, adminAuth());
+
+admin.post('/cache/purge', async function purge(c) {
+  await deleteAll(c.env.MODELS_KV);
+  forget();
+  return c.json({ purged: true });
+});
+
+admin.post('/cache/refresh', async function refreshNow(c) {
+  const outcome = await refreshShared({ kv: c.env.MODELS_KV, config: loadConfig(c.env) }, 'admin');
+  if (outcome === undefined || !outcome.status.providers.some((p) => p.ok)) {
+    const errors = outcome?.status.providers.map((p) => p.error).filter((e) => e !== null) ?? [];
+    throw apiError(502, 'upstreams_unavailable', `No provider returned a model list; the cached list was kept. ${errors.join('; ')}`);
+  }
+  return c.json(statusView(outcome.list, outcome.status, Date.now()));
+});
+
+admin.get('/cache/status', async function status(c) {
+  loadConfig(c.env);
+  const [list, stored] = await Promise.all([readList(c.env.MODELS_KV), readStatus(c.env.MODELS_KV)]);
+  return c.json(statusView(list, stored, Date.now()));
+});
+
+const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+/** The contract's status document; holds no configuration, so no key can reach it. */
+export function statusView(list: StoredList | null, status: CacheStatus | null, now: number) {
+  const meta = list?.meta;
+  return {
+    state: meta === undefined ? 'empty' : now < meta.freshUntil ? 'fresh' : now < meta.expiresAt ? 'stale' : 'expired',
+    fetchedAt: iso(meta?.fetchedAt),
+    freshUntil: iso(meta?.freshUntil),
+    expiresAt: iso(meta?.expiresAt),
+    ageSeconds: meta === undefined ? null : Math.max(0, Math.floor((now - meta.fetchedAt) / 1000)),
+    modelCount: meta?.modelCount ?? 0,
+    etag: meta?.etag ?? null,
+    refreshedAt: iso(status?.refreshedAt),
+    error: status?.error ?? null,
+    providers: (status?.providers ?? []).map((p) => ({ ...p, fetchedAt: iso(p.fetchedAt), checkedAt: iso(p.checkedAt) })),
+    clashes: status?.clashes ?? [],
+  };
+}

@@ -1,0 +1,29 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Inside workerd: the worker's own code, its KV and its scheduled handler.
+        extends: false,
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                PROVIDERS: JSON.stringify([{ id: 'static', type: 'openai', models: ['a'] }]),
+                ADMIN_JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long',
+              },
+            },
+          }),
+        ],
+        test: { name: 'workers', include: ['test/workers/**/*.test.ts'] },
+      },
+      {
+        // In Node: real loopback upstreams, `wrangler dev`, the openai client, a browser.
+        test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 },
+      },
+    ],
+  },
+});
