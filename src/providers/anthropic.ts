@@ -29,9 +29,11 @@ export const anthropic: ProviderSpec = {
 function toModel(entry: unknown): UpstreamModel {
   const id = requiredId(entry, 'id');
   if (!isObject(entry)) return { id };
+  const created = unixSecondsFromDate(entry.created_at);
   return {
     id,
-    created: unixSecondsFromDate(entry.created_at),
+    // "May be set to an epoch value if the release date is unknown": that is no date at all.
+    created: created === 0 ? undefined : created,
     name: optionalString(entry.display_name),
     context_length: optionalNumber(entry.max_input_tokens),
     max_output_tokens: optionalNumber(entry.max_tokens),

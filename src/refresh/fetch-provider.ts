@@ -25,7 +25,8 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
   const headers = { Accept: 'application/json', ...entry.headers, ...(entry.apiKey ? spec.authHeaders(entry.apiKey) : {}) };
   const upstream: UpstreamModel[] = [];
   let budget = MAX_UPSTREAM_BYTES;
-  let cursor: string | undefined;
+  // Every cursor seen so far: a cycle (A, B, A) fails at once instead of after MAX_PAGES requests.
+  const cursors = new Set<string>();
   let url = spec.pageUrl(entry.baseUrl, undefined);
   try {
     for (let page = 0; ; page++) {
@@ -37,12 +38,12 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
       }
       const { text, bytes } = await readCapped(response, budget);
       budget -= bytes;
-      const parsed = spec.parse(parseJson(text, response));
+      const parsed = spec.parse(parseJson(text, bytes, response));
       upstream.push(...parsed.models);
       if (parsed.next === undefined) break;
-      if (parsed.next === cursor) throw new ShapeError(`the next-page cursor repeats (${parsed.next})`);
-      cursor = parsed.next;
-      url = spec.pageUrl(entry.baseUrl, cursor);
+      if (cursors.has(parsed.next)) throw new ShapeError(`the next-page cursor repeats (${parsed.next})`);
+      cursors.add(parsed.next);
+      url = spec.pageUrl(entry.baseUrl, parsed.next);
     }
   } catch (error) {
     return { id: entry.id, ok: false, error: `[${entry.id}] GET ${redact(url)}: ${explain(error, entry)}`, latencyMs: latencyMs() };
@@ -94,12 +95,12 @@ async function readCapped(response: Response, limit: number): Promise<{ text: st
   }
 }
 
-function parseJson(text: string, response: Response): unknown {
+function parseJson(text: string, bytes: number, response: Response): unknown {
   try {
     return JSON.parse(text);
   } catch {
     const type = response.headers.get('Content-Type') ?? 'no content type';
-    throw new UpstreamError(`response is not valid JSON (${type}, ${text.length} bytes)`);
+    throw new UpstreamError(`response is not valid JSON (${type}, ${bytes} bytes)`);
   }
 }
 

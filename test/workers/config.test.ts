@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../src/config.ts';
+import type { Env } from '../../src/env.ts';
+
+/** Vars and secrets as wrangler hands them over; the config never reads the KV binding. */
+const envOf = (vars: Record<string, unknown>) => vars as Env;
+
+const OPENAI = { id: 'openai', type: 'openai', apiKeySecret: 'OPENAI_API_KEY' };
+const ANTHROPIC = { id: 'anthropic', type: 'anthropic', apiKeySecret: 'ANTHROPIC_API_KEY' };
+const SECRETS = { OPENAI_API_KEY: 'sk-proj-1', ANTHROPIC_API_KEY: 'sk-ant-1' };
+
+/** The ConfigError `parseConfig` throws for these vars. */
+function configError(vars: Record<string, unknown>): ConfigError {
+  try {
+    parseConfig(envOf(vars));
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('takes PROVIDERS as an array (TOML [vars]) and as a JSON string (.dev.vars, --var) alike', () => {
+    const fromArray = parseConfig(envOf({ PROVIDERS: [OPENAI, ANTHROPIC], ...SECRETS }));
+    const fromString = parseConfig(envOf({ PROVIDERS: JSON.stringify([OPENAI, ANTHROPIC]), ...SECRETS }));
+    expect(fromString).toStrictEqual(fromArray);
+    expect(fromArray.providers.map((p) => p.id)).toStrictEqual(['openai', 'anthropic']);
+  });
+
+  it('fills in the contract defaults', () => {
+    const config = parseConfig(envOf({ PROVIDERS: [{ id: 'openai', type: 'openai' }] }));
+    expect(config).toStrictEqual({
+      cacheTtlSeconds: 3600,
+      staleTtlSeconds: 86400,
+      providers: [
+        {
+          id: 'openai',
+          type: 'openai',
+          baseUrl: 'https://api.openai.com/v1',
+          apiKey: undefined,
+          prefix: '',
+          include: [],
+          exclude: [],
+          timeoutMs: 5000,
+          headers: {},
+          models: undefined,
+        },
+      ],
+    });
+  });
+
+  it('defaults baseUrl per type', () => {
+    const providers = ['openai', 'anthropic', 'gemini', 'ollama'].map((type) => ({ id: type, type }));
+    const config = parseConfig(envOf({ PROVIDERS: providers }));
+    expect(config.providers.map((p) => p.baseUrl)).toStrictEqual([
+      'https://api.openai.com/v1',
+      'https://api.anthropic.com/v1',
+      'https://generativelanguage.googleapis.com/v1beta',
+      'http://localhost:11434',
+    ]);
+  });
+
+  it('reads every field of an entry, the key from the secret it names', () => {
+    const entry = {
+      ...OPENAI,
+      baseUrl: 'https://api.groq.com/openai/v1/',
+      prefix: 'groq/',
+      include: ['llama-*'],
+      exclude: ['*-guard-*'],
+      timeoutMs: 2500,
+      headers: { 'X-Title': 'models-edge' },
+      models: ['llama-3.3-70b-versatile'],
+    };
+    const [provider] = parseConfig(envOf({ PROVIDERS: [entry], ...SECRETS })).providers;
+    expect(provider).toMatchObject({
+      baseUrl: 'https://api.groq.com/openai/v1',
+      apiKey: 'sk-proj-1',
+      prefix: 'groq/',
+      timeoutMs: 2500,
+      headers: { 'X-Title': 'models-edge' },
+      models: ['llama-3.3-70b-versatile'],
+    });
+    expect(provider?.include.map((re) => re.test('llama-3.1-8b-instant'))).toStrictEqual([true]);
+    expect(provider?.exclude.map((re) => re.test('llama-3.3-70b-versatile'))).toStrictEqual([false]);
+    expect(provider?.exclude.map((re) => re.test('meta-llama/llama-guard-4-12b'))).toStrictEqual([true]);
+  });
+
+  it('reads the TTLs from strings as .dev.vars gives them', () => {
+    const config = parseConfig(envOf({ PROVIDERS: [OPENAI], ...SECRETS, CACHE_TTL_SECONDS: '600', STALE_TTL_SECONDS: '0' }));
+    expect([config.cacheTtlSeconds, config.staleTtlSeconds]).toStrictEqual([600, 0]);
+  });
+
+  describe('rejects bad configuration with a ConfigError naming the field', () => {
+    it.each([
+      ['unparsable JSON', { PROVIDERS: '[{"id":"openai",}]' }, 'PROVIDERS', /not valid JSON/],
+      ['PROVIDERS not an array', { PROVIDERS: JSON.stringify(OPENAI) }, 'PROVIDERS', /must be a JSON array/],
+      ['an empty PROVIDERS', { PROVIDERS: [] }, 'PROVIDERS', /is empty/],
+      ['no PROVIDERS at all', {}, 'PROVIDERS', /is empty/],
+      ['an entry that is not an object', { PROVIDERS: ['openai'] }, 'PROVIDERS[0]', /must be an object/],
+      ['an unknown type', { PROVIDERS: [OPENAI, { id: 'azure', type: 'azure' }], ...SECRETS }, 'PROVIDERS[1].type', /unknown type "azure"; one of: openai, anthropic, gemini, ollama/],
+      ['a missing id', { PROVIDERS: [{ type: 'openai' }] }, 'PROVIDERS[0].id', /\[a-z0-9\]\[a-z0-9-\]\*/],
+      ['an id with capitals', { PROVIDERS: [{ id: 'OpenAI', type: 'openai' }] }, 'PROVIDERS[0].id', /must match/],
+      ['an id with a slash', { PROVIDERS: [{ id: 'open/ai', type: 'openai' }] }, 'PROVIDERS[0].id', /must match/],
+      ['a duplicate id', { PROVIDERS: [OPENAI, ANTHROPIC, { ...OPENAI, baseUrl: 'https://proxy.example/v1' }], ...SECRETS }, 'PROVIDERS[2].id', /duplicate id "openai"/],
+      ['a missing secret', { PROVIDERS: [OPENAI] }, 'PROVIDERS[0].apiKeySecret', /secret OPENAI_API_KEY is not set/],
+      ['an empty secret', { PROVIDERS: [OPENAI], OPENAI_API_KEY: '' }, 'PROVIDERS[0].apiKeySecret', /secret OPENAI_API_KEY is not set/],
+      ['a baseUrl that is not http(s)', { PROVIDERS: [{ id: 'x', type: 'openai', baseUrl: 'ftp://models.example' }] }, 'PROVIDERS[0].baseUrl', /http\(s\) URL/],
+      ['a zero timeoutMs', { PROVIDERS: [{ id: 'x', type: 'openai', timeoutMs: 0 }] }, 'PROVIDERS[0].timeoutMs', /positive whole number/],
+      ['a fractional timeoutMs', { PROVIDERS: [{ id: 'x', type: 'openai', timeoutMs: 2.5 }] }, 'PROVIDERS[0].timeoutMs', /positive whole number/],
+      ['a string timeoutMs', { PROVIDERS: [{ id: 'x', type: 'openai', timeoutMs: '5000' }] }, 'PROVIDERS[0].timeoutMs', /positive whole number/],
+      ['include not a string array', { PROVIDERS: [{ id: 'x', type: 'openai', include: 'gpt-*' }] }, 'PROVIDERS[0].include', /array of strings/],
+      ['a header that is not a string', { PROVIDERS: [{ id: 'x', type: 'openai', headers: { 'X-Retry': 3 } }] }, 'PROVIDERS[0].headers', /string values/],
+      ['a TTL that is not a number', { PROVIDERS: [OPENAI], ...SECRETS, CACHE_TTL_SECONDS: 'an hour' }, 'CACHE_TTL_SECONDS', /whole number of seconds/],
+      ['a negative stale TTL', { PROVIDERS: [OPENAI], ...SECRETS, STALE_TTL_SECONDS: -1 }, 'STALE_TTL_SECONDS', /whole number of seconds/],
+      ['TTLs summing below KV’s 60 s minimum', { PROVIDERS: [OPENAI], ...SECRETS, CACHE_TTL_SECONDS: 30, STALE_TTL_SECONDS: 29 }, 'CACHE_TTL_SECONDS', /is 59, below KV's minimum expirationTtl of 60 s/],
+    ])('%s', (_, vars, field, problem) => {
+      const error = configError(vars);
+      expect(error.field).toBe(field);
+      expect(error.code).toBe('invalid_config');
+      expect(error.message.startsWith(`${field}: `)).toBe(true);
+      expect(error.message).toMatch(problem);
+    });
+
+    it('accepts TTLs summing to exactly 60 s', () => {
+      const config = parseConfig(envOf({ PROVIDERS: [OPENAI], ...SECRETS, CACHE_TTL_SECONDS: 30, STALE_TTL_SECONDS: 30 }));
+      expect(config.cacheTtlSeconds + config.staleTtlSeconds).toBe(60);
+    });
+
+    it('never quotes a secret in the message', () => {
+      const error = configError({ PROVIDERS: [OPENAI, { ...ANTHROPIC, timeoutMs: -5 }], ...SECRETS });
+      expect(error.field).toBe('PROVIDERS[1].timeoutMs');
+      expect(error.message).not.toContain(SECRETS.OPENAI_API_KEY);
+      expect(error.message).not.toContain(SECRETS.ANTHROPIC_API_KEY);
+    });
+  });
+});
+
+describe('loadConfig', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('parses an env once and hands back the same config after', () => {
+    const env = envOf({ PROVIDERS: [OPENAI], ...SECRETS });
+    expect(loadConfig(env)).toBe(loadConfig(env));
+  });
+
+  it('throws the ConfigError on every call and logs it once, by field', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const env = envOf({ PROVIDERS: [{ id: 'azure', type: 'azure' }] });
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow('PROVIDERS[0].type: unknown type "azure"');
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(String(log.mock.calls[0]?.[0]))).toMatchObject({ event: 'config_error', field: 'PROVIDERS[0].type' });
+  });
+});
