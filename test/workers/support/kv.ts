@@ -1,0 +1,39 @@
+/** @module Looks at the runtime's KV from a test; never replaces it. */
+
+export interface PutCall {
+  key: string;
+  options: KVNamespacePutOptions | undefined;
+}
+
+/** The real binding, with every `put`'s key and options recorded on the way through. */
+export function recordingKv(kv: KVNamespace): { kv: KVNamespace; puts: PutCall[] } {
+  const puts: PutCall[] = [];
+  const recording = new Proxy(kv, {
+    get(target, property) {
+      if (property === 'put') {
+        return (key: string, value: string, options?: KVNamespacePutOptions) => {
+          puts.push({ key, options });
+          return target.put(key, value, options);
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { kv: recording, puts };
+}
+
+/** The real binding, with reads of the list failing as a KV outage would. */
+export function failingKv(kv: KVNamespace, message: string): KVNamespace {
+  return new Proxy(kv, {
+    get(target, property) {
+      if (property === 'get' || property === 'getWithMetadata') return () => Promise.reject(new Error(message));
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+export async function storedKeys(kv: KVNamespace): Promise<string[]> {
+  return (await kv.list()).keys.map((key) => key.name);
+}

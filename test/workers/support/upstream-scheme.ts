@@ -1,0 +1,35 @@
+/**
+ * @module How tests inside workerd reach the fake providers of scripts/lib/upstreams.ts, which run in
+ * Node as miniflare's `outboundService` (vitest.config.ts). Every `fetch` the worker or a test makes
+ * leaves workerd through that service, so one tiny URL scheme gives each test its own upstreams:
+ *
+ * - `POST http://control.upstream.test/scenarios` with a `ScenarioInit` creates a fresh UpstreamState
+ *   (hit counters at 0) and answers `{ "origin": "http://s<n>.upstream.test" }`.
+ * - `http://s<n>.upstream.test/{openai,anthropic,gemini,ollama}/...` is served by `handleUpstream` with
+ *   that scenario's state, so tests never share counters or faults.
+ * - `PATCH .../scenarios/s<n>` replaces the fields a `ScenarioInit` names (a provider breaks or recovers
+ *   mid-test); `GET .../scenarios/s<n>` answers `{ "hits": { openai, anthropic, gemini, ollama } }`.
+ * - Any other host gets a 502: the tests never reach the real network.
+ *
+ * `.test` is reserved (RFC 6761) and never resolves. This file holds no code that needs Node or
+ * workerd, so both sides import it.
+ */
+import type { Kind } from '../../../scripts/lib/demo-data.ts';
+
+export const UPSTREAM_HOST_SUFFIX = '.upstream.test';
+export const CONTROL_ORIGIN = `http://control${UPSTREAM_HOST_SUFFIX}`;
+export const SCENARIOS_PATH = '/scenarios';
+
+/** Mirrors `Fault` in scripts/lib/upstreams.ts (which imports node:http, so workerd code cannot). */
+export type Fault = 'none' | 'error-500' | 'unauthorized' | 'html-200' | 'truncated' | 'wrong-shape' | 'hang' | 'huge';
+
+/** The settable part of scripts/lib/upstreams.ts `UpstreamState`. */
+export interface ScenarioInit {
+  models?: Partial<Record<Kind, number>>;
+  pageSize?: number;
+  delayMs?: Partial<Record<Kind, number>>;
+  faults?: Partial<Record<Kind, Fault>>;
+  keys?: Partial<Record<Kind, string>>;
+}
+
+export type Hits = Record<Kind, number>;

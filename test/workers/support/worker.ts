@@ -1,0 +1,46 @@
+/**
+ * @module Calls the worker the way the runtime does, with a fresh env object per test (the config is
+ * memoised per env object) over the runtime's KV, and resets what the worker keeps between requests.
+ */
+import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from 'cloudflare:test';
+import { env as bindings } from 'cloudflare:workers';
+import { forget } from '../../../src/cache/memory.ts';
+import type { Env } from '../../../src/env.ts';
+import worker from '../../../src/index.ts';
+
+/** 40 bytes: above the 32-byte HS256 minimum. */
+export const ADMIN_SECRET = 'models-edge-test-admin-secret-0123456789';
+
+/** The bindings of wrangler.toml (real KV) plus an admin secret, overridden by `vars`. */
+export function workerEnv(vars: Partial<Env> = {}): Env {
+  return { ...(bindings as Env), ADMIN_JWT_SECRET: ADMIN_SECRET, ...vars };
+}
+
+/** `{ PROVIDERS: [...] }` as `.dev.vars` gives it: a JSON string. */
+export const providersVar = (entries: unknown[]) => ({ PROVIDERS: JSON.stringify(entries) });
+
+/** One request through `fetch`, background work (stale revalidation) included. */
+export async function call(env: Env, path: string, init: RequestInit = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`http://models-edge.test${path}`, init), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+/** The schedule in wrangler.toml. */
+const CRON = '*/15 * * * *';
+
+/** One cron run, as the runtime triggers it. */
+export async function runCron(env: Env): Promise<void> {
+  const handler: ExportedHandler<Env> = worker;
+  if (handler.scheduled === undefined) throw new Error('the worker exports no scheduled handler');
+  const ctx = createExecutionContext();
+  await handler.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: CRON }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** KV emptied and this isolate's memory tier dropped: every test starts on a cold cache. */
+export async function coldCache(): Promise<void> {
+  forget();
+  await reset();
+}
