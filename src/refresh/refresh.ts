@@ -48,12 +48,14 @@ export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promi
 
 export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   const started = Date.now();
-  const [previous, previousStatus, results] = await Promise.all([
+  const [stored, previousStatus, results] = await Promise.all([
     readList(kv),
     readStatus(kv),
     Promise.all(config.providers.map((entry) => fetchProvider(entry, fetcher))),
   ]);
   const now = Date.now();
+  // KV may hold a list past its expiresAt (KV's TTL floor is 60 s): for readers it is gone.
+  const previous = stored !== null && now < stored.meta.expiresAt ? stored : null;
   const keepFor = (config.cacheTtlSeconds + config.staleTtlSeconds) * 1000;
   const lastGood = lastGoodModels(previous, previousStatus, now - keepFor);
 
@@ -71,7 +73,12 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
   if (fresh !== null && fresh.body.length > KV_MAX_VALUE_BYTES) {
     status.error = `the merged list is ${fresh.body.length} bytes, over KV's ${KV_MAX_VALUE_BYTES}-byte value limit`;
   }
+  if (fresh !== null && models.length === 0 && previous !== null && previous.meta.modelCount > 0) {
+    status.error = 'the new list is empty; the previous list was kept';
+  }
   if (fresh !== null && status.error === undefined) {
+    // This refresh worked: the retry pause after a failure no longer applies.
+    lastFailureAt = -Infinity;
     list = fresh;
     written = await writeList(kv, list, status, keepFor / 1000);
   } else {

@@ -1,0 +1,224 @@
+/**
+ * Freshness of the read path (src/cache/read.ts) inside workerd, on a frozen clock: the runtime's KV,
+ * the real refresh, and one OpenAI-compatible upstream reached through the injected fetcher.
+ * `vi.useFakeTimers({ toFake: ['Date'] })` does control `Date.now()` here; KV and fetch stay real I/O.
+ */
+import { env } from 'cloudflare:workers';
+import { HTTPException } from 'hono/http-exception';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { demoEntries } from '../../scripts/lib/demo-data.ts';
+import { deleteAll, LIST_KEY } from '../../src/cache/kv.ts';
+import { forget, MEMORY_TTL_MS } from '../../src/cache/memory.ts';
+import { currentList, type Background } from '../../src/cache/read.ts';
+import { parseConfig } from '../../src/config.ts';
+import { refreshShared, STALE_RETRY_MS, type RefreshDeps } from '../../src/refresh/refresh.ts';
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      MODELS_KV: KVNamespace;
+    }
+  }
+}
+
+const FRESH_SECONDS = 60;
+const STALE_SECONDS = 600;
+const DAY_MS = 86_400_000;
+
+/** An OpenAI `/v1/models` upstream whose answer can be changed, failed, or held until released. */
+function openAiUpstream() {
+  let held: Promise<void> | undefined;
+  let release = () => {};
+  const upstream = {
+    calls: 0,
+    models: 2,
+    failing: false,
+    hold: () => void (held = new Promise((resolve) => (release = resolve))),
+    release: () => release(),
+  };
+  const fetcher = async (): Promise<Response> => {
+    upstream.calls++;
+    await held;
+    if (upstream.failing) return Response.json({ error: { message: 'internal error', code: 500 } }, { status: 500 });
+    return Response.json({ object: 'list', data: demoEntries('openai', upstream.models) });
+  };
+  return { upstream, fetcher };
+}
+
+/** Collects what a read hands to `waitUntil`, so a test can see and await the revalidation. */
+function background(): Background & { pending: Promise<unknown>[] } {
+  const pending: Promise<unknown>[] = [];
+  return { pending, waitUntil: (promise) => void pending.push(promise) };
+}
+
+const ids = (body: string) => (JSON.parse(body) as { data: { id: string }[] }).data.map((m) => m.id);
+
+let clock = Date.UTC(2030, 0, 1);
+let upstream: ReturnType<typeof openAiUpstream>['upstream'];
+let deps: RefreshDeps;
+
+beforeEach(async () => {
+  // Each test starts a day after the previous one, so the isolate-wide refresh bookkeeping (the
+  // time of the last failed refresh) never reaches into the next test.
+  clock += DAY_MS;
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(clock);
+  forget();
+  await deleteAll(env.MODELS_KV);
+  const fake = openAiUpstream();
+  upstream = fake.upstream;
+  const config = parseConfig({
+    MODELS_KV: env.MODELS_KV,
+    PROVIDERS: [{ id: 'openai', type: 'openai', baseUrl: 'https://openai.test/v1' }],
+    CACHE_TTL_SECONDS: FRESH_SECONDS,
+    STALE_TTL_SECONDS: STALE_SECONDS,
+  });
+  deps = { kv: env.MODELS_KV, config, fetcher: fake.fetcher };
+});
+
+afterEach(() => {
+  // A held request left behind by a failed test would stall every later refresh in this isolate.
+  upstream.release();
+  vi.useRealTimers();
+});
+
+describe('reading the model list', () => {
+  it('fetches on an empty cache (MISS), then answers from the cache (HIT) until freshUntil', async () => {
+    const first = await currentList(deps, background());
+    expect(first.state).toBe('MISS');
+    expect(ids(first.list.body)).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(first.list.meta).toMatchObject({ fetchedAt: clock, freshUntil: clock + FRESH_SECONDS * 1000 });
+
+    vi.setSystemTime(first.list.meta.freshUntil - 1);
+    forget(); // from KV this time, not this isolate's memory
+    const ctx = background();
+    const later = await currentList(deps, ctx);
+    expect(later.state).toBe('HIT');
+    expect(later.list.meta.etag).toBe(first.list.meta.etag);
+    expect(upstream.calls).toBe(1);
+    expect(ctx.pending).toEqual([]);
+  });
+
+  it('answers with the stale copy at once between freshUntil and expiresAt and revalidates behind it', async () => {
+    const { list: old } = await currentList(deps, background());
+    upstream.models = 3;
+    upstream.hold();
+
+    vi.setSystemTime(old.meta.freshUntil);
+    const ctx = background();
+    // Resolves while the upstream is still holding the revalidation's request.
+    const stale = await currentList(deps, ctx);
+    expect(stale.state).toBe('STALE');
+    expect(stale.list.meta.etag).toBe(old.meta.etag);
+    expect(ctx.pending).toHaveLength(1);
+    expect(upstream.calls).toBe(2);
+
+    upstream.release();
+    await Promise.all(ctx.pending);
+    const next = await currentList(deps, background());
+    expect(next.state).toBe('HIT');
+    expect(ids(next.list.body)).toEqual(['gpt-4o', 'gpt-4o-audio-preview', 'gpt-4o-mini']);
+    expect(upstream.calls).toBe(2);
+  });
+
+  it('keeps serving the stale copy while every upstream fails, retrying at most every STALE_RETRY_MS', async () => {
+    const { list: old } = await currentList(deps, background());
+    upstream.failing = true;
+
+    vi.setSystemTime(old.meta.freshUntil + 1000);
+    const ctx = background();
+    expect((await currentList(deps, ctx)).state).toBe('STALE');
+    await Promise.all(ctx.pending);
+    expect(upstream.calls).toBe(2);
+
+    vi.setSystemTime(old.meta.freshUntil + 1000 + STALE_RETRY_MS - 1);
+    const soon = background();
+    const again = await currentList(deps, soon);
+    expect(again).toMatchObject({ state: 'STALE', list: { meta: { etag: old.meta.etag } } });
+    expect(soon.pending).toEqual([]);
+
+    vi.setSystemTime(old.meta.freshUntil + 1000 + STALE_RETRY_MS);
+    const retry = background();
+    expect((await currentList(deps, retry)).state).toBe('STALE');
+    await Promise.all(retry.pending);
+    expect(upstream.calls).toBe(3);
+  });
+
+  it('revalidates a stale list at once when a refresh has succeeded since the last failure', async () => {
+    // Freshness shorter than STALE_RETRY_MS, so a list can turn stale again within the retry pause.
+    const short = { ...deps, config: { ...deps.config, cacheTtlSeconds: 5 } };
+    const { list } = await currentList(short, background());
+    upstream.failing = true;
+    vi.setSystemTime(list.meta.freshUntil);
+    const failed = background();
+    await currentList(short, failed);
+    await Promise.all(failed.pending);
+    upstream.failing = false;
+    await refreshShared(short, 'admin');
+
+    vi.setSystemTime(list.meta.freshUntil + 5000);
+    const ctx = background();
+    expect((await currentList(short, ctx)).state).toBe('STALE');
+    expect(ctx.pending).toHaveLength(1);
+  });
+
+  it('makes the client wait for a refresh once the list is past expiresAt (MISS)', async () => {
+    const { list: old } = await currentList(deps, background());
+    upstream.models = 3;
+
+    vi.setSystemTime(old.meta.expiresAt);
+    const ctx = background();
+    const read = await currentList(deps, ctx);
+    expect(read.state).toBe('MISS');
+    expect(ids(read.list.body)).toHaveLength(3);
+    expect(ctx.pending).toEqual([]);
+  });
+
+  it('answers 502 upstreams_unavailable once the list is past expiresAt and every upstream fails', async () => {
+    const { list: old } = await currentList(deps, background());
+    upstream.failing = true;
+
+    // KV still holds the value here (its own TTL runs on the real clock and has a 60 s floor):
+    // the list's expiresAt, not KV's, decides.
+    vi.setSystemTime(old.meta.expiresAt);
+    expect(await env.MODELS_KV.get(LIST_KEY)).not.toBeNull();
+    const error = await unavailable(currentList(deps, background()));
+    expect(error.message).toContain('[openai] GET https://openai.test/v1/models: 500');
+  });
+
+  it('answers 502 upstreams_unavailable, naming each failure, on an empty cache with every upstream failing', async () => {
+    upstream.failing = true;
+    const error = await unavailable(currentList(deps, background()));
+    expect(error.message).toContain('[openai] GET https://openai.test/v1/models: 500');
+    expect(error.message).not.toMatch(/\n\s+at /);
+  });
+
+  it('sees a purge made by another isolate once MEMORY_TTL_MS has passed, not before', async () => {
+    const { list } = await currentList(deps, background());
+    // Another isolate purges: KV changes, this isolate's memory does not.
+    await deleteAll(env.MODELS_KV);
+    upstream.models = 3;
+
+    vi.setSystemTime(clock + MEMORY_TTL_MS - 1);
+    expect(await currentList(deps, background())).toMatchObject({ state: 'HIT', list: { meta: { etag: list.meta.etag } } });
+
+    vi.setSystemTime(clock + MEMORY_TTL_MS);
+    const after = await currentList(deps, background());
+    expect(after.state).toBe('MISS');
+    expect(ids(after.list.body)).toHaveLength(3);
+  });
+});
+
+/** The OpenAI-shaped 502 a read rejects with when nothing can be served. */
+async function unavailable(read: Promise<unknown>): Promise<{ message: string }> {
+  const error = await read.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(HTTPException);
+  const response = (error as HTTPException).getResponse();
+  expect(response.status).toBe(502);
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe('upstreams_unavailable');
+  return body.error;
+}

@@ -1,0 +1,236 @@
+/**
+ * The refresh path (src/refresh/refresh.ts) inside workerd on a frozen clock: last-known-good per
+ * provider, never writing a worse list, KV's write limit, and one fan-out per isolate. Two upstreams
+ * in their real list formats are reached through the injected fetcher.
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { demoEntries } from '../../scripts/lib/demo-data.ts';
+import { deleteAll, readList, readStatus } from '../../src/cache/kv.ts';
+import { forget } from '../../src/cache/memory.ts';
+import { currentList } from '../../src/cache/read.ts';
+import { parseConfig } from '../../src/config.ts';
+import worker from '../../src/index.ts';
+import { refresh, refreshShared, type RefreshDeps } from '../../src/refresh/refresh.ts';
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      MODELS_KV: KVNamespace;
+    }
+  }
+}
+
+const FRESH_SECONDS = 60;
+const STALE_SECONDS = 600;
+const KEEP_MS = (FRESH_SECONDS + STALE_SECONDS) * 1000;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+type Upstream = { models: number; failing: boolean; calls: number };
+
+/** OpenAI and Anthropic list endpoints by host; each can shrink, fail, or be counted. */
+function fakeProviders() {
+  const upstreams: Record<'openai' | 'anthropic', Upstream> = {
+    openai: { models: 3, failing: false, calls: 0 },
+    anthropic: { models: 2, failing: false, calls: 0 },
+  };
+  const fetcher = async (url: string | URL | Request): Promise<Response> => {
+    const host = new URL(url instanceof Request ? url.url : url).hostname;
+    const upstream = host === 'api.openai.test' ? upstreams.openai : upstreams.anthropic;
+    upstream.calls++;
+    if (upstream.failing) return Response.json({ error: { message: 'internal error' } }, { status: 500 });
+    if (upstream === upstreams.openai) return Response.json({ object: 'list', data: demoEntries('openai', upstream.models) });
+    const data = demoEntries('anthropic', upstream.models) as { id: string }[];
+    return Response.json({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+  };
+  return { upstreams, fetcher };
+}
+
+/** The runtime's KV with `put` replaced; every other method is the binding's own. */
+function withPut(kv: KVNamespace, put: KVNamespace['put']): KVNamespace {
+  return new Proxy(kv, {
+    get(target, name) {
+      if (name === 'put') return put;
+      const value: unknown = Reflect.get(target, name);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const rateLimited = withPut(env.MODELS_KV, async () => {
+  // What the binding throws past one write per second per key.
+  throw new Error('KV PUT failed: 429 Too Many Requests');
+});
+
+const idsOf = (body: string) => (JSON.parse(body) as { data: { id: string; provider: string }[] }).data;
+
+let clock = Date.UTC(2031, 0, 1);
+let upstreams: ReturnType<typeof fakeProviders>['upstreams'];
+let deps: RefreshDeps;
+
+/** Moves the frozen clock `ms` past the start of the test. */
+const at = (ms: number) => vi.setSystemTime(clock + ms);
+
+beforeEach(async () => {
+  // A day apart per test, so the isolate-wide "last failed refresh" time never reaches the next test.
+  clock += DAY_MS;
+  vi.useFakeTimers({ toFake: ['Date'] });
+  at(0);
+  forget();
+  await deleteAll(env.MODELS_KV);
+  const fake = fakeProviders();
+  upstreams = fake.upstreams;
+  const config = parseConfig({
+    MODELS_KV: env.MODELS_KV,
+    PROVIDERS: [
+      { id: 'openai', type: 'openai', baseUrl: 'https://api.openai.test/v1' },
+      { id: 'anthropic', type: 'anthropic', baseUrl: 'https://api.anthropic.test/v1', prefix: 'anthropic/' },
+    ],
+    CACHE_TTL_SECONDS: FRESH_SECONDS,
+    STALE_TTL_SECONDS: STALE_SECONDS,
+  });
+  deps = { kv: env.MODELS_KV, config, fetcher: fake.fetcher };
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+describe('refresh', () => {
+  it('stores the merged list and records every provider in the status', async () => {
+    const outcome = await refresh(deps, 'admin');
+    expect(outcome.written).toBe(true);
+
+    const stored = await readList(env.MODELS_KV);
+    expect(stored?.meta).toMatchObject({ fetchedAt: clock, modelCount: 5, etag: outcome.list?.meta.etag });
+    expect(idsOf(stored?.body ?? '{"data":[]}').map((m) => m.id)).toEqual([
+      'anthropic/claude-opus-4-1-20250805',
+      'anthropic/claude-sonnet-4-5-20250929',
+      'gpt-4o',
+      'gpt-4o-audio-preview',
+      'gpt-4o-mini',
+    ]);
+    expect((await readStatus(env.MODELS_KV))?.providers).toEqual([
+      { id: 'openai', ok: true, stale: false, modelCount: 3, latencyMs: expect.any(Number), error: null, fetchedAt: clock, checkedAt: clock },
+      { id: 'anthropic', ok: true, stale: false, modelCount: 2, latencyMs: expect.any(Number), error: null, fetchedAt: clock, checkedAt: clock },
+    ]);
+  });
+
+  it("keeps a failed provider's last good models, marked stale with the time of its last success", async () => {
+    await refresh(deps, 'cron');
+    upstreams.anthropic.failing = true;
+    upstreams.openai.models = 4;
+
+    at(2 * MINUTE_MS);
+    await refresh(deps, 'cron');
+    at(4 * MINUTE_MS);
+    const outcome = await refresh(deps, 'cron');
+
+    expect(outcome.written).toBe(true);
+    const models = idsOf(outcome.list?.body ?? '{"data":[]}');
+    expect(models.filter((m) => m.provider === 'anthropic')).toHaveLength(2);
+    expect(models.filter((m) => m.provider === 'openai')).toHaveLength(4);
+    const anthropic = (await readStatus(env.MODELS_KV))?.providers.find((p) => p.id === 'anthropic');
+    expect(anthropic).toMatchObject({ ok: false, stale: true, modelCount: 2, fetchedAt: clock, checkedAt: clock + 4 * MINUTE_MS });
+    expect(anthropic?.error).toMatch(/^\[anthropic\] GET https:\/\/api\.anthropic\.test\/v1\/models: 500/);
+  });
+
+  it("drops a failed provider's models once they are older than fresh + stale", async () => {
+    await refresh(deps, 'cron');
+    upstreams.anthropic.failing = true;
+
+    at(KEEP_MS - 1000);
+    expect(idsOf((await refresh(deps, 'cron')).list?.body ?? '')).toHaveLength(5);
+    at(KEEP_MS + 1000);
+    const outcome = await refresh(deps, 'cron');
+
+    expect(idsOf(outcome.list?.body ?? '').map((m) => m.provider)).toEqual(['openai', 'openai', 'openai']);
+    expect(outcome.status.providers.find((p) => p.id === 'anthropic')).toMatchObject({ ok: false, stale: false, modelCount: 0, fetchedAt: null });
+  });
+
+  it('writes nothing over a good list when every provider fails, and records why', async () => {
+    const good = await refresh(deps, 'cron');
+    upstreams.openai.failing = true;
+    upstreams.anthropic.failing = true;
+
+    at(10 * MINUTE_MS);
+    const outcome = await refresh(deps, 'cron');
+
+    expect(outcome.written).toBe(false);
+    expect(outcome.list?.meta.etag).toBe(good.list?.meta.etag);
+    expect((await readList(env.MODELS_KV))?.meta).toEqual(good.list?.meta);
+    const status = await readStatus(env.MODELS_KV);
+    expect(status?.refreshedAt).toBe(clock + 10 * MINUTE_MS);
+    expect(status?.providers.map(({ id, ok, stale, fetchedAt }) => ({ id, ok, stale, fetchedAt }))).toEqual([
+      { id: 'openai', ok: false, stale: true, fetchedAt: clock },
+      { id: 'anthropic', ok: false, stale: true, fetchedAt: clock },
+    ]);
+    expect(status?.providers.every((p) => p.error?.includes(': 500'))).toBe(true);
+  });
+
+  it('never replaces a good list with an empty one, and says so in the status', async () => {
+    const good = await refresh(deps, 'cron');
+    upstreams.openai.models = 0;
+    upstreams.anthropic.models = 0;
+
+    at(10 * MINUTE_MS);
+    const outcome = await refresh(deps, 'cron');
+
+    expect(outcome.written).toBe(false);
+    expect((await readList(env.MODELS_KV))?.meta.etag).toBe(good.list?.meta.etag);
+    expect((await readStatus(env.MODELS_KV))?.error).toMatch(/empty/);
+  });
+
+  it('treats a 429 from a KV write as a logged non-event', async () => {
+    const log = vi.spyOn(console, 'log');
+    const outcome = await refresh({ ...deps, kv: rateLimited }, 'miss');
+
+    expect(outcome.written).toBe(false);
+    expect(outcome.list?.meta.modelCount).toBe(5);
+    const events = log.mock.calls.map(([line]) => JSON.parse(String(line)) as { event: string });
+    expect(events).toContainEqual(expect.objectContaining({ event: 'kv_write_rate_limited' }));
+  });
+
+  it('still answers a read whose KV writes are rate limited', async () => {
+    const read = await currentList({ ...deps, kv: rateLimited }, { waitUntil: () => {} });
+    expect(read.state).toBe('MISS');
+    expect(read.list.meta.modelCount).toBe(5);
+
+    // And through the worker itself (its own PROVIDERS), with the binding rate limited.
+    forget();
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request('http://models.test/v1/models'), { ...env, MODELS_KV: rateLimited }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('X-Cache')).toBe('MISS');
+  });
+});
+
+describe('refreshShared', () => {
+  it('gives concurrent callers in one isolate one fan-out and one write per key', async () => {
+    const puts: string[] = [];
+    const counted = withPut(env.MODELS_KV, (key, value, options) => {
+      puts.push(key);
+      return env.MODELS_KV.put(key, value, options);
+    });
+    const shared = { ...deps, kv: counted };
+
+    const calls = [refreshShared(shared, 'miss'), refreshShared(shared, 'stale'), refreshShared(shared, 'admin'), refreshShared(shared, 'cron')];
+    const outcomes = await Promise.all(calls);
+
+    expect(new Set(calls).size).toBe(1);
+    expect(outcomes.every((o) => o === outcomes[0])).toBe(true);
+    expect(upstreams.openai.calls).toBe(1);
+    expect(upstreams.anthropic.calls).toBe(1);
+    expect(puts.sort()).toEqual(['models:list:v1', 'models:status:v1']);
+  });
+
+  it('starts a new fan-out once the shared one has settled', async () => {
+    await refreshShared(deps, 'miss');
+    await refreshShared(deps, 'miss');
+    expect(upstreams.openai.calls).toBe(2);
+  });
+});
