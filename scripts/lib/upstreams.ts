@@ -160,7 +160,10 @@ export async function startUpstreams(init: Partial<Omit<UpstreamState, 'hits'>> 
   const server = createServer((req, res) => {
     void serve(req, res, state);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,

@@ -8,6 +8,8 @@ export const LIST_KEY = 'models:list:v1';
 export const STATUS_KEY = 'models:status:v1';
 /** KV refuses a shorter `expirationTtl`. */
 export const KV_MIN_TTL_SECONDS = 60;
+/** KV accepts one write per second to one key. */
+export const KV_WRITE_INTERVAL_MS = 1000;
 /** KV's largest value; a larger list is recorded as an error, never written half. */
 export const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
 
@@ -37,16 +39,17 @@ export async function readStatus(kv: KVNamespace): Promise<CacheStatus | null> {
 }
 
 /**
- * Writes the status, then the list (so a reader that sees the new list finds its status).
- * KV allows one write per second per key: a 429 means a concurrent refresh just wrote the same
- * data, so it is logged and otherwise ignored. Returns whether the list was written.
+ * Writes the list and its status. KV allows one write per second per key: a 429 means a
+ * concurrent refresh just wrote, so it is logged and otherwise ignored. Returns whether the list
+ * was written.
  */
 export async function writeList(kv: KVNamespace, list: StoredList, status: CacheStatus, ttlSeconds: number): Promise<boolean> {
   const expirationTtl = Math.max(ttlSeconds, KV_MIN_TTL_SECONDS);
-  return (
-    (await tolerateRateLimit(() => kv.put(STATUS_KEY, JSON.stringify(status), { expirationTtl }))) &&
-    (await tolerateRateLimit(() => kv.put(LIST_KEY, list.body, { expirationTtl, metadata: list.meta })))
-  );
+  const [listWritten] = await Promise.all([
+    tolerateRateLimit(() => kv.put(LIST_KEY, list.body, { expirationTtl, metadata: list.meta })),
+    tolerateRateLimit(() => kv.put(STATUS_KEY, JSON.stringify(status), { expirationTtl })),
+  ]);
+  return listWritten;
 }
 
 /** Records a refresh that changed no models (every provider failed) without touching the list. */
@@ -55,8 +58,15 @@ export async function writeStatus(kv: KVNamespace, status: CacheStatus, ttlSecon
   await tolerateRateLimit(() => kv.put(STATUS_KEY, JSON.stringify(status), { expirationTtl }));
 }
 
+/** A delete is a write too: one that meets the per-key limit right after a refresh is retried once. */
 export async function deleteAll(kv: KVNamespace): Promise<void> {
-  await Promise.all([kv.delete(LIST_KEY), kv.delete(STATUS_KEY)]);
+  await Promise.all(
+    [LIST_KEY, STATUS_KEY].map(async (key) => {
+      if (await tolerateRateLimit(() => kv.delete(key))) return;
+      await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
+      await kv.delete(key);
+    }),
+  );
 }
 
 async function tolerateRateLimit(write: () => Promise<void>): Promise<boolean> {
@@ -64,9 +74,12 @@ async function tolerateRateLimit(write: () => Promise<void>): Promise<boolean> {
     await write();
     return true;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!/429|too many requests/i.test(message)) throw error;
-    logEvent('kv_write_rate_limited', { message });
+    if (!isRateLimited(error)) throw error;
+    logEvent('kv_write_rate_limited', { message: error instanceof Error ? error.message : String(error) });
     return false;
   }
+}
+
+function isRateLimited(error: unknown): boolean {
+  return /429|too many requests/i.test(error instanceof Error ? error.message : String(error));
 }

@@ -4,16 +4,11 @@
  * and only an empty cache makes a client wait (MISS).
  */
 import { apiError } from '../errors.ts';
-import { refreshShared, type RefreshDeps } from '../refresh/refresh.ts';
+import { refreshShared, revalidate, type Background, type RefreshDeps } from '../refresh/refresh.ts';
 import { readList, type StoredList } from './kv.ts';
 import { recall, remember } from './memory.ts';
 
 export type CacheState = 'HIT' | 'STALE' | 'MISS';
-
-/** The part of `ExecutionContext` a read needs: somewhere to run the revalidation after answering. */
-export interface Background {
-  waitUntil(promise: Promise<unknown>): void;
-}
 
 export async function currentList(deps: RefreshDeps, ctx: Background): Promise<{ list: StoredList; state: CacheState }> {
   const now = Date.now();
@@ -24,12 +19,11 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<{
   }
   if (list !== undefined && now < list.meta.freshUntil) return { list, state: 'HIT' };
   if (list !== undefined && now < list.meta.expiresAt) {
-    const revalidation = refreshShared(deps, 'stale');
-    if (revalidation !== undefined) ctx.waitUntil(revalidation);
+    revalidate(deps, ctx);
     return { list, state: 'STALE' };
   }
   const outcome = await refreshShared(deps, 'miss');
-  if (outcome?.list != null) return { list: outcome.list, state: 'MISS' };
-  const reasons = [...(outcome?.status.providers.map((p) => p.error) ?? []), outcome?.status.error].filter((e) => e != null);
+  if (outcome.list !== null) return { list: outcome.list, state: 'MISS' };
+  const reasons = [...outcome.status.providers.map((p) => p.error), outcome.status.error].filter((e) => e != null);
   throw apiError(502, 'upstreams_unavailable', `No model list could be fetched or served: ${reasons.join('; ')}`);
 }

@@ -34,7 +34,7 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
       const response = await fetcher(url, { headers, signal });
       if (!response.ok) {
         await response.body?.cancel();
-        throw new UpstreamError(`${response.status} ${response.statusText}`.trim());
+        throw new UpstreamError(`${response.status} ${response.statusText || REASON_PHRASES[response.status] || ''}`.trim());
       }
       const { text, bytes } = await readCapped(response, budget);
       budget -= bytes;
@@ -67,6 +67,20 @@ function normalise(entry: ProviderEntry, upstream: UpstreamModel[]): Model[] {
       ...withoutUndefined(extras),
     }));
 }
+
+/** HTTP/2 upstreams send no reason phrase (`statusText` is empty): the common ones, for readable errors. */
+const REASON_PHRASES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /** A non-2xx answer. */
 class UpstreamError extends Error {}

@@ -36,14 +36,24 @@ let lastFailureAt = -Infinity;
 
 /**
  * Joins the refresh already running in this isolate, or starts one: concurrent misses and
- * revalidations share one fan-out. A stale read after a recent failure does not start another.
+ * revalidations share one fan-out.
  */
-export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> | undefined {
-  if (running === undefined && trigger === 'stale' && Date.now() - lastFailureAt < STALE_RETRY_MS) return undefined;
+export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   running ??= refresh(deps, trigger).finally(() => {
     running = undefined;
   });
   return running;
+}
+
+/** The part of `ExecutionContext` a revalidation needs: somewhere to run after the response. */
+export interface Background {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Refreshes behind a stale read, unless a refresh failed in this isolate within `STALE_RETRY_MS`. */
+export function revalidate(deps: RefreshDeps, ctx: Background): void {
+  if (running === undefined && Date.now() - lastFailureAt < STALE_RETRY_MS) return;
+  ctx.waitUntil(refreshShared(deps, 'stale'));
 }
 
 export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {

@@ -37,8 +37,8 @@ admin.post('/cache/purge', async function purge(c) {
 
 admin.post('/cache/refresh', async function refreshNow(c) {
   const outcome = await refreshShared({ kv: c.env.MODELS_KV, config: loadConfig(c.env) }, 'admin');
-  if (outcome === undefined || !outcome.status.providers.some((p) => p.ok)) {
-    const errors = outcome?.status.providers.map((p) => p.error).filter((e) => e !== null) ?? [];
+  if (!outcome.status.providers.some((p) => p.ok)) {
+    const errors = outcome.status.providers.map((p) => p.error).filter((e) => e !== null);
     throw apiError(502, 'upstreams_unavailable', `No provider returned a model list; the cached list was kept. ${errors.join('; ')}`);
   }
   return c.json(statusView(outcome.list, outcome.status, Date.now()));

@@ -48,6 +48,30 @@ describe('POST /admin/cache/purge', () => {
     expect(next.headers.get('X-Cache')).toBe('MISS');
     expect(totalHits(await upstreams.hits())).toBeGreaterThan(hits);
   });
+
+  it('still purges when KV refuses the delete once for the one-write-per-second limit', async () => {
+    const env = workerEnv(fixedProvider);
+    await call(env, '/v1/models');
+    const refused = new Set<string>();
+    const limited = new Proxy(env.MODELS_KV, {
+      get(target, property) {
+        if (property === 'delete') {
+          return (key: string) => {
+            if (refused.has(key)) return target.delete(key);
+            refused.add(key);
+            return Promise.reject(new Error('KV PUT failed: 429 Too Many Requests'));
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+
+    const purged = await asAdmin({ ...env, MODELS_KV: limited }, 'POST', '/admin/cache/purge');
+    expect(await jsonOf(purged)).toEqual({ purged: true });
+    expect(refused.size).toBe(2);
+    expect(await storedKeys(env.MODELS_KV)).toEqual([]);
+  });
 });
 
 describe('POST /admin/cache/refresh', () => {

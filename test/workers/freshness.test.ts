@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
 import { deleteAll, LIST_KEY } from '../../src/cache/kv.ts';
 import { forget, MEMORY_TTL_MS } from '../../src/cache/memory.ts';
-import { currentList, type Background } from '../../src/cache/read.ts';
+import { currentList } from '../../src/cache/read.ts';
+import type { Background } from '../../src/refresh/refresh.ts';
 import { parseConfig } from '../../src/config.ts';
 import { refreshShared, STALE_RETRY_MS, type RefreshDeps } from '../../src/refresh/refresh.ts';
 
