@@ -6,6 +6,7 @@ import { ConfigError } from './config.ts';
 import { errorBody } from './errors.ts';
 import { logEvent } from './log.ts';
 import { admin } from './routes/admin.ts';
+import { adminPage } from './routes/admin-page.ts';
 import { models } from './routes/models.ts';
 
 export const app = new Hono<AppEnv>();
@@ -13,6 +14,7 @@ export const app = new Hono<AppEnv>();
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.route('/v1/models', models);
 app.route('/models', models);
+app.route('/admin', adminPage);
 app.route('/admin', admin);
 
 app.notFound((c) => c.body(errorBody(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), 404, json));

@@ -1,0 +1,188 @@
+/**
+ * @module `npm start`: the worker under `wrangler dev` on http://127.0.0.1:8787 with local KV.
+ *
+ * Without configuration (no `.dev.vars`, no `PROVIDERS` in the environment) it runs the offline demo:
+ * fake OpenAI, Anthropic, Gemini and Ollama upstreams on loopback, the worker pointed at them, and a
+ * local-only admin secret (scripts/lib/demo-secret.ts) that `npm run token` also uses. With a
+ * `.dev.vars` it runs `wrangler dev` against that real configuration; with `PROVIDERS` in the
+ * environment it hands the worker its own settings from there (and the keys PROVIDERS names).
+ *
+ * Environment:
+ *   PORT              the worker's port (default 8787, or any free port if 8787 is taken)
+ *   UPSTREAM_PORT     the demo upstreams' port (default 8790, same fallback)
+ *   MODELS_EDGE_DEMO=1  the demo even when a `.dev.vars` exists (the tests use it)
+ *   MODELS_EDGE_STATE_DIR  where local KV lives (default .wrangler/state, the demo .wrangler/demo-state)
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEV_VARS_PATH, ROOT, adminJwtSettings, isDemoMode } from './lib/local-config.ts';
+import { providerEntries, startUpstreams, type RunningUpstreams } from './lib/upstreams.ts';
+
+const DEFAULT_PORT = 8787;
+const DEFAULT_UPSTREAM_PORT = 8790;
+/** wrangler's first build and workerd's start take a few seconds; a cold machine more. */
+const READY_TIMEOUT_MS = 120_000;
+/** After this, a wrangler that ignored SIGTERM is killed so the ports are freed. */
+const STOP_GRACE_MS = 5000;
+const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
+/** The worker's settings (contract §2) a shell may carry; provider keys come by the names PROVIDERS gives. */
+const WORKER_VARS = ['PROVIDERS', 'CACHE_TTL_SECONDS', 'STALE_TTL_SECONDS', 'ADMIN_JWT_SECRET', 'ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE', 'ADMIN_JWKS_URL'];
+
+const demo = isDemoMode();
+const port = await choosePort('PORT', DEFAULT_PORT);
+const url = `http://127.0.0.1:${port}`;
+const stateDir = process.env.MODELS_EDGE_STATE_DIR || join(ROOT, demo ? '.wrangler/demo-state' : '.wrangler/state');
+
+let upstreams: RunningUpstreams | undefined;
+let varsDir: string | undefined;
+const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir];
+// wrangler's `#!/usr/bin/env node` must find the project's Node 22, not an older system one.
+const env: Record<string, string | undefined> = { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH ?? ''}` };
+
+if (demo) {
+  upstreams = await startUpstreams({}, await choosePort('UPSTREAM_PORT', DEFAULT_UPSTREAM_PORT));
+  const admin = adminJwtSettings();
+  await handOver({
+    PROVIDERS: JSON.stringify(providerEntries(upstreams.origin)),
+    ADMIN_JWT_SECRET: admin.secret,
+    ADMIN_JWT_ISSUER: admin.issuer,
+    ADMIN_JWT_AUDIENCE: admin.audience,
+  });
+  // The worker never reads `request.cf`; without this wrangler tries workers.cloudflare.com for it
+  // at every start and prints a stack trace when offline.
+  env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+} else if (!existsSync(DEV_VARS_PATH)) {
+  // Configuration from the shell: only the worker's own names, not the whole environment.
+  const names = [...WORKER_VARS, ...keySecretNames(process.env.PROVIDERS ?? '')];
+  await handOver(Object.fromEntries(names.map((name) => [name, process.env[name]])));
+}
+
+const wrangler = spawn(WRANGLER, args, { cwd: ROOT, env, stdio: 'inherit' });
+let stopping = false;
+
+wrangler.on('exit', (code, signal) => {
+  void cleanUp().then(() => process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0))));
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    wrangler.kill(signal);
+    setTimeout(() => wrangler.kill('SIGKILL'), STOP_GRACE_MS).unref();
+  });
+}
+
+if (await ready()) console.log(nextSteps());
+
+/**
+ * Gives the worker `vars` in an env file (`--env-file`), never on the command line, so no secret
+ * shows in a process list; wrangler then also ignores any `.dev.vars`.
+ */
+async function handOver(vars: Record<string, string | undefined>): Promise<void> {
+  varsDir = await mkdtemp(join(tmpdir(), 'models-edge-start-'));
+  const file = join(varsDir, 'worker.env');
+  const lines = Object.entries(vars).flatMap(([name, value]) => (value === undefined ? [] : [envFileLine(name, value)]));
+  await writeFile(file, lines.join(''), { mode: 0o600 });
+  args.push('--env-file', file);
+}
+
+/** The `apiKeySecret` names in PROVIDERS; none if it does not parse (the worker reports that itself). */
+function keySecretNames(providers: string): string[] {
+  try {
+    const entries: unknown = JSON.parse(providers);
+    if (!Array.isArray(entries)) return [];
+    return entries.flatMap((entry: unknown) => {
+      const name = typeof entry === 'object' && entry !== null && 'apiKeySecret' in entry ? entry.apiKeySecret : undefined;
+      return typeof name === 'string' ? [name] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+async function cleanUp(): Promise<void> {
+  await upstreams?.close();
+  if (varsDir !== undefined) await rm(varsDir, { recursive: true, force: true });
+}
+
+/**
+ * A line wrangler's `--env-file` reads back as exactly `value`: quoted with a quote it does not
+ * contain (JSON needs its double quotes), and `$` escaped, since wrangler expands `$NAME` there.
+ */
+function envFileLine(name: string, value: string): string {
+  const quote = ["'", '`'].find((q) => !value.includes(q));
+  if (quote === undefined || /[\r\n]/.test(value)) {
+    fail(`${name} cannot be handed to wrangler in an env file: it holds both ' and \` or a line break`);
+  }
+  return `${name}=${quote}${value.replaceAll('$', '\\$')}${quote}\n`;
+}
+
+/** The port named by `name`, or `fallback` when it is free, or any free one. */
+async function choosePort(name: string, fallback: number): Promise<number> {
+  const asked = process.env[name];
+  if (asked) {
+    const chosen = Number(asked);
+    if (!Number.isInteger(chosen) || chosen <= 0 || chosen > 65535) fail(`${name}=${asked} is not a port number`);
+    if ((await listenOn(chosen)) === undefined) fail(`${name}=${asked}: that port is already in use on 127.0.0.1`);
+    return chosen;
+  }
+  return (await listenOn(fallback)) ?? (await listenOn(0)) ?? fallback;
+}
+
+/** A mistake in the developer's settings: one line, no stack trace. */
+function fail(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}
+
+/** Binds `port` on loopback and lets it go again: the port number if that worked. */
+function listenOn(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(undefined));
+    probe.listen(port, '127.0.0.1', () => {
+      const bound = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(bound));
+    });
+  });
+}
+
+/** Waits for the worker's /healthz; false if wrangler exits or is stopped first. */
+async function ready(): Promise<boolean> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline && wrangler.exitCode === null && !stopping) {
+    try {
+      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return false;
+}
+
+function nextSteps(): string {
+  // A forced demo beside a real .dev.vars: the token must come from the demo secret too.
+  const token = process.env.MODELS_EDGE_DEMO === '1' ? 'MODELS_EDGE_DEMO=1 npm run -s token' : 'npm run -s token';
+  const lines = [
+    '',
+    demo
+      ? `models-edge demo: offline, fake OpenAI/Anthropic/Gemini/Ollama upstreams on ${upstreams?.origin}, local-only admin secret.`
+      : `models-edge: running with the configuration in ${existsSync(DEV_VARS_PATH) ? '.dev.vars' : 'the environment'}.`,
+    ...(port !== DEFAULT_PORT && !process.env.PORT ? [`Port ${DEFAULT_PORT} is in use, so this runs on ${port} (set PORT to choose).`] : []),
+    '',
+    `  Model list    curl ${url}/v1/models`,
+    ...(demo ? [`  One provider  curl '${url}/v1/models?provider=anthropic'`] : []),
+    `  Admin page    ${url}/admin   (paste the output of: ${token})`,
+    `  Status        curl -H "Authorization: Bearer $(${token})" ${url}/admin/cache/status`,
+    `  Purge         curl -X POST -H "Authorization: Bearer $(${token})" ${url}/admin/cache/purge`,
+    `  Refresh       curl -X POST -H "Authorization: Bearer $(${token})" ${url}/admin/cache/refresh`,
+    `  Run the cron  curl ${url}/cdn-cgi/handler/scheduled`,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signAdminToken } from '../../scripts/lib/admin-token.ts';
+import { DEMO_ADMIN_JWT_SECRET } from '../../scripts/lib/demo-secret.ts';
+import { freePort } from '../../scripts/lib/dev-worker.ts';
+import { ROOT } from '../../scripts/lib/local-config.ts';
+import { KINDS } from '../../scripts/lib/upstreams.ts';
+
+const NODE = join(ROOT, 'node_modules/.bin/node');
+/** Printed once the worker answers; wrangler's first build takes a while. */
+const READY_TIMEOUT_MS = 100_000;
+const EXIT_TIMEOUT_MS = 15_000;
+
+/** Settings a developer's shell might carry that would turn the demo into something else. */
+const CONFIG_NAMES = ['PROVIDERS', 'ADMIN_JWT_SECRET', 'ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE', 'ADMIN_JWKS_URL'];
+
+describe('npm start (zero-configuration demo)', () => {
+  let child: ChildProcess;
+  let output = '';
+  let port: number;
+  let upstreamPort: number;
+  let stateDir: string;
+  let url: string;
+
+  beforeAll(async () => {
+    [port, upstreamPort] = [await freePort(), await freePort()];
+    url = `http://127.0.0.1:${port}`;
+    stateDir = await mkdtemp(join(tmpdir(), 'models-edge-start-'));
+    const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), UPSTREAM_PORT: String(upstreamPort), MODELS_EDGE_DEMO: '1', MODELS_EDGE_STATE_DIR: stateDir };
+    for (const name of CONFIG_NAMES) delete env[name];
+    // The real script, in the repo; MODELS_EDGE_DEMO=1 sets aside any .dev.vars of the developer.
+    child = spawn(NODE, [join(ROOT, 'scripts/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    await waitFor(() => output.includes('Run the cron'), READY_TIMEOUT_MS, () => `npm start printed no next steps:\n${output}`);
+  });
+
+  afterAll(async () => {
+    if (child?.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('serves /v1/models with the models of all four demo providers', async () => {
+    const res = await fetch(`${url}/v1/models`);
+    const body = (await res.json()) as { data: { provider: string }[] };
+    expect(res.status).toBe(200);
+    expect(new Set(body.data.map((m) => m.provider))).toEqual(new Set(KINDS));
+  });
+
+  it('prints what to try next, with its own URLs and no secret', () => {
+    expect(output).toContain(`curl ${url}/v1/models`);
+    expect(output).toContain(`${url}/admin `);
+    expect(output).toContain(`curl -X POST -H "Authorization: Bearer $(MODELS_EDGE_DEMO=1 npm run -s token)" ${url}/admin/cache/purge`);
+    expect(output).toContain(`curl ${url}/cdn-cgi/handler/scheduled`);
+    expect(output).not.toContain(DEMO_ADMIN_JWT_SECRET);
+  });
+
+  it('accepts admin tokens signed with the demo secret, as npm run token mints them', async () => {
+    const token = await signAdminToken({ secret: DEMO_ADMIN_JWT_SECRET });
+    const res = await fetch(`${url}/admin/cache/purge`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+  });
+
+  it('runs the cron at the printed trigger URL', async () => {
+    const before = output.split('"trigger":"cron"').length;
+    expect((await fetch(`${url}/cdn-cgi/handler/scheduled`)).status).toBe(200);
+    await waitFor(() => output.split('"trigger":"cron"').length > before, 10_000, () => 'no cron refresh logged');
+  });
+
+  it('stops on SIGTERM: exits, and frees the worker and upstream ports', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, sleep(EXIT_TIMEOUT_MS).then(() => 'still running')]);
+    expect(code).toBe(0);
+    await waitFor(async () => (await canListen(port)) && (await canListen(upstreamPort)), 5000, () => 'ports still taken');
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor(done: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(describe());
+    await sleep(100);
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
