@@ -19,7 +19,7 @@ export function isDemoMode(env: Environment = process.env): boolean {
 }
 
 /** `.dev.vars` parsed the dotenv way (quotes, comments), as wrangler does; empty when there is none. */
-export function readDevVars(path: string = DEV_VARS_PATH): Record<string, string> {
+export function readDevVars(path: string = DEV_VARS_PATH): Environment {
   return existsSync(path) ? parseEnv(readFileSync(path, 'utf8')) : {};
 }
 

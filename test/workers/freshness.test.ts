@@ -14,14 +14,6 @@ import type { Background } from '../../src/refresh/refresh.ts';
 import { parseConfig } from '../../src/config.ts';
 import { refreshShared, STALE_RETRY_MS, type RefreshDeps } from '../../src/refresh/refresh.ts';
 
-declare global {
-  namespace Cloudflare {
-    interface Env {
-      MODELS_KV: KVNamespace;
-    }
-  }
-}
-
 const FRESH_SECONDS = 60;
 const STALE_SECONDS = 600;
 const DAY_MS = 86_400_000;

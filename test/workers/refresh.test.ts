@@ -14,14 +14,6 @@ import { parseConfig } from '../../src/config.ts';
 import worker from '../../src/index.ts';
 import { refresh, refreshShared, type RefreshDeps } from '../../src/refresh/refresh.ts';
 
-declare global {
-  namespace Cloudflare {
-    interface Env {
-      MODELS_KV: KVNamespace;
-    }
-  }
-}
-
 const FRESH_SECONDS = 60;
 const STALE_SECONDS = 600;
 const KEEP_MS = (FRESH_SECONDS + STALE_SECONDS) * 1000;
