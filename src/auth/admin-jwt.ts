@@ -26,7 +26,8 @@ export const adminAuth = () =>
     c.set('adminSub', null);
     const verifier = verifierFor(c.env);
     const token = bearerToken(c.req.header('Authorization')) ?? (verifier.jwks ? c.req.header('Cf-Access-Jwt-Assertion') : undefined);
-    if (token === undefined || token.length > MAX_TOKEN_CHARS) throw unauthorized();
+    if (token === undefined) throw unauthorized('no bearer token');
+    if (token.length > MAX_TOKEN_CHARS) throw unauthorized('token too long');
     let payload: JWTPayload;
     let viaJwks: boolean;
     try {
@@ -40,7 +41,7 @@ export const adminAuth = () =>
     c.set('adminSub', typeof payload.sub === 'string' ? payload.sub : null);
     // An Access token carries no role: the Access policy decided who may hold one.
     const isAdmin = payload.role === 'admin' || (viaJwks && payload.role === undefined);
-    if (!isAdmin) throw apiError(403, 'forbidden', 'This token does not carry the admin role.');
+    if (!isAdmin) throw apiError(403, 'forbidden', 'This token does not carry the admin role.', { cause: 'no admin role' });
     await next();
   });
 
@@ -96,7 +97,8 @@ function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function unauthorized(cause?: unknown) {
+/** `cause` stays server-side: the audit line logs it, the answer never says which check failed. */
+function unauthorized(cause: unknown) {
   return apiError(401, 'invalid_token', 'A valid admin token is required.', {
     headers: { 'WWW-Authenticate': 'Bearer realm="models-edge"' },
     cause,

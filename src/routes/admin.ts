@@ -1,6 +1,8 @@
 /** @module The admin JSON API: purge, refresh and status of the cached list, behind an admin JWT. */
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
+import { errors } from 'jose';
 import type { AppEnv } from '../app-env.ts';
 import { adminAuth } from '../auth/admin-jwt.ts';
 import { deleteAll, readList, readStatus, type StoredList } from '../cache/kv.ts';
@@ -23,9 +25,17 @@ const audit = createMiddleware<AppEnv>(async function audit(c, next) {
     sub: c.get('adminSub') ?? null,
     outcome: status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : 'failed',
     status,
+    ...(status === 401 || status === 403 ? { reason: denialReason(c.error) } : {}),
     durationMs: Date.now() - started,
   });
 });
+
+/** Why a token was refused, for the operator: jose's error code (`ERR_JWT_EXPIRED`, …) or a phrase. */
+function denialReason(error: Error | undefined): string | undefined {
+  const cause = error instanceof HTTPException ? error.cause : undefined;
+  if (cause instanceof errors.JOSEError) return cause.code;
+  return typeof cause === 'string' ? cause : cause instanceof Error ? cause.name : undefined;
+}
 
 admin.use('/cache/*', audit, adminAuth());
 

@@ -282,7 +282,22 @@ describe('admin audit log', () => {
     await call(env, '/admin/cache/purge', { method: 'POST' });
     expect(auditLines(log)).toEqual([
       expect.objectContaining({ action: 'POST /admin/cache/purge', sub: 'test-admin', outcome: 'ok' }),
-      expect.objectContaining({ action: 'POST /admin/cache/purge', sub: null, outcome: 'denied' }),
+      expect.objectContaining({ action: 'POST /admin/cache/purge', sub: null, outcome: 'denied', reason: 'no bearer token' }),
+    ]);
+  });
+
+  it('names why a token was refused in the log line only, never in the answer', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const env = workerEnv(fixedProvider);
+    const expired = await signToken({ role: 'admin', exp: nowSeconds() - 60 });
+    const answer = await call(env, '/admin/cache/status', { headers: bearer(expired) });
+    expect(answer.status).toBe(401);
+    expect(await answer.text()).not.toContain('EXPIRED');
+    const roleless = await call(env, '/admin/cache/status', { headers: bearer(await signToken({ exp: nowSeconds() + 60 })) });
+    expect(roleless.status).toBe(403);
+    expect(auditLines(log)).toEqual([
+      expect.objectContaining({ outcome: 'denied', status: 401, reason: 'ERR_JWT_EXPIRED' }),
+      expect.objectContaining({ outcome: 'denied', status: 403, reason: 'no admin role' }),
     ]);
   });
 });
