@@ -15,7 +15,7 @@ export const ollama: ProviderSpec = {
 
 function toModel(entry: unknown): UpstreamModel {
   // `model` is the tag clients pass to /api/chat; older servers send only `name`.
-  const id = isObject(entry) && optionalString(entry.model) !== undefined ? requiredId(entry, 'model') : requiredId(entry, 'name');
+  const id = requiredId(entry, isObject(entry) && optionalString(entry.model) !== undefined ? 'model' : 'name');
   if (!isObject(entry)) return { id };
   return { id, created: unixSecondsFromDate(entry.modified_at) };
 }
