@@ -1,0 +1,164 @@
+/**
+ * @module `npm run bench`: models-edge against the runtime's limit, in one run.
+ *
+ * Starts loopback fake providers, models-edge and a trivial worker serving the same bytes from a
+ * constant (bench/limit-worker.ts), both under `wrangler dev`; drives them in turns with autocannon
+ * (full list and 304, through wrangler's dev proxy and straight at workerd); then times a cold fill
+ * through the parallel fan-out and a stale read, and measures an isolate's memory for a 10,000-model
+ * list. Prints a summary, rewrites docs/performance.md, and exits 1 if a target was missed.
+ *
+ *   npm run bench                 the full run (about four and a half minutes)
+ *   npm run bench -- --quick      short runs, to try the benchmark itself; docs left alone
+ *   npm run bench -- --no-write   the full run without rewriting docs/performance.md
+ */
+import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { alternate, type Contender, type Run, type Runs, type Schedule } from './lib/bench-alternate.ts';
+import { coldFills, memoryFigures, staleReads } from './lib/bench-probes.ts';
+import { machine, printSummary, renderMarkdown, verdicts, type BenchRun } from './lib/bench-report.ts';
+import { userRuntimePid } from './lib/bench-procs.ts';
+import { adminToken, directUrl, servedList, startLimitWorker, startModelsEdge } from './lib/bench-workers.ts';
+import { ROOT, type DevWorker } from './lib/dev-worker.ts';
+import { KINDS, startUpstreams, type Kind } from './lib/upstreams.ts';
+
+/** The issue's list size for the hot path, and for the memory figure. */
+const LIST_MODELS = 3_000;
+const MEMORY_MODELS = 10_000;
+/**
+ * Throughput is taken with several requests in flight, as fast as they are answered; latency with
+ * one at a time, because on a saturated machine a percentile measures the queue, not the worker.
+ */
+const THROUGHPUT_CONNECTIONS = 8;
+const LATENCY_CONNECTIONS = 1;
+/**
+ * Many short turns rather than a few long ones: on a small shared machine one 3 s run of the same
+ * worker can be 30 % faster or slower than the next, and a median needs samples to settle.
+ */
+const FULL: Schedule = { rounds: 7, seconds: 2.5, warmupSeconds: 0.5 };
+const QUICK: Schedule = { rounds: 2, seconds: 1.5, warmupSeconds: 0.5 };
+/** The issue's cold fill: three providers at 300 ms and one at 600 ms. */
+const COLD_DELAYS: Record<Kind, number> = { openai: 300, anthropic: 300, gemini: 300, ollama: 600 };
+/** A refresh that takes this long must stay entirely behind a stale read. */
+const STALE_UPSTREAM_DELAY_MS = 1_000;
+/** The shortest freshness the config allows, so the list goes stale within the run. */
+const STALE_FRESH_SECONDS = 1;
+/** One page per provider, whatever its paging: the cold-fill delays are per list, not per page. */
+const PAGE_SIZE = 100_000;
+
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false } } });
+const schedule = flags.quick ? QUICK : FULL;
+const reps = flags.quick ? 3 : 5;
+// Without this wrangler's Node process handles a log line for every request, a third of a core at
+// these rates taken from both workers alike: the comparison would partly measure wrangler's logger.
+process.env.WRANGLER_LOG ??= 'warn';
+
+const perProvider = (total: number) => Object.fromEntries(KINDS.map((kind) => [kind, total / KINDS.length]));
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+const host = machine();
+const benchStarted = Date.now();
+const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });
+const running = new Set<DevWorker>();
+async function started(worker: Promise<DevWorker>): Promise<DevWorker> {
+  const w = await worker;
+  running.add(w);
+  return w;
+}
+async function stop(worker: DevWorker): Promise<void> {
+  running.delete(worker);
+  await worker.stop();
+}
+
+let run: BenchRun;
+try {
+  log(`starting models-edge and the limit worker (${LIST_MODELS} models)`);
+  const edge = await started(startModelsEdge(upstreams.origin));
+  const served = await servedList(edge);
+  const limit = await started(startLimitWorker(served));
+  const [edgeDirect, limitDirect] = [await directUrl(edge, served.etag), await directUrl(limit, served.etag)];
+  const revalidate = { 'If-None-Match': served.etag };
+  const pids = new Map([[edge.url, userRuntimePid(edge.url)], [limit.url, userRuntimePid(limit.url)]]);
+  const list = (name: string, worker: DevWorker, url: string, connections: number, headers?: Record<string, string>): Contender => ({
+    name,
+    url: `${url}/v1/models`,
+    connections,
+    expectStatus: headers === undefined ? 200 : 304,
+    ...(headers ? { headers } : {}),
+    ...(pids.get(worker.url) === undefined ? {} : { runtimePid: pids.get(worker.url) }),
+  });
+  const hotContenders: Contender[] = [
+    list('limit', limit, limit.url, THROUGHPUT_CONNECTIONS),
+    list('models-edge', edge, edge.url, THROUGHPUT_CONNECTIONS),
+    list('models-edge 304', edge, edge.url, THROUGHPUT_CONNECTIONS, revalidate),
+    list('limit, 1 conn', limit, limit.url, LATENCY_CONNECTIONS),
+    list('models-edge, 1 conn', edge, edge.url, LATENCY_CONNECTIONS),
+    list('models-edge 304, 1 conn', edge, edge.url, LATENCY_CONNECTIONS, revalidate),
+  ];
+  const report = (name: string, r: Run) =>
+    log(`${name.padEnd(24)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms` +
+      (r.cpuMsPerRequest === undefined ? '' : `  workerd CPU ${r.cpuMsPerRequest.toFixed(2)} ms/req`));
+
+  log(`cache hits: ${schedule.rounds} rounds × ${hotContenders.length} contenders × ${schedule.seconds} s`);
+  const hot = await alternate(hotContenders, schedule, report);
+  let direct: Runs | undefined;
+  if (edgeDirect !== undefined && limitDirect !== undefined) {
+    log('cache hits straight at workerd, past wrangler dev proxy');
+    direct = await alternate([list('limit direct', limit, limitDirect, THROUGHPUT_CONNECTIONS), list('models-edge direct', edge, edgeDirect, THROUGHPUT_CONNECTIONS)], schedule, report);
+  } else {
+    log("could not find the workers' own workerd sockets (needs Linux /proc): direct rows left out");
+  }
+  const { data } = JSON.parse(served.body) as { data: { id: string }[] };
+  const someId = encodeURIComponent(data[Math.floor(data.length / 2)]?.id ?? '');
+  const byIdUrl = `${edge.url}/v1/models/${someId}`;
+  const [byId] = (await alternate([{ ...list('models-edge by id', edge, edge.url, THROUGHPUT_CONNECTIONS), url: byIdUrl }], { ...schedule, rounds: 1 }, report))['models-edge by id'] ?? [];
+  if (byId === undefined) throw new Error('the /v1/models/{id} run returned nothing');
+  await stop(limit);
+
+  log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
+  const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps);
+  for (const r of cold) log(`cold read ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
+  await stop(edge);
+
+  log(`stale reads: CACHE_TTL_SECONDS=${STALE_FRESH_SECONDS}, providers at ${STALE_UPSTREAM_DELAY_MS} ms`);
+  const staleWorker = await started(startModelsEdge(upstreams.origin, { CACHE_TTL_SECONDS: String(STALE_FRESH_SECONDS) }));
+  const stale = await staleReads(staleWorker, upstreams, STALE_FRESH_SECONDS, STALE_UPSTREAM_DELAY_MS, reps);
+  for (const r of stale) log(`stale read ${r.ms.toFixed(1)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls behind it`);
+  await stop(staleWorker);
+
+  log(`memory: a fresh worker serving ${MEMORY_MODELS} models`);
+  upstreams.state.models = perProvider(MEMORY_MODELS);
+  const memoryWorker = await started(startModelsEdge(upstreams.origin));
+  const memory = await memoryFigures(memoryWorker, MEMORY_MODELS);
+  await stop(memoryWorker);
+
+  run = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    machine: host,
+    schedule,
+    connections: { throughput: THROUGHPUT_CONNECTIONS, latency: LATENCY_CONNECTIONS },
+    listModels: LIST_MODELS,
+    bodyBytes: Buffer.byteLength(served.body),
+    hot,
+    direct,
+    byId,
+    coldDelays: COLD_DELAYS,
+    cold,
+    staleUpstreamDelayMs: STALE_UPSTREAM_DELAY_MS,
+    stale,
+    memory,
+    loadAtEnd: loadavg()[0] ?? Number.NaN,
+  };
+} finally {
+  await Promise.all([...running].map((w) => w.stop()));
+  await upstreams.close();
+}
+
+printSummary(run);
+log(`took ${((Date.now() - benchStarted) / 1000).toFixed(0)} s`);
+if (!flags.quick && !flags['no-write']) {
+  await writeFile(join(ROOT, 'docs/performance.md'), renderMarkdown(run));
+  log('wrote docs/performance.md');
+}
+if (verdicts(run).some((v) => !v.met)) process.exitCode = 1;

@@ -1,0 +1,53 @@
+/**
+ * @module The worker isolate's JavaScript heap, read through wrangler's inspector (the DevTools
+ * protocol). workerd has no `HeapProfiler.collectGarbage`, but taking a heap snapshot collects
+ * garbage first, so the size read right after one is what the isolate really holds.
+ */
+
+const CALL_TIMEOUT_MS = 30_000;
+
+export interface HeapInspector {
+  /** V8's used heap of the worker's isolate after a full collection, in bytes. */
+  liveHeapBytes(): Promise<number>;
+  close(): void;
+}
+
+export async function connectInspector(port: number): Promise<HeapInspector> {
+  // The inspector accepts only local DevTools origins; Node's WebSocket takes headers as an extension.
+  const init = { headers: { Origin: 'http://127.0.0.1' } } as unknown as string[];
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, init);
+  await new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve());
+    socket.addEventListener('error', () => reject(new Error(`inspector on port ${port} refused the connection`)));
+  });
+  let nextId = 0;
+  const waiting = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+    if (message.id !== undefined) waiting.get(message.id)?.(message);
+  });
+
+  function call(method: string, params: object = {}): Promise<unknown> {
+    const id = ++nextId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`inspector: ${method} got no answer in ${CALL_TIMEOUT_MS} ms`)), CALL_TIMEOUT_MS);
+      waiting.set(id, (message) => {
+        clearTimeout(timer);
+        waiting.delete(id);
+        if (message.error) reject(new Error(`inspector: ${method}: ${message.error.message}`));
+        else resolve(message.result);
+      });
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  return {
+    async liveHeapBytes() {
+      // The snapshot itself arrives as chunk events, which are simply not kept.
+      await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      const usage = (await call('Runtime.getHeapUsage')) as { usedSize: number };
+      return usage.usedSize;
+    },
+    close: () => socket.close(),
+  };
+}

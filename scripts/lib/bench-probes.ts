@@ -1,0 +1,115 @@
+/**
+ * @module The benchmark's single-request measurements: a cold fill through the parallel fan-out,
+ * a stale read that must not wait for its refresh, and what a 10,000-model list costs an isolate.
+ */
+import { connectInspector } from './bench-inspector.ts';
+import { cpuMs, inspectorPort, userRuntimePid } from './bench-procs.ts';
+import { get, purge } from './bench-workers.ts';
+import type { DevWorker } from './dev-worker.ts';
+import { KINDS, type Kind, type RunningUpstreams } from './upstreams.ts';
+
+export interface TimedRead {
+  ms: number;
+  cache: string | null;
+  /** Upstream list requests the read caused (or, for a stale read, caused behind it). */
+  upstreamCalls: number;
+  /** CPU the worker's workerd spent on the read, where it could be measured. */
+  cpuMs?: number;
+}
+
+/** Purges, then times the first read, `reps` times; the upstreams answer after `delays`. */
+export async function coldFills(worker: DevWorker, upstreams: RunningUpstreams, token: string, delays: Record<Kind, number>, reps: number): Promise<TimedRead[]> {
+  const saved = upstreams.state.delayMs;
+  upstreams.state.delayMs = delays;
+  const pid = userRuntimePid(worker.url);
+  const cpu = () => (pid === undefined ? undefined : cpuMs(pid));
+  const reads: TimedRead[] = [];
+  try {
+    for (let i = 0; i < reps; i++) {
+      await purge(worker, token);
+      const before = totalCalls(upstreams);
+      const cpuBefore = cpu();
+      const { ms, cache } = await timedGet(`${worker.url}/v1/models`);
+      const cpuAfter = cpu();
+      const cpuMsSpent = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+      reads.push({ ms, cache, upstreamCalls: totalCalls(upstreams) - before, ...(cpuMsSpent === undefined ? {} : { cpuMs: cpuMsSpent }) });
+    }
+  } finally {
+    upstreams.state.delayMs = saved;
+  }
+  return reads;
+}
+
+/**
+ * Times reads of a list that has just gone stale while every upstream takes `delayMs`. `worker`
+ * must run with CACHE_TTL_SECONDS = `freshSeconds`; each read waits out the refresh the previous
+ * one started plus the freshness it bought.
+ */
+export async function staleReads(worker: DevWorker, upstreams: RunningUpstreams, freshSeconds: number, delayMs: number, reps: number): Promise<TimedRead[]> {
+  const saved = upstreams.state.delayMs;
+  upstreams.state.delayMs = Object.fromEntries(KINDS.map((kind) => [kind, delayMs]));
+  const reads: TimedRead[] = [];
+  try {
+    await timedGet(`${worker.url}/v1/models`); // the fill
+    for (let i = 0; i < reps; i++) {
+      await sleep(delayMs + freshSeconds * 1000 + 500);
+      const before = totalCalls(upstreams);
+      const { ms, cache } = await timedGet(`${worker.url}/v1/models`);
+      // The refresh behind the answer reaches the upstreams right after it; give it a moment.
+      await sleep(200);
+      reads.push({ ms, cache, upstreamCalls: totalCalls(upstreams) - before });
+    }
+    await sleep(delayMs + 200); // let the last refresh finish before the worker is stopped
+  } finally {
+    upstreams.state.delayMs = saved;
+  }
+  return reads;
+}
+
+export interface MemoryFigures {
+  models: number;
+  bodyBytes: number;
+  /** Live V8 heap of the worker's isolate, after a full collection. */
+  heapBaseline: number;
+  /** ... holding the list in the memory tier. */
+  heapWithList: number;
+  /** ... holding the list and the id index built for `/v1/models/{id}`. */
+  heapWithIndex: number;
+}
+
+/** What a freshly started worker's isolate holds once it serves `models` models. */
+export async function memoryFigures(worker: DevWorker, models: number): Promise<MemoryFigures> {
+  const port = inspectorPort(worker.url);
+  if (port === undefined) throw new Error('no inspector port found for the worker (this measurement needs Linux /proc)');
+  const inspector = await connectInspector(port);
+  try {
+    const heapBaseline = await inspector.liveHeapBytes();
+    const body = await (await get(`${worker.url}/v1/models`)).text();
+    for (let i = 0; i < 5; i++) await (await get(`${worker.url}/v1/models`)).arrayBuffer();
+    const heapWithList = await inspector.liveHeapBytes();
+    const { data } = JSON.parse(body) as { data: { id: string }[] };
+    if (data.length !== models) throw new Error(`expected ${models} models, the worker served ${data.length}`);
+    const one = await get(`${worker.url}/v1/models/${encodeURIComponent(data[0]?.id ?? '')}`);
+    if (!one.ok) throw new Error(`GET /v1/models/{id} answered ${one.status}`);
+    await one.arrayBuffer();
+    const heapWithIndex = await inspector.liveHeapBytes();
+    return { models, bodyBytes: Buffer.byteLength(body), heapBaseline, heapWithList, heapWithIndex };
+  } finally {
+    inspector.close();
+  }
+}
+
+async function timedGet(url: string): Promise<{ ms: number; cache: string | null }> {
+  const started = performance.now();
+  const response = await get(url);
+  await response.arrayBuffer();
+  const ms = performance.now() - started;
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return { ms, cache: response.headers.get('x-cache') };
+}
+
+function totalCalls(upstreams: RunningUpstreams): number {
+  return Object.values(upstreams.state.hits).reduce((sum, n) => sum + n, 0);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

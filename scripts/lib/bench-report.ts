@@ -1,0 +1,272 @@
+/**
+ * @module Turns one benchmark run into verdicts against the issue's targets, a console summary and
+ * docs/performance.md. Every figure written comes from the run passed in; the prose around them
+ * only says how they were taken.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { join } from 'node:path';
+import { summarise, type Run, type Runs, type Schedule } from './bench-alternate.ts';
+import { median } from './bench-load.ts';
+import type { MemoryFigures, TimedRead } from './bench-probes.ts';
+import { ROOT } from './dev-worker.ts';
+import type { Kind } from './upstreams.ts';
+
+/** The issue's targets. */
+export const TARGET = {
+  throughputRatio: 0.95,
+  p99Ratio: 1.2,
+  coldSlackMs: 50,
+  staleMs: 50,
+};
+
+export interface BenchRun {
+  date: string;
+  machine: Machine;
+  schedule: Schedule;
+  connections: { throughput: number; latency: number };
+  listModels: number;
+  bodyBytes: number;
+  hot: Runs;
+  direct: Runs | undefined;
+  byId: Run;
+  coldDelays: Record<Kind, number>;
+  cold: TimedRead[];
+  staleUpstreamDelayMs: number;
+  stale: TimedRead[];
+  memory: MemoryFigures;
+  loadAtEnd: number;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  ramBytes: number;
+  os: string;
+  loadAtStart: number;
+  versions: Record<string, string>;
+}
+
+export function machine(): Machine {
+  const wranglerRequire = createRequire(join(ROOT, 'node_modules/wrangler/package.json'));
+  const version = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    ramBytes: totalmem(),
+    os: `${type()} ${release()}`,
+    loadAtStart: loadavg()[0] ?? Number.NaN,
+    versions: {
+      node: process.version,
+      wrangler: version(join(ROOT, 'node_modules/wrangler/package.json')),
+      // The workerd wrangler itself runs, which may differ from a top-level one.
+      workerd: version(wranglerRequire.resolve('workerd/package.json')),
+      autocannon: version(join(ROOT, 'node_modules/autocannon/package.json')),
+      hono: version(join(ROOT, 'node_modules/hono/package.json')),
+    },
+  };
+}
+
+export interface Verdict {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export function verdicts(run: BenchRun): Verdict[] {
+  const hot = (name: string) => summarise(run.hot[name] ?? []);
+  const [limit, edge, edge304] = [hot('limit'), hot('models-edge'), hot('models-edge 304')];
+  const [limit1, edge1, edge304one] = [hot('limit, 1 conn'), hot('models-edge, 1 conn'), hot('models-edge 304, 1 conn')];
+  const slowest = Math.max(...Object.values(run.coldDelays));
+  const cold = median(run.cold.map((r) => r.ms));
+  const stale = median(run.stale.map((r) => r.ms));
+  return [
+    {
+      target: `cache hit, ${run.listModels} models: throughput ≥ ${TARGET.throughputRatio}× the limit worker's`,
+      measured: `${fixed(edge.rps / limit.rps, 3)}× (${fixed(edge.rps, 0)} vs ${fixed(limit.rps, 0)} req/s)`,
+      met: edge.rps / limit.rps >= TARGET.throughputRatio,
+    },
+    {
+      target: `cache hit: p99 latency ≤ ${TARGET.p99Ratio}× the limit worker's`,
+      measured: `${fixed(edge1.p99Ms / limit1.p99Ms, 3)}× (${fixed(edge1.p99Ms, 2)} vs ${fixed(limit1.p99Ms, 2)} ms)`,
+      met: edge1.p99Ms / limit1.p99Ms <= TARGET.p99Ratio,
+    },
+    {
+      target: 'If-None-Match → 304 at least as fast as a full hit',
+      measured: `${fixed(edge304.rps, 0)} vs ${fixed(edge.rps, 0)} req/s; p50 ${fixed(edge304one.p50Ms, 2)} vs ${fixed(edge1.p50Ms, 2)} ms, p99 ${fixed(edge304one.p99Ms, 2)} vs ${fixed(edge1.p99Ms, 2)} ms`,
+      // "As fast": throughput and the typical answer; a p99 of one-at-a-time requests is set by the
+      // machine's hiccups, which a 304 and a full answer share (both shown).
+      met: edge304.rps >= edge.rps && edge304one.p50Ms <= edge1.p50Ms,
+    },
+    {
+      target: `cold fill, providers at ${Object.values(run.coldDelays).join('/')} ms: first read ≤ ${slowest + TARGET.coldSlackMs} ms`,
+      measured: `median ${fixed(cold, 0)} ms (${run.cold.map((r) => fixed(r.ms, 0)).join(', ')})`,
+      met: cold <= slowest + TARGET.coldSlackMs && run.cold.every((r) => r.cache === 'MISS'),
+    },
+    {
+      target: `stale read (refresh taking ${run.staleUpstreamDelayMs} ms behind it) ≤ ${TARGET.staleMs} ms`,
+      measured: `median ${fixed(stale, 1)} ms (${run.stale.map((r) => fixed(r.ms, 1)).join(', ')})`,
+      met: stale <= TARGET.staleMs && run.stale.every((r) => r.cache === 'STALE' && r.upstreamCalls > 0),
+    },
+    {
+      target: `memory per isolate stated for ${run.memory.models} models`,
+      measured: `${mb(run.memory.heapWithIndex - run.memory.heapBaseline)} live heap (list ${mb(run.memory.heapWithList - run.memory.heapBaseline)}, index ${mb(run.memory.heapWithIndex - run.memory.heapWithList)})`,
+      met: true,
+    },
+  ];
+}
+
+export function printSummary(run: BenchRun): void {
+  console.log(`\n${run.listModels} models, ${run.bodyBytes} bytes; ${run.schedule.rounds} rounds × ${run.schedule.seconds} s per contender`);
+  console.log(loadTable(run).join('\n'));
+  console.log('');
+  for (const v of verdicts(run)) console.log(`${v.met ? 'MET ' : 'MISS'}  ${v.target}: ${v.measured}`);
+}
+
+/** Rows for every contender measured under load: medians, and the runs behind them. */
+function loadTable(run: BenchRun): string[] {
+  const rows = ['| contender | req/s | p50 ms | p99 ms | workerd CPU ms/answer | req/s of each round | p99 ms of each round |', '|---|--:|--:|--:|--:|---|---|'];
+  const all: Runs = { ...run.hot, ...(run.direct ?? {}) };
+  for (const [name, runs] of Object.entries(all)) {
+    const s = summarise(runs);
+    const each = (pick: (r: Run) => number, digits: number) => runs.map((r) => fixed(pick(r), digits)).join(', ');
+    rows.push(`| ${name} | ${fixed(s.rps, 0)} | ${fixed(s.p50Ms, 2)} | ${fixed(s.p99Ms, 2)} | ${fixed(s.cpuMsPerRequest, 2)} | ${each((r) => r.rps, 0)} | ${each((r) => r.p99Ms, 1)} |`);
+  }
+  rows.push(`| models-edge \`/v1/models/{id}\`, ${run.connections.throughput} connections (one run) | ${fixed(run.byId.rps, 0)} | ${fixed(run.byId.p50Ms, 2)} | ${fixed(run.byId.p99Ms, 2)} | ${fixed(run.byId.cpuMsPerRequest ?? Number.NaN, 2)} | | |`);
+  return rows;
+}
+
+function ratioRows(runs: Runs | undefined, limitName: string, edgeName: string, label: string): string[] {
+  if (runs === undefined || runs[limitName] === undefined || runs[edgeName] === undefined) return [];
+  const limit = summarise(runs[limitName]);
+  const edge = summarise(runs[edgeName]);
+  return [`| ${label} | ${fixed(edge.rps / limit.rps, 3)} | ${fixed(edge.p50Ms / limit.p50Ms, 3)} | ${fixed(edge.p99Ms / limit.p99Ms, 3)} |`];
+}
+
+export function renderMarkdown(run: BenchRun): string {
+  const m = run.machine;
+  const s = run.schedule;
+  const mem = run.memory;
+  const slowest = Math.max(...Object.values(run.coldDelays));
+  const sequential = Object.values(run.coldDelays).reduce((a, b) => a + b, 0);
+  return `# Performance
+
+_Written by \`npm run bench\` on ${run.date}. Every number on this page comes from that one run;
+rerun the command to replace them. How the run works: [scripts/bench.ts](../scripts/bench.ts)._
+
+## Targets
+
+| target | measured | met |
+|---|---|---|
+${verdicts(run).map((v) => `| ${v.target} | ${v.measured} | ${v.met ? 'yes' : '**no**'} |`).join('\n')}
+
+## Machine and versions
+
+| | |
+|---|---|
+| machine | ${m.cpu}, ${m.cores} cores, ${(m.ramBytes / 2 ** 30).toFixed(1)} GiB RAM, ${m.os} |
+| load average (1 min) at start / end | ${m.loadAtStart.toFixed(2)} / ${run.loadAtEnd.toFixed(2)} |
+${Object.entries(m.versions).map(([name, v]) => `| ${name} | ${v} |`).join('\n')}
+
+## How it was measured
+
+- **List**: ${run.listModels} models from four loopback fake providers (OpenAI, Anthropic, Gemini, Ollama
+  formats, ${run.listModels / 4} each), ${run.bodyBytes.toLocaleString('en')} bytes of JSON as served.
+- **The limit** is [bench/limit-worker.ts](../bench/limit-worker.ts): a trivial worker that answers every
+  request with the bytes and headers models-edge served for that list (checked byte for byte at
+  start), from a constant, and a 304 when \`If-None-Match\` matches.
+- **Both run under \`wrangler dev\`** (the same wrangler, the same workerd, local KV). Under \`wrangler dev\`
+  every request passes through wrangler's dev proxy, itself a second workerd process; the "direct" rows
+  below send the same load straight to the workerd that runs each worker, past that proxy, so that the
+  workers' own cost is less diluted. \`WRANGLER_LOG=warn\` stops wrangler's Node process from handling a
+  log line for every request, which on this machine takes about a third of a core from both workers alike.
+- **Load**: autocannon in the benchmark's own process, no compression asked, ${s.warmupSeconds} s of discarded
+  warm-up then ${s.seconds} s measured per contender, ${s.rounds} rounds, the order of the contenders reversed
+  every other round. **Throughput** is taken with ${run.connections.throughput} connections, each sending its next request as
+  soon as the last is answered, which saturates the machine. **Latency** (the target's p99) is taken with
+  ${run.connections.latency} connection, one request at a time: on a saturated machine a percentile measures the queue
+  in front of the worker and the operating system's scheduling, not the worker (the saturated runs' p99s
+  are in the table too). Each figure is the **median over the rounds**; p50/p99 come from every response
+  time of a run (autocannon's own histogram rounds to whole milliseconds). Ratios are models-edge's
+  median over the limit's median. "At least as fast" for the 304 is judged on throughput and the median
+  answer; its p99 is shown beside the full answer's.
+- **workerd CPU ms/answer**: CPU time of the workerd process that runs the worker (all its threads, read
+  from /proc) over the answers of the run. It includes the runtime's own HTTP and socket work, so it is an
+  upper bound on what the worker's code used, on this machine's CPU.
+- **Client and server share this machine's ${m.cores} cores** (autocannon, wrangler's proxy and the worker's
+  workerd all compete for them), so absolute requests per second say little about production; the ratios,
+  taken in the same run with the two workers alternating, are the result. A busy machine makes them noisier.
+
+## Cache hit: full list, and 304
+
+${loadTable(run).join('\n')}
+
+| models-edge ÷ limit | req/s | p50 | p99 |
+|---|--:|--:|--:|
+${[
+  ...ratioRows(run.hot, 'limit', 'models-edge', `full list, ${run.connections.throughput} connections, through wrangler dev`),
+  ...ratioRows(run.hot, 'limit, 1 conn', 'models-edge, 1 conn', `full list, ${run.connections.latency} connection, through wrangler dev`),
+  ...ratioRows(run.direct, 'limit direct', 'models-edge direct', `full list, ${run.connections.throughput} connections, direct to workerd`),
+].join('\n')}
+
+models-edge answers a matching \`If-None-Match\` with a 304 at ${fixed(summarise(run.hot['models-edge 304'] ?? []).rps, 0)} req/s, against
+${fixed(summarise(run.hot['models-edge'] ?? []).rps, 0)} req/s for the full ${run.bodyBytes.toLocaleString('en')}-byte answer; one at a time, a 304 takes
+${fixed(summarise(run.hot['models-edge 304, 1 conn'] ?? []).p50Ms, 2)} ms at the median against ${fixed(summarise(run.hot['models-edge, 1 conn'] ?? []).p50Ms, 2)} ms.
+
+## Cold fill
+
+Purge (admin API), then time the first \`GET /v1/models\` while the providers take
+${Object.entries(run.coldDelays).map(([kind, ms]) => `${kind} ${ms} ms`).join(', ')} to answer. In parallel
+the floor is ${slowest} ms; one after the other it would be ${sequential} ms.
+
+| read | ms | over the slowest provider | X-Cache | upstream list calls | workerd CPU ms |
+|--:|--:|--:|---|--:|--:|
+${run.cold.map((r, i) => `| ${i + 1} | ${fixed(r.ms, 0)} | ${fixed(r.ms - slowest, 0)} | ${r.cache} | ${r.upstreamCalls} | ${fixed(r.cpuMs ?? Number.NaN, 1)} |`).join('\n')}
+
+Median **${fixed(median(run.cold.map((r) => r.ms)), 0)} ms**: the MISS waits for the fan-out, the merge, serialising and hashing
+the list and writing it to KV, then answers.
+
+## Stale read
+
+A worker with \`CACHE_TTL_SECONDS=1\`, every provider answering after ${run.staleUpstreamDelayMs} ms; each read comes
+once the list has gone stale, and must answer at once from the stale copy while the refresh runs
+behind it (\`waitUntil\`).
+
+| read | ms | X-Cache | upstream calls started behind it |
+|--:|--:|---|--:|
+${run.stale.map((r, i) => `| ${i + 1} | ${fixed(r.ms, 1)} | ${r.cache} | ${r.upstreamCalls} |`).join('\n')}
+
+Median **${fixed(median(run.stale.map((r) => r.ms)), 1)} ms**.
+
+## Memory per isolate, ${mem.models.toLocaleString('en')} models
+
+Measured on a freshly started worker through the inspector: V8's live heap of the worker's isolate
+right after a heap snapshot (which collects garbage first), before the list was read, once it was
+being served from the memory tier, and once \`/v1/models/{id}\` had built its index.
+
+| | bytes |
+|---|--:|
+| list body as served | ${mem.bodyBytes.toLocaleString('en')} |
+| live heap before the first read | ${mem.heapBaseline.toLocaleString('en')} |
+| + the list held by the memory tier | ${(mem.heapWithList - mem.heapBaseline).toLocaleString('en')} |
+| + the id index for \`/v1/models/{id}\` | ${(mem.heapWithIndex - mem.heapWithList).toLocaleString('en')} |
+| **held per isolate for the list** | **${(mem.heapWithIndex - mem.heapBaseline).toLocaleString('en')}** (${mb(mem.heapWithIndex - mem.heapBaseline)}) |
+
+The process's resident memory is not given: the heap snapshots taken to measure the isolate swell it.
+
+The bound: an isolate holds at most one list (src/cache/memory.ts keeps one, replaced on expiry or
+refresh) and one index (rebuilt only when the ETag changes, the old one dropped), so steady-state memory is
+about ${fixed((mem.heapWithIndex - mem.heapBaseline) / mem.bodyBytes, 1)}× the body size and grows linearly with the number of models.
+A refresh briefly holds more: the upstream answers, the merged models and the new body, all garbage
+once it is written. Workers allow 128 MB per isolate.
+`;
+}
+
+function fixed(n: number, digits: number): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '—';
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(2)} MB`;
+}
