@@ -10,6 +10,11 @@ export const STATUS_KEY = 'models:status:v1';
 export const KV_MIN_TTL_SECONDS = 60;
 /** KV accepts one write per second to one key. */
 export const KV_WRITE_INTERVAL_MS = 1000;
+/**
+ * How long a data centre's KV cache may answer the list without asking KV's central stores: KV's
+ * minimum, below its 60 s default, so a purge or refresh reaches other data centres sooner.
+ */
+export const KV_CACHE_TTL_SECONDS = 30;
 /** KV's largest value; a larger list is recorded as an error, never written half. */
 export const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
 
@@ -30,7 +35,7 @@ export interface StoredList {
 }
 
 export async function readList(kv: KVNamespace): Promise<StoredList | null> {
-  const { value, metadata } = await kv.getWithMetadata<ListMeta>(LIST_KEY, 'text');
+  const { value, metadata } = await kv.getWithMetadata<ListMeta>(LIST_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
   return value === null || metadata === null ? null : { body: value, meta: metadata };
 }
 

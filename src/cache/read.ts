@@ -10,11 +10,17 @@ import { recall, remember } from './memory.ts';
 
 export type CacheState = 'HIT' | 'STALE' | 'MISS';
 
+/** The KV read under way in this isolate: requests arriving while it runs share it. */
+let reading: Promise<StoredList | null> | undefined;
+
 export async function currentList(deps: RefreshDeps, ctx: Background): Promise<{ list: StoredList; state: CacheState }> {
   const now = Date.now();
   let list = recall(now);
   if (list === undefined) {
-    list = (await readList(deps.kv)) ?? undefined;
+    reading ??= readList(deps.kv).finally(() => {
+      reading = undefined;
+    });
+    list = (await reading) ?? undefined;
     if (list !== undefined) remember(list, now);
   }
   if (list !== undefined && now < list.meta.freshUntil) return { list, state: 'HIT' };

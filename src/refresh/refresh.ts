@@ -10,7 +10,14 @@ import type { Config } from '../config.ts';
 import { logEvent } from '../log.ts';
 import type { Model } from '../model.ts';
 import { fetchProvider, type ProviderResult } from './fetch-provider.ts';
+import { inSlots } from './in-slots.ts';
 import { merge } from './merge.ts';
+
+/**
+ * A Worker may have 6 connections waiting for response headers at once; a seventh fetch would
+ * queue with its timeout already running, so a provider past the sixth waits for a free slot instead.
+ */
+export const MAX_PARALLEL_PROVIDERS = 6;
 
 export type RefreshTrigger = 'cron' | 'admin' | 'miss' | 'stale';
 
@@ -50,10 +57,26 @@ export interface Background {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-/** Refreshes behind a stale read, unless a refresh failed in this isolate within `STALE_RETRY_MS`. */
+/**
+ * Refreshes behind a stale read, unless a refresh failed within `STALE_RETRY_MS` — in this isolate,
+ * or anywhere, as the stored status tells — so an outage does not make every isolate hammer the
+ * failing upstreams (and KV's one write per second) every few seconds.
+ */
 export function revalidate(deps: RefreshDeps, ctx: Background): void {
   if (running === undefined && Date.now() - lastFailureAt < STALE_RETRY_MS) return;
-  ctx.waitUntil(refreshShared(deps, 'stale'));
+  ctx.waitUntil(revalidateUnlessFailedElsewhere(deps));
+}
+
+async function revalidateUnlessFailedElsewhere(deps: RefreshDeps): Promise<void> {
+  if (running === undefined) {
+    const status = await readStatus(deps.kv);
+    const failedRecently = status !== null && !status.providers.some((p) => p.ok) && Date.now() - status.refreshedAt < STALE_RETRY_MS;
+    if (failedRecently) {
+      lastFailureAt = status.refreshedAt;
+      return;
+    }
+  }
+  await refreshShared(deps, 'stale');
 }
 
 export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
@@ -61,7 +84,7 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
   const [stored, previousStatus, results] = await Promise.all([
     readList(kv),
     readStatus(kv),
-    Promise.all(config.providers.map((entry) => fetchProvider(entry, fetcher))),
+    inSlots(config.providers, MAX_PARALLEL_PROVIDERS, (entry) => fetchProvider(entry, fetcher)),
   ]);
   const now = Date.now();
   // KV may hold a list past its expiresAt (KV's TTL floor is 60 s): for readers it is gone.

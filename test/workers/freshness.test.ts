@@ -7,12 +7,12 @@ import { env } from 'cloudflare:workers';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
-import { deleteAll, LIST_KEY } from '../../src/cache/kv.ts';
+import { deleteAll, LIST_KEY, writeStatus } from '../../src/cache/kv.ts';
 import { forget, MEMORY_TTL_MS } from '../../src/cache/memory.ts';
 import { currentList } from '../../src/cache/read.ts';
-import type { Background } from '../../src/refresh/refresh.ts';
+import type { ProviderStatus } from '../../src/cache/status.ts';
 import { parseConfig } from '../../src/config.ts';
-import { refreshShared, STALE_RETRY_MS, type RefreshDeps } from '../../src/refresh/refresh.ts';
+import { refreshShared, STALE_RETRY_MS, type Background, type RefreshDeps } from '../../src/refresh/refresh.ts';
 
 const FRESH_SECONDS = 60;
 const STALE_SECONDS = 600;
@@ -43,6 +43,17 @@ function background(): Background & { pending: Promise<unknown>[] } {
   const pending: Promise<unknown>[] = [];
   return { pending, waitUntil: (promise) => void pending.push(promise) };
 }
+
+const failedProvider = (id: string, at: number): ProviderStatus => ({
+  id,
+  ok: false,
+  stale: true,
+  modelCount: 2,
+  latencyMs: 3,
+  error: `[${id}] GET https://openai.test/v1/models: 500 Internal Server Error`,
+  fetchedAt: null,
+  checkedAt: at,
+});
 
 const ids = (body: string) => (JSON.parse(body) as { data: { id: string }[] }).data.map((m) => m.id);
 
@@ -104,7 +115,8 @@ describe('reading the model list', () => {
     expect(stale.state).toBe('STALE');
     expect(stale.list.meta.etag).toBe(old.meta.etag);
     expect(ctx.pending).toHaveLength(1);
-    expect(upstream.calls).toBe(2);
+    // The revalidation reaches the upstream, which is still holding it.
+    await vi.waitFor(() => expect(upstream.calls).toBe(2));
 
     upstream.release();
     await Promise.all(ctx.pending);
@@ -135,6 +147,41 @@ describe('reading the model list', () => {
     expect((await currentList(deps, retry)).state).toBe('STALE');
     await Promise.all(retry.pending);
     expect(upstream.calls).toBe(3);
+  });
+
+  it('does not revalidate while the stored status shows a refresh that failed elsewhere within STALE_RETRY_MS', async () => {
+    const { list: old } = await currentList(deps, background());
+    vi.setSystemTime(old.meta.freshUntil + 1000);
+    // Another isolate's refresh failed a second ago; its status is what KV now holds.
+    const failedAt = Date.now() - 1000;
+    await writeStatus(env.MODELS_KV, { refreshedAt: failedAt, providers: [failedProvider('openai', failedAt)], clashes: [] }, 600);
+
+    const ctx = background();
+    expect((await currentList(deps, ctx)).state).toBe('STALE');
+    await Promise.all(ctx.pending);
+    expect(upstream.calls).toBe(1);
+
+    vi.setSystemTime(failedAt + STALE_RETRY_MS);
+    const retry = background();
+    await currentList(deps, retry);
+    await Promise.all(retry.pending);
+    expect(upstream.calls).toBe(2);
+  });
+
+  it('shares one KV read among the requests that arrive while it runs', async () => {
+    await currentList(deps, background());
+    forget();
+    let reads = 0;
+    const kv = new Proxy(env.MODELS_KV, {
+      get(target, property) {
+        if (property === 'getWithMetadata') reads++;
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => currentList({ ...deps, kv }, background())));
+    expect(answers.every((a) => a.state === 'HIT')).toBe(true);
+    expect(reads).toBe(1);
   });
 
   it('revalidates a stale list at once when a refresh has succeeded since the last failure', async () => {

@@ -220,6 +220,26 @@ describe('refreshShared', () => {
     expect(puts.sort()).toEqual(['models:list:v1', 'models:status:v1']);
   });
 
+  it('asks at most six providers at once, each timeout starting when its slot opens', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slow: typeof fetch = async (input, init) => {
+      most = Math.max(most, ++inFlight);
+      // Longer than the queued providers' own timeout: they must not have been waiting on the clock.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      inFlight--;
+      if (init?.signal?.aborted) throw init.signal.reason;
+      return Response.json({ object: 'list', data: [{ id: `m-${new URL(String(input)).hostname}`, object: 'model' }] });
+    };
+    const providers = Array.from({ length: 8 }, (_, i) => ({ id: `p${i}`, type: 'openai', baseUrl: `https://p${i}.test/v1`, timeoutMs: 200 }));
+    const config = parseConfig({ MODELS_KV: env.MODELS_KV, PROVIDERS: providers });
+
+    const outcome = await refresh({ kv: env.MODELS_KV, config, fetcher: slow }, 'admin');
+
+    expect(most).toBe(6);
+    expect(outcome.status.providers.map((p) => [p.id, p.ok])).toEqual(providers.map((p) => [p.id, true]));
+  });
+
   it('starts a new fan-out once the shared one has settled', async () => {
     await refreshShared(deps, 'miss');
     await refreshShared(deps, 'miss');

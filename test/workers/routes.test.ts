@@ -112,6 +112,24 @@ describe('GET /v1/models', () => {
     expect(changed.status).toBe(200);
   });
 
+  it('gives each model and each provider slice its own strong ETag, answered with 304 on a match', async () => {
+    const env = workerEnv(providersVar((await fakeUpstreams()).entries()));
+    const list = (await call(env, '/v1/models')).headers.get('ETag');
+    const etags = new Set([list]);
+    for (const path of ['/v1/models/gpt-4o', '/v1/models/gpt-4o-mini', '/v1/models?provider=openai', '/v1/models?provider=gemini']) {
+      const first = await call(env, path);
+      const etag = first.headers.get('ETag') ?? '';
+      expect(etag, path).toMatch(/^"[^"]+"$/);
+      etags.add(etag);
+      const again = await call(env, path);
+      expect(again.headers.get('ETag'), path).toBe(etag);
+      expect(await again.text(), path).toBe(await first.text());
+      const revalidated = await call(env, path, { headers: { 'If-None-Match': etag } });
+      expect(revalidated.status, path).toBe(304);
+    }
+    expect(etags.size).toBe(5);
+  });
+
   it('lets clients keep a copy for at most 60 s, less than a purge takes to propagate', async () => {
     const env = workerEnv(providersVar((await fakeUpstreams()).entries()));
     for (const path of ['/v1/models', '/v1/models?provider=openai', '/v1/models/gpt-4o']) {
