@@ -103,8 +103,9 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
   const fresh = results.some((result) => result.ok) ? await storedList(models, now, config) : null;
   let list = previous;
   let written = false;
-  if (fresh !== null && fresh.body.length > KV_MAX_VALUE_BYTES) {
-    status.error = `the merged list is ${fresh.body.length} bytes, over KV's ${KV_MAX_VALUE_BYTES}-byte value limit`;
+  const bytes = fresh === null ? 0 : new TextEncoder().encode(fresh.body).byteLength;
+  if (bytes > KV_MAX_VALUE_BYTES) {
+    status.error = `the merged list is ${bytes} bytes, over KV's ${KV_MAX_VALUE_BYTES}-byte value limit`;
   }
   if (fresh !== null && models.length === 0 && previous !== null && previous.meta.modelCount > 0) {
     status.error = 'the new list is empty; the previous list was kept';

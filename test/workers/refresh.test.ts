@@ -176,6 +176,20 @@ describe('refresh', () => {
     expect((await readStatus(env.MODELS_KV))?.error).toMatch(/empty/);
   });
 
+  it("keeps the stored list when the merged one would pass KV's 25 MiB value limit, and says so", async () => {
+    const good = await refresh(deps, 'admin');
+    // 60,000 ids of 220 characters: each appears as `id` and `upstream_id`, about 30 MB merged.
+    const ids = Array.from({ length: 60_000 }, (_, i) => `${'x'.repeat(214)}${String(i).padStart(6, '0')}`);
+    const huge = parseConfig({ MODELS_KV: env.MODELS_KV, PROVIDERS: [{ id: 'huge', type: 'openai', models: ids }] });
+
+    const outcome = await refresh({ ...deps, config: huge }, 'admin');
+
+    expect(outcome.written).toBe(false);
+    expect(outcome.status.error).toMatch(/over KV's 26214400-byte value limit/);
+    expect((await readList(env.MODELS_KV))?.meta.etag).toBe(good.list?.meta.etag);
+    expect((await readStatus(env.MODELS_KV))?.error).toBe(outcome.status.error);
+  });
+
   it('treats a 429 from a KV write as a logged non-event', async () => {
     const log = vi.spyOn(console, 'log');
     const outcome = await refresh({ ...deps, kv: rateLimited }, 'miss');
