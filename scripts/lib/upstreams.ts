@@ -23,7 +23,7 @@ export type Fault =
   | 'hang' // accepts the request, never answers
   | 'huge'; // a 40 MB body
 
-export const HUGE_BODY_BYTES = 40 * 1024 * 1024;
+const HUGE_BODY_BYTES = 40 * 1024 * 1024;
 
 export interface UpstreamState {
   /** Models per provider (default: the demo set, 4–5 each). */

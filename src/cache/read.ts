@@ -7,6 +7,7 @@ import { apiError } from '../errors.ts';
 import { refreshShared, revalidate, type Background, type RefreshDeps } from '../refresh/refresh.ts';
 import { readList, type StoredList } from './kv.ts';
 import { recall, remember } from './memory.ts';
+import { failureReasons } from './status.ts';
 
 export type CacheState = 'HIT' | 'STALE' | 'MISS';
 
@@ -30,6 +31,5 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<{
   }
   const outcome = await refreshShared(deps, 'miss');
   if (outcome.list !== null) return { list: outcome.list, state: 'MISS' };
-  const reasons = [...outcome.status.providers.map((p) => p.error), outcome.status.error].filter((e) => e != null);
-  throw apiError(502, 'upstreams_unavailable', `No model list could be fetched or served: ${reasons.join('; ')}`);
+  throw apiError(502, 'upstreams_unavailable', `No model list could be fetched or served: ${failureReasons(outcome.status)}`);
 }

@@ -31,3 +31,8 @@ export interface CacheStatus {
   /** Why the last refresh kept the previous list although some provider answered. */
   error?: string;
 }
+
+/** Every error a refresh met, for a message that says why nothing could be served. */
+export function failureReasons(status: CacheStatus): string {
+  return [...status.providers.map((p) => p.error), status.error].filter((e) => e != null).join('; ');
+}

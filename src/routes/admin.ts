@@ -7,7 +7,7 @@ import type { AppEnv } from '../app-env.ts';
 import { adminAuth } from '../auth/admin-jwt.ts';
 import { deleteAll, readList, readStatus, type StoredList } from '../cache/kv.ts';
 import { forget } from '../cache/memory.ts';
-import type { CacheStatus } from '../cache/status.ts';
+import { failureReasons, type CacheStatus } from '../cache/status.ts';
 import { loadConfig } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
@@ -48,8 +48,8 @@ admin.post('/cache/purge', async function purge(c) {
 admin.post('/cache/refresh', async function refreshNow(c) {
   const outcome = await refreshShared({ kv: c.env.MODELS_KV, config: loadConfig(c.env) }, 'admin');
   if (!outcome.status.providers.some((p) => p.ok)) {
-    const errors = outcome.status.providers.map((p) => p.error).filter((e) => e !== null);
-    throw apiError(502, 'upstreams_unavailable', `No provider returned a model list; the cached list was kept. ${errors.join('; ')}`);
+    const reasons = failureReasons(outcome.status);
+    throw apiError(502, 'upstreams_unavailable', `No provider returned a model list; the cached list was kept. ${reasons}`);
   }
   return c.json(statusView(outcome.list, outcome.status, Date.now()));
 });
@@ -63,7 +63,7 @@ admin.get('/cache/status', async function status(c) {
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
 /** The contract's status document; holds no configuration, so no key can reach it. */
-export function statusView(list: StoredList | null, status: CacheStatus | null, now: number) {
+function statusView(list: StoredList | null, status: CacheStatus | null, now: number) {
   const meta = list?.meta;
   return {
     state: meta === undefined ? 'empty' : now < meta.freshUntil ? 'fresh' : now < meta.expiresAt ? 'stale' : 'expired',

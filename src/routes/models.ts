@@ -11,7 +11,7 @@ import { apiError } from '../errors.ts';
  * Clients may keep a copy this long: well under the time a purge takes to reach every data centre
  * (KV propagation, ~60 s), so no client holds a purged list longer than the edge does.
  */
-export const CLIENT_MAX_AGE_SECONDS = 30;
+const CLIENT_MAX_AGE_SECONDS = 30;
 const CACHE_CONTROL = `public, max-age=${CLIENT_MAX_AGE_SECONDS}`;
 
 export const models = new Hono<AppEnv>();
