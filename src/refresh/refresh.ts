@@ -140,6 +140,7 @@ async function storedList(models: Model[], now: number, config: Config): Promise
       expiresAt: now + (config.cacheTtlSeconds + config.staleTtlSeconds) * 1000,
       etag: await strongEtag(body),
       modelCount: models.length,
+      fingerprint: config.fingerprint,
     },
   };
 }

@@ -26,7 +26,10 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<{
     list = (await reading) ?? undefined;
     if (list !== undefined) remember(list, now);
   }
-  if (list !== undefined && now < list.meta.freshUntil) return { list, state: 'HIT' };
+  // A list made under another configuration is stale at once: it refreshes behind this answer, and
+  // serve/answers.ts leaves out the providers it has but the configuration no longer names.
+  const sameConfig = list?.meta.fingerprint === deps.config.fingerprint;
+  if (list !== undefined && sameConfig && now < list.meta.freshUntil) return { list, state: 'HIT' };
   if (list !== undefined && now < list.meta.expiresAt) {
     revalidate(deps, ctx);
     return { list, state: 'STALE' };
