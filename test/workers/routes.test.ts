@@ -251,7 +251,16 @@ describe('errors', () => {
   it('answers an unknown route with 404 in OpenAI error shape', async () => {
     const env = workerEnv(providersVar([{ id: 'fixed', type: 'openai', models: ['m'] }]));
     await expectApiError(await call(env, '/v2/models'), 404, 'not_found');
-    await expectApiError(await call(env, '/v1/models', { method: 'DELETE' }), 404, 'not_found');
+  });
+
+  it('answers a known path with another method 405 with Allow, in the error shape', async () => {
+    const env = workerEnv(providersVar([{ id: 'fixed', type: 'openai', models: ['m'] }]));
+    const list = await call(env, '/v1/models', { method: 'DELETE' });
+    await expectApiError(list, 405, 'method_not_allowed');
+    expect(list.headers.get('Allow')).toBe('GET, HEAD');
+    const chat = await call(env, '/v1/chat/completions', { method: 'GET' });
+    await expectApiError(chat, 405, 'method_not_allowed');
+    expect(chat.headers.get('Allow')).toBe('POST');
   });
 
   it('answers an unexpected failure with 500 internal_error and logs it, never showing the stack', async () => {
@@ -279,11 +288,16 @@ describe('errors', () => {
       { ...providersVar([{ id: 'x', type: 'openai', models: ['a'] }]), CACHE_TTL_SECONDS: '30', STALE_TTL_SECONDS: '20' },
       ['CACHE_TTL_SECONDS', 'STALE_TTL_SECONDS'],
     ],
-  ])('answers /v1/models with 500 invalid_config naming the field when %s, while /healthz stays 200', async (_, vars, named) => {
-    vi.spyOn(console, 'log').mockImplementation(() => {});
+  ])('with nothing stored, answers /v1/models 500 invalid_config when %s — naming the field to admins and the log only — while /healthz stays 200', async (_, vars, named) => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const env = workerEnv(vars);
     const message = await expectApiError(await call(env, '/v1/models'), 500, 'invalid_config');
-    for (const field of named) expect(message).toContain(field);
+    expect(message).toMatch(/configuration is broken; its admins see why in GET \/admin\/cache\/status/);
+    for (const field of named) expect(message).not.toContain(field);
+    const logged = log.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"config_error"'));
+    for (const field of named) expect(logged.join('\n')).toContain(field);
+    const admin = await expectApiError(await call(env, '/admin/cache/refresh', { method: 'POST', headers: bearer(await adminToken()) }), 500, 'invalid_config');
+    for (const field of named) expect(admin).toContain(field);
     expect((await call(env, '/healthz')).status).toBe(200);
   });
 });
