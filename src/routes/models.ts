@@ -38,8 +38,11 @@ models.get('/:id{.+}', async function retrieveModel(c) {
   return respond(c, answer, state);
 });
 
-function read(c: Context<AppEnv>) {
-  return currentList({ kv: c.env.MODELS_KV, config: loadConfig(c.env) }, c.executionCtx);
+async function read(c: Context<AppEnv>) {
+  const current = await currentList({ kv: c.env.MODELS_KV, config: loadConfig(c.env) }, c.executionCtx);
+  // Served while Workers KV fails: from this isolate's last list, the data centre's copy, or unstored.
+  if (current.store === 'unavailable') c.header('X-Store', 'unavailable');
+  return current;
 }
 
 /** Every answer is pre-serialised with its ETag: no JSON work and no hashing per request. */
