@@ -31,14 +31,17 @@ export interface EdgeCopy {
 /** The version of each copy this isolate has put, so a copy is written once per version, never per request. */
 const putVersions = new Map<string, string>();
 
-/** Puts `body` and `meta` under `name` until `terms.expiresAt`, unless this isolate already put that version. Never throws. */
-export async function edgePut(name: string, body: string, meta: unknown, terms: CopyTerms, cache: Cache = caches.default): Promise<void> {
+/**
+ * Puts `body` and `meta` under `name` until `terms.expiresAt`, unless this isolate already put that
+ * version. `cache` defaults to `caches.default`, looked up inside the try: never throws.
+ */
+export async function edgePut(name: string, body: string, meta: unknown, terms: CopyTerms, cache?: Cache): Promise<void> {
   const ttlSeconds = Math.floor((terms.expiresAt - Date.now()) / 1000);
   if (putVersions.get(name) === terms.version || ttlSeconds <= 0) return;
   putVersions.set(name, terms.version);
   try {
     const headers = { 'Content-Type': 'application/json', 'Cache-Control': `public, s-maxage=${ttlSeconds}`, [META_HEADER]: JSON.stringify(meta) };
-    await cache.put(keyOf(name), new Response(body, { headers }));
+    await (cache ?? caches.default).put(keyOf(name), new Response(body, { headers }));
   } catch (error) {
     putVersions.delete(name);
     logEvent('edge_copy_failed', { name, message: error instanceof Error ? error.message : String(error) });
@@ -46,9 +49,9 @@ export async function edgePut(name: string, body: string, meta: unknown, terms: 
 }
 
 /** The copy under `name`, or null when there is none or the Cache API fails. */
-export async function edgeGet(name: string, cache: Cache = caches.default): Promise<EdgeCopy | null> {
+export async function edgeGet(name: string, cache?: Cache): Promise<EdgeCopy | null> {
   try {
-    const response = await cache.match(keyOf(name));
+    const response = await (cache ?? caches.default).match(keyOf(name));
     if (response === undefined) return null;
     const meta: unknown = JSON.parse(response.headers.get(META_HEADER) ?? 'null');
     return { body: await response.text(), meta };
@@ -58,10 +61,10 @@ export async function edgeGet(name: string, cache: Cache = caches.default): Prom
 }
 
 /** Drops the copy in this data centre (a purge); other data centres keep theirs until it expires. */
-export async function edgeDelete(name: string, cache: Cache = caches.default): Promise<void> {
+export async function edgeDelete(name: string, cache?: Cache): Promise<void> {
   putVersions.delete(name);
   try {
-    await cache.delete(keyOf(name));
+    await (cache ?? caches.default).delete(keyOf(name));
   } catch {
     // Nothing to drop where the Cache API does nothing.
   }

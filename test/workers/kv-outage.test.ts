@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KINDS } from '../../scripts/lib/demo-data.ts';
-import { edgeDelete, LIST_COPY } from '../../src/cache/edge.ts';
+import { edgeDelete, edgePut, LIST_COPY } from '../../src/cache/edge.ts';
 import { LIST_KEY, STATUS_KEY } from '../../src/cache/kv.ts';
 import { MEMORY_TTL_MS } from '../../src/cache/memory.ts';
 import { FAILURE_PAUSE_MS } from '../../src/refresh/shared.ts';
@@ -218,5 +218,41 @@ describe('the failure pause on a miss', () => {
 
     const refresh = await call(env, '/admin/cache/refresh', { method: 'POST', headers: bearer(await adminToken()) });
     expect(await expectApiError(refresh, 502, 'upstreams_unavailable')).toContain('[openai] GET');
+  });
+});
+
+describe('the copy outside KV', () => {
+  it('is put once per version, never per request', async () => {
+    const keys: string[] = [];
+    const cache = { put: async (key: RequestInfo) => void keys.push(String(key)) } as unknown as Cache;
+    const terms = (version: string) => ({ version, expiresAt: Date.now() + 60_000 });
+    for (let i = 0; i < 3; i++) await edgePut('probe', 'one', {}, terms('v1'), cache);
+    await edgePut('probe', 'two', {}, terms('v2'), cache);
+    expect(keys).toHaveLength(2);
+  });
+
+  it('costs a memory hit no KV and no Cache API operation', async () => {
+    const upstreams = await fakeUpstreams();
+    let kvCalls = 0;
+    const base = workerEnv(providersVar(upstreams.entries()));
+    const counting = new Proxy(base.MODELS_KV, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          kvCalls++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const env: Env = { ...base, MODELS_KV: counting };
+    expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('MISS');
+    const match = vi.spyOn(caches.default, 'match');
+    const put = vi.spyOn(caches.default, 'put');
+    kvCalls = 0;
+    for (let i = 0; i < 5; i++) expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('HIT');
+    expect(kvCalls).toBe(0);
+    expect(match).not.toHaveBeenCalled();
+    expect(put).not.toHaveBeenCalled();
   });
 });
