@@ -3,7 +3,8 @@
  * here, in one place, before it can enter the list (contract §11). Builds each `Model` once.
  */
 import type { ProviderEntry } from '../config.ts';
-import type { Model, UpstreamModel } from '../model.ts';
+import type { Model } from '../model.ts';
+import type { Page } from '../providers/types.ts';
 
 /** Longest id listed (contract §11): longer ones are skipped, not cut, since a cut id names nothing. */
 export const MAX_ID_LENGTH = 256;
@@ -43,12 +44,8 @@ export type Normalised =
   | { ok: true; models: Model[]; skipped: number; skippedExample?: string }
   | { ok: false; error: string };
 
-/** What the pages gave: their models and the entries they had to skip. */
-export interface Listed {
-  models: UpstreamModel[];
-  skipped: number;
-  skippedExample?: string;
-}
+/** What the pages gave together: their models and the entries they had to skip. */
+export type Listed = Omit<Page, 'next'>;
 
 /**
  * Checks each id (trimmed, 1–256 characters, no control characters, retrievable as a path segment),

@@ -140,7 +140,7 @@ describe('the list, as clients see it', () => {
   beforeEach(coldCache);
 
   it('skips and counts ids with control characters or over 256 characters, and every listed id retrieves through /v1/models/{id}', async () => {
-    const odd = ['  spaced  ', 'with space', '100%-sure', 'a?b', 'hash#tag', 'back\\slash', 'ünïcödé', 'emoji-😀', 'plus+sign', 'org/model:tag', 'a%2Fb', '..x'];
+    const odd = ['  spaced  ', 'with space', '100%-sure', 'a?b', 'hash#tag', 'back\\slash', 'ünïcödé', 'emoji-😀', 'plus+sign', 'org/model:tag', 'a%2Fb', '..x', '/leading', 'trailing/', 'a//b', '%', 'ÿ\u00a0nbsp'];
     const bad = ['bell\u0007', 'next-line\u0085', 'x'.repeat(300), '.', '..'];
     const env = workerEnv(
       providersVar([
