@@ -16,10 +16,13 @@ export function optionalNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** One shared empty object: no allocation per entry for a nested field that is absent. */
+const EMPTY: Json = Object.freeze({});
+
 /** A nested object field, or an empty one: `nested(entry, 'top_provider').max_completion_tokens`. */
 export function nested(entry: Json, field: string): Json {
   const value = entry[field];
-  return isObject(value) ? value : {};
+  return isObject(value) ? value : EMPTY;
 }
 
 /** An array field of a page object, or a `ShapeError` naming what was missing. */
