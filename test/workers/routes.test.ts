@@ -69,7 +69,8 @@ describe('GET /v1/models', () => {
       id: 'gpt-4o',
       object: 'model',
       created: 1715367049,
-      owned_by: 'system',
+      // OpenAI's "system" names no owner: the provider id stands in (src/refresh/normalise.ts).
+      owned_by: 'openai',
       provider: 'openai',
       upstream_id: 'gpt-4o',
     });
