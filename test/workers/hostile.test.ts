@@ -1,0 +1,243 @@
+/**
+ * Issue #14, "a hostile or broken upstream costs only itself" (contract §11), and issue #11's
+ * actionable connection errors: each upstream is played by the outbound service
+ * (scripts/lib/upstreams.ts faults), and the worker is driven through its admin routes.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Env } from '../../src/env.ts';
+import { BYTE_CAP_MESSAGE, MAX_PAGES, PAGE_CAP_MESSAGE } from '../../src/refresh/fetch-provider.ts';
+import { MAX_UPSTREAM_TEXT_CHARS } from '../../src/upstream/sanitise.ts';
+import type { Kind } from '../../scripts/lib/demo-data.ts';
+import { expectApiError } from './support/expect-error.ts';
+import { adminToken, bearer } from './support/tokens.ts';
+import { elsewhereOrigin, type Fault } from './support/upstream-scheme.ts';
+import { fakeUpstreams, requestsTo, type FakeUpstreams } from './support/upstreams.ts';
+import { call, coldCache, providersVar, workerEnv } from './support/worker.ts';
+
+beforeEach(coldCache);
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const KEY = 'sk-hostile-7f3a9c21e4b8d605a1';
+const PROXY_TOKEN = 'proxy-token-4e1b7d9a0c2f';
+const KINDS: Kind[] = ['openai', 'anthropic', 'gemini', 'ollama'];
+/** How each kind's list request carries the key. */
+const KEY_HEADER: Record<Kind, [string, string]> = {
+  openai: ['authorization', `Bearer ${KEY}`],
+  anthropic: ['x-api-key', KEY],
+  gemini: ['x-goog-api-key', KEY],
+  ollama: ['authorization', `Bearer ${KEY}`],
+};
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+interface ProviderView {
+  id: string;
+  ok: boolean;
+  stale: boolean;
+  modelCount: number;
+  error: string | null;
+}
+
+interface StatusView {
+  modelCount: number;
+  providers: ProviderView[];
+}
+
+/** Every kind pointed at `upstreams`, each with the key and a configured header it must keep to itself. */
+function hostileEnv(upstreams: FakeUpstreams): Env {
+  const entries = upstreams.entries({ apiKeySecret: 'UPSTREAM_KEY', headers: { 'X-Proxy-Token': PROXY_TOKEN } });
+  return workerEnv({ ...providersVar(entries), UPSTREAM_KEY: KEY } as Partial<Env>);
+}
+
+/** The URL of `kind`'s first list page at `upstreams`, as errors name it. */
+function listUrl(upstreams: FakeUpstreams, kind: Kind): string {
+  return `${upstreams.entry(kind).baseUrl as string}${kind === 'ollama' ? '/api/tags' : '/models'}`;
+}
+
+/** `POST /admin/cache/refresh` (a 502 when no provider answered), then the status it left; `answer` is the POST's body. */
+async function refresh(env: Env): Promise<StatusView & { answer: string }> {
+  const response = await call(env, '/admin/cache/refresh', { method: 'POST', headers: bearer(await adminToken()) });
+  expect([200, 502]).toContain(response.status);
+  return { ...(await status(env)), answer: await response.text() };
+}
+
+async function status(env: Env): Promise<StatusView> {
+  const response = await call(env, '/admin/cache/status', { headers: bearer(await adminToken()) });
+  expect(response.status).toBe(200);
+  return (await response.json()) as StatusView;
+}
+
+function provider(view: StatusView, id: string): ProviderView {
+  const found = view.providers.find((p) => p.id === id);
+  if (found === undefined) throw new Error(`no provider ${id} in the status`);
+  return found;
+}
+
+const faultsFor = (fault: Fault) => Object.fromEntries(KINDS.map((kind) => [kind, fault]));
+const keysFor = () => Object.fromEntries(KINDS.map((kind) => [kind, KEY]));
+
+describe('a hostile or broken upstream costs only itself', () => {
+  describe('redirects', () => {
+    const cases: [Fault, (upstreams: FakeUpstreams) => string, string][] = [
+      ['redirect-cross-origin', (upstreams) => elsewhereOrigin(upstreams.origin), ''],
+      ['redirect-same-origin', (upstreams) => upstreams.origin, '/moved'],
+    ];
+
+    it.each(cases)('a %s 302 fails that provider with the fix, and no key or configured header reaches its target', async (fault, targetOf, suffix) => {
+      const upstreams = await fakeUpstreams({ faults: faultsFor(fault), keys: keysFor() });
+      const env = hostileEnv(upstreams);
+      const target = targetOf(upstreams);
+      const atTarget = async () => (await requestsTo(target)).filter((r) => suffix === '' || r.path.endsWith(suffix));
+
+      const view = await refresh(env);
+      for (const kind of KINDS) {
+        expect(provider(view, kind)).toMatchObject({
+          ok: false,
+          error: `[${kind}] GET ${listUrl(upstreams, kind)}: 302 redirected to ${target}; set baseUrl to the final URL`,
+        });
+      }
+      expect(await atTarget()).toStrictEqual([]);
+
+      // The hazard is real: a fetch that follows the same redirect hands the target the credentials.
+      await fetch(listUrl(upstreams, 'anthropic'), { headers: { 'x-api-key': KEY, 'X-Proxy-Token': PROXY_TOKEN } });
+      expect((await atTarget()).map((r) => [r.headers['x-api-key'], r.headers['x-proxy-token']])).toStrictEqual([[KEY, PROXY_TOKEN]]);
+    });
+
+    it('keeps the other providers updating while one redirects', async () => {
+      const upstreams = await fakeUpstreams({ faults: { gemini: 'redirect-cross-origin' } });
+      const view = await refresh(workerEnv(providersVar(upstreams.entries())));
+      expect(view.providers.map((p) => [p.id, p.ok])).toStrictEqual([['openai', true], ['anthropic', true], ['gemini', false], ['ollama', true]]);
+    });
+  });
+
+  describe('upstream text', () => {
+    it('a key echoed in the reason phrase, the Content-Type or a cursor reaches neither the status nor a log line', async () => {
+      const log = vi.spyOn(console, 'log');
+      const upstreams = await fakeUpstreams({
+        keys: keysFor(),
+        faults: { openai: 'reflect-key-status', ollama: 'reflect-key-content-type', anthropic: 'reflect-key-cursor', gemini: 'reflect-key-cursor' },
+      });
+      const env = hostileEnv(upstreams);
+
+      const { answer, ...read } = await refresh(env);
+      const publicMessage = await expectApiError(await call(env, '/v1/models'), 502, 'upstreams_unavailable');
+      const logLines = log.mock.calls.map((args) => args.map(String).join(' '));
+
+      // Every fault echoed what it was sent, and what came through was redacted.
+      const piece = `(.{1,${MAX_UPSTREAM_TEXT_CHARS}})`;
+      const expected: Record<Kind, RegExp> = {
+        openai: new RegExp(`^\\[openai\\] GET ${listUrl(upstreams, 'openai')}: 498 ${piece}$`),
+        ollama: new RegExp(`^\\[ollama\\] GET ${listUrl(upstreams, 'ollama')}: response is not valid JSON \\(${piece}, 20 bytes\\)$`),
+        anthropic: new RegExp(`^\\[anthropic\\] GET ${listUrl(upstreams, 'anthropic')}: unexpected response shape: the next-page cursor repeats \\(${piece}\\)$`),
+        gemini: new RegExp(`^\\[gemini\\] GET ${listUrl(upstreams, 'gemini')}: unexpected response shape: the next-page cursor repeats \\(${piece}\\)$`),
+      };
+      for (const kind of KINDS) {
+        const { ok, error } = provider(read, kind);
+        expect(ok).toBe(false);
+        expect(error).toMatch(expected[kind]);
+        expect(error).toContain('[redacted]');
+        expect(error).not.toMatch(CONTROL_CHARACTER);
+      }
+      expect(provider(read, 'openai').error).toContain('498 Invalid credentials[redacted]');
+
+      const texts = [answer, JSON.stringify(read), publicMessage, ...logLines];
+      expect(logLines.some((line) => line.startsWith('{"event":"refresh"'))).toBe(true);
+      for (const text of texts) {
+        expect(text).not.toContain(KEY);
+        expect(text).not.toContain(PROXY_TOKEN);
+        // The echoed newline is gone, so the forged event cannot start a line of its own.
+        expect(text).not.toMatch(/\n\s*\{"event":"forged"/);
+      }
+      expect(logLines.map((line) => (JSON.parse(line) as { event: string }).event)).not.toContain('forged');
+    });
+  });
+
+  describe('caps per provider', () => {
+    it('a body over the byte cap or a cursor past the page cap fails that provider alone, named, with its last good models kept', async () => {
+      const upstreams = await fakeUpstreams();
+      const env = workerEnv(providersVar(upstreams.entries()));
+      const before = await refresh(env);
+      expect(before.providers.every((p) => p.ok)).toBe(true);
+      const anthropicHits = (await upstreams.hits()).anthropic;
+
+      await upstreams.update({ faults: { openai: 'huge', anthropic: 'endless-pages' } });
+      const after = await refresh(env);
+
+      expect(provider(after, 'openai')).toMatchObject({ ok: false, stale: true, error: `[openai] GET ${listUrl(upstreams, 'openai')}: ${BYTE_CAP_MESSAGE}` });
+      expect(provider(after, 'anthropic')).toMatchObject({ ok: false, stale: true, error: `[anthropic] GET ${listUrl(upstreams, 'anthropic')}: ${PAGE_CAP_MESSAGE}` });
+      expect((await upstreams.hits()).anthropic - anthropicHits).toBe(MAX_PAGES);
+      for (const id of ['gemini', 'ollama']) expect(provider(after, id)).toMatchObject({ ok: true, stale: false, error: null });
+      // The capped providers' last good models stay in the list beside the others' fresh ones.
+      for (const id of ['openai', 'anthropic']) expect(provider(after, id).modelCount).toBe(provider(before, id).modelCount);
+      expect(after.modelCount).toBe(before.modelCount);
+      expect(BYTE_CAP_MESSAGE).toMatch(/8 MiB cap .* raise MAX_UPSTREAM_BYTES/);
+      expect(PAGE_CAP_MESSAGE).toMatch(/50 pages, the cap .* raise MAX_PAGES/);
+    });
+  });
+
+  describe('connection failures', () => {
+    it("names what Cloudflare's edge says about an origin (530 error 1016, 522), the others unharmed", async () => {
+      const upstreams = await fakeUpstreams({ faults: { openai: 'edge-dns-error', anthropic: 'edge-timeout' } });
+      const view = await refresh(workerEnv(providersVar(upstreams.entries())));
+      expect(provider(view, 'openai').error).toBe(
+        `[openai] GET ${listUrl(upstreams, 'openai')}: 530 Origin DNS Error (Cloudflare error 1016: name not resolved; check the host name in the URL)`,
+      );
+      expect(provider(view, 'anthropic').error).toBe(
+        `[anthropic] GET ${listUrl(upstreams, 'anthropic')}: 522 Connection Timed Out (Cloudflare: the origin did not accept the connection in time)`,
+      );
+      expect(view.providers.filter((p) => p.ok).map((p) => p.id)).toStrictEqual(['gemini', 'ollama']);
+    });
+
+    it("maps workerd's own errors to what to check, naming the origin, and logs the runtime text beside it", async () => {
+      // miniflare answers any failure of the outbound service with a 500, so workerd's rejections are
+      // replayed here with the texts it gives under `wrangler dev`: an unresolvable host and (over
+      // https) a failed TLS handshake both read `internal error; reference = …`, a closed port
+      // `Network connection lost.`.
+      const upstreams = await fakeUpstreams();
+      const runtime: Record<string, string> = {
+        'nowhere.upstream.test': 'internal error; reference = 01295eq83aoni4cjbfj8pude',
+        'tls.upstream.test': 'internal error; reference = 26q5gsu816g1t2io9e0mptqr',
+        'closed.upstream.test:11434': 'Network connection lost.',
+      };
+      const realFetch = globalThis.fetch;
+      vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+        const text = runtime[new URL(input instanceof Request ? input.url : String(input)).host];
+        return text === undefined ? realFetch(input, init) : Promise.reject(new Error(text));
+      });
+      const log = vi.spyOn(console, 'log');
+      const env = workerEnv(
+        providersVar([
+          { id: 'dns', type: 'openai', baseUrl: 'http://nowhere.upstream.test/v1' },
+          { id: 'tls', type: 'openai', baseUrl: 'https://tls.upstream.test/v1' },
+          { id: 'refused', type: 'ollama', baseUrl: 'http://closed.upstream.test:11434' },
+          upstreams.entry('gemini'),
+        ]),
+      );
+
+      const view = await refresh(env);
+      expect(view.providers.map((p) => [p.id, p.error])).toStrictEqual([
+        ['dns', '[dns] GET http://nowhere.upstream.test/v1/models: could not connect to http://nowhere.upstream.test: name not resolved (check the host name in the URL)'],
+        [
+          'tls',
+          '[tls] GET https://tls.upstream.test/v1/models: could not connect to https://tls.upstream.test: name not resolved or TLS failure ' +
+            '(check the host name in the URL and that the server speaks https on that port with a valid certificate)',
+        ],
+        [
+          'refused',
+          '[refused] GET http://closed.upstream.test:11434/api/tags: could not connect to http://closed.upstream.test:11434: ' +
+            'connection refused or lost before an answer (is the server running and listening on that port?)',
+        ],
+        ['gemini', null],
+      ]);
+      const failures = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>).filter((line) => line.event === 'upstream_fetch_failed');
+      const logged = failures.map(({ provider, purpose, kind, detail }) => ({ provider, purpose, kind, detail }));
+      // Providers are listed in parallel: the lines come in any order.
+      expect(logged.sort((a, b) => String(a.provider).localeCompare(String(b.provider)))).toStrictEqual([
+        { provider: 'dns', purpose: 'list', kind: 'name-not-resolved', detail: runtime['nowhere.upstream.test'] },
+        { provider: 'refused', purpose: 'list', kind: 'connection-lost', detail: runtime['closed.upstream.test:11434'] },
+        { provider: 'tls', purpose: 'list', kind: 'name-or-tls', detail: runtime['tls.upstream.test'] },
+      ]);
+    });
+  });
+});
