@@ -21,7 +21,7 @@ export interface FetchFailure {
  * The runtime's words for each kind, first match wins. workerd has no error codes; Node and undici
  * (the node test project, `wrangler dev` tooling) put theirs in `cause.code`.
  */
-const KINDS: [FetchFailureKind, RegExp][] = [
+const RUNTIME_WORDS: [FetchFailureKind, RegExp][] = [
   ['name-not-resolved', /ENOTFOUND|EAI_AGAIN|getaddrinfo|DNS|could not resolve|name not resolved/i],
   ['refused', /ECONNREFUSED|connection refused/i],
   ['tls', /\bTLS\b|\bSSL\b|certificate|CERT_|handshake/i],
@@ -51,24 +51,26 @@ export function explainFetchFailure(error: unknown, url: string, { timeoutMs, se
   if (error instanceof DOMException && error.name === 'AbortError') return failure('aborted', `request to ${origin} aborted`);
   if (answered) return failure('connection-lost', `connection to ${origin} lost while reading the answer`);
   const connect = `could not connect to ${origin}`;
+  const listening = `is the server running and listening on that port${protocol === 'https:' ? ', with https' : ''}?`;
   if (WORKERD_INTERNAL.test(detail)) {
     return protocol === 'https:'
       ? failure('name-or-tls', `${connect}: name not resolved or TLS failure (check the host name in the URL and that the server speaks https on that port with a valid certificate)`)
       : failure('name-not-resolved', `${connect}: name not resolved (check the host name in the URL)`);
   }
-  const kind = KINDS.find(([, pattern]) => pattern.test(detail))?.[0] ?? 'could-not-connect';
-  const port = `is the server running and listening on that port${protocol === 'https:' ? ', with https' : ''}?`;
-  const messages: Record<FetchFailureKind, string> = {
-    'name-not-resolved': `${connect}: name not resolved (check the host name in the URL)`,
-    'name-or-tls': `${connect}: name not resolved or TLS failure`,
-    refused: `${connect}: connection refused (${port})`,
-    tls: `${connect}: TLS failure (does the server speak https on that port, with a valid certificate?)`,
-    'timed-out': `${connect}: timed out`,
-    'connection-lost': `${connect}: connection refused or lost before an answer (${port})`,
-    'could-not-connect': connect,
-    aborted: `request to ${origin} aborted`,
-  };
-  return failure(kind, messages[kind]);
+  switch (RUNTIME_WORDS.find(([, pattern]) => pattern.test(detail))?.[0]) {
+    case 'name-not-resolved':
+      return failure('name-not-resolved', `${connect}: name not resolved (check the host name in the URL)`);
+    case 'refused':
+      return failure('refused', `${connect}: connection refused (${listening})`);
+    case 'tls':
+      return failure('tls', `${connect}: TLS failure (does the server speak https on that port, with a valid certificate?)`);
+    case 'timed-out':
+      return failure('timed-out', `${connect}: timed out`);
+    case 'connection-lost':
+      return failure('connection-lost', `${connect}: connection refused or lost before an answer (${listening})`);
+    default:
+      return failure('could-not-connect', connect);
+  }
 }
 
 /**

@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/env.ts';
 import { BYTE_CAP_MESSAGE, MAX_PAGES, PAGE_CAP_MESSAGE } from '../../src/refresh/fetch-provider.ts';
-import { MAX_UPSTREAM_TEXT_CHARS } from '../../src/upstream/sanitise.ts';
+import { explainFetchFailure } from '../../src/upstream/failure.ts';
+import { MAX_UPSTREAM_TEXT_CHARS, sanitise } from '../../src/upstream/sanitise.ts';
 import type { Kind } from '../../scripts/lib/demo-data.ts';
 import { expectApiError } from './support/expect-error.ts';
 import { adminToken, bearer } from './support/tokens.ts';
@@ -239,5 +240,46 @@ describe('a hostile or broken upstream costs only itself', () => {
         { provider: 'tls', purpose: 'list', kind: 'name-or-tls', detail: runtime['tls.upstream.test'] },
       ]);
     });
+  });
+});
+
+describe('sanitise', () => {
+  it('removes control characters before redacting, so one planted inside a key cannot hide it', () => {
+    expect(sanitise(`a\u0000b\nc\u001b[2J\u0085d\u202e ${KEY.slice(0, 5)}\u0007${KEY.slice(5)}`, [KEY])).toBe('abc[2Jd [redacted]');
+  });
+
+  it('redacts every secret whole, case-insensitively and URL-encoded, longest first', () => {
+    const slashed = 'tok/en+with=chars';
+    expect(sanitise(`${KEY.toUpperCase()} ${encodeURIComponent(slashed)} ${KEY}-extra`, [KEY.slice(0, 10), slashed, KEY])).toBe('[redacted] [redacted] [redacted]-extra');
+  });
+
+  it(`cuts to ${MAX_UPSTREAM_TEXT_CHARS} characters after redacting, never splitting a character`, () => {
+    const cut = sanitise(`${'é'.repeat(150)}${KEY}${'😀'.repeat(100)}`, [KEY]);
+    expect(Array.from(cut)).toHaveLength(MAX_UPSTREAM_TEXT_CHARS);
+    expect(cut).toBe(`${'é'.repeat(150)}[redacted]${'😀'.repeat(39)}…`);
+  });
+
+  it('leaves values shorter than 4 characters alone: a header set to "1" is not a secret', () => {
+    expect(sanitise('v1 of 1', ['1'])).toBe('v1 of 1');
+  });
+});
+
+describe('explainFetchFailure', () => {
+  const url = 'https://api.example.com/v1/models?key=query-secret';
+  const undici = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code }) });
+
+  it.each([
+    [undici('ECONNREFUSED'), 'refused', 'could not connect to https://api.example.com: connection refused (is the server running and listening on that port, with https?)'],
+    [undici('ENOTFOUND'), 'name-not-resolved', 'could not connect to https://api.example.com: name not resolved (check the host name in the URL)'],
+    [undici('CERT_HAS_EXPIRED'), 'tls', 'could not connect to https://api.example.com: TLS failure (does the server speak https on that port, with a valid certificate?)'],
+    [new DOMException('The operation timed out.', 'TimeoutError'), 'timed-out', 'timed out waiting for https://api.example.com after 5000 ms'],
+    [new Error('something else'), 'could-not-connect', 'could not connect to https://api.example.com'],
+  ])('names the origin and the cause of %s', (error, kind, message) => {
+    expect(explainFetchFailure(error, url, { timeoutMs: 5000 })).toMatchObject({ kind, message });
+  });
+
+  it('keeps the query string (where some proxies take a key) and secrets out of the detail', () => {
+    const failure = explainFetchFailure(new Error(`bad answer from ${url} for ${KEY}`), url, { secrets: [KEY] });
+    expect(failure.detail).toBe('bad answer from https://api.example.com/v1/models for [redacted]');
   });
 });
