@@ -69,7 +69,7 @@ const FAULTS: { fault: Exclude<Fault, 'none'>; kind: Kind; error: RegExp }[] = [
   { fault: 'truncated', kind: 'gemini', error: /: response is not valid JSON \(application\/json/ },
   { fault: 'wrong-shape', kind: 'ollama', error: /: unexpected response shape/ },
   { fault: 'hang', kind: 'anthropic', error: new RegExp(`: timed out after ${TIMEOUT_MS} ms$`) },
-  { fault: 'huge', kind: 'gemini', error: /: response exceeds the \d+-byte cap/ },
+  { fault: 'huge', kind: 'gemini', error: /: the answer passed the \d+ MiB cap on what one provider may send per refresh/ },
 ];
 
 describe('a provider answering with a fault', () => {
