@@ -9,6 +9,7 @@ import { ConfigError, flag, jsonVar, wholeNumber } from './config/fields.ts';
 import { parseViews, type View } from './config/views.ts';
 import type { Env } from './env.ts';
 import { logEvent } from './log.ts';
+import { entrySecrets } from './upstream/sanitise.ts';
 
 export { ConfigError } from './config/fields.ts';
 export type { ProviderEntry } from './config/entry.ts';
@@ -102,7 +103,7 @@ export function parseConfig(env: Env): Config {
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     maxRequestBytes: wholeNumber(env.MAX_REQUEST_BYTES, 'MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }),
     fingerprint: fingerprintOf(providers, views),
-    secretValues: providers.flatMap((p) => [...(p.apiKey === undefined ? [] : [p.apiKey]), ...Object.values(p.headers)]).filter((v) => v.length >= 4),
+    secretValues: providers.flatMap(entrySecrets),
   };
 }
 

@@ -22,7 +22,16 @@ export type Fault =
   | 'truncated' // valid start of the JSON, cut off
   | 'wrong-shape' // valid JSON, not a model list
   | 'hang' // accepts the request, never answers
-  | 'huge'; // a 40 MB body
+  | 'huge' // a 40 MB body
+  // Hostile (contract §11): each would leak a credential or flood the status if its text were repeated.
+  | 'redirect-cross-origin' // 302 to the same path on another host (`elsewhereOrigin`), as a moved or hijacked API would
+  | 'redirect-same-origin' // 302 to `<path>/moved` on the same host
+  | 'reflect-key-status' // 498 whose reason phrase echoes every credential it was sent, then 300 more characters
+  | 'reflect-key-content-type' // 200, not JSON, with a Content-Type that echoes every credential it was sent
+  | 'reflect-key-cursor' // Anthropic and Gemini: a next-page cursor of every credential sent, control characters and 300 more characters, the same on every page (so it repeats); others answer their list
+  | 'endless-pages' // Anthropic and Gemini: a new next-page cursor on every page, forever; others answer their list
+  | 'edge-dns-error' // 530 `error code: 1016`: what a Worker gets in production when the host does not resolve
+  | 'edge-timeout'; // 522: what a Worker gets in production when the origin does not accept the connection in time
 
 const HUGE_BODY_BYTES = 40 * 1024 * 1024;
 
@@ -57,6 +66,14 @@ export function createState(init: Partial<Omit<UpstreamState, 'hits' | 'received
   };
 }
 
+/**
+ * Where `redirect-cross-origin` points: another host, derived from the fake's own so tests running at
+ * once never share one (`http://s3.upstream.test` → `http://s3-upstream-test.elsewhere.test`).
+ */
+export function elsewhereOrigin(url: URL): string {
+  return `http://${url.hostname.replaceAll('.', '-')}.elsewhere.test`;
+}
+
 /** The base URL a provider entry should use for `kind`, given the fake's origin. */
 export function baseUrlFor(origin: string, kind: Kind): string {
   return { openai: `${origin}/openai/v1`, anthropic: `${origin}/anthropic/v1`, gemini: `${origin}/gemini/v1beta`, ollama: `${origin}/ollama` }[kind];
@@ -85,7 +102,10 @@ export async function handleUpstream(request: Request, state: UpstreamState): Pr
   const key = state.keys[kind];
   if (key !== undefined && presentedKey(kind, request) !== key) return json(errorBody(kind, 'invalid x-api-key'), 401);
   const fault = state.faults[kind] ?? 'none';
-  if (fault !== 'none') return faultResponse(kind, fault);
+  const paged = kind === 'anthropic' || kind === 'gemini';
+  if (fault === 'reflect-key-cursor' && paged) return pageAfter(kind, demoEntries(kind, 1), reflected(kind, request, '\n{"event":"forged"}\u001b[2J\u0085'));
+  if (fault === 'endless-pages' && paged) return pageAfter(kind, demoEntries(kind, 1), `page-${state.hits[kind]}`);
+  if (fault !== 'none' && fault !== 'reflect-key-cursor' && fault !== 'endless-pages') return faultResponse(kind, fault, request);
   const entries = demoEntries(kind, state.models[kind]);
   switch (kind) {
     case 'openai':
@@ -115,7 +135,22 @@ function presentedKey(kind: Kind, request: Request): string | undefined {
   return request.headers.get('authorization')?.replace(/^Bearer /, '');
 }
 
-function faultResponse(kind: Kind, fault: Exclude<Fault, 'none'>): Response | Promise<Response> {
+/** A page of `entries` that says more follow after `cursor`, in Anthropic's or Gemini's format. */
+function pageAfter(kind: 'anthropic' | 'gemini', entries: unknown[], cursor: string): Response {
+  return kind === 'anthropic' ? json({ data: entries, has_more: true, first_id: null, last_id: cursor }) : json({ models: entries, nextPageToken: cursor });
+}
+
+/**
+ * Every credential the request carried (the key first, then every other header value), `separator`,
+ * and 300 characters of padding: what a hostile upstream would try to get repeated.
+ */
+function reflected(kind: Kind, request: Request, separator = ' '): string {
+  const values = [...request.headers].filter(([name]) => name !== 'accept').map(([, value]) => value);
+  return [presentedKey(kind, request) ?? 'no key', ...values].join(separator) + separator + 'x'.repeat(300);
+}
+
+function faultResponse(kind: Kind, fault: Exclude<Fault, 'none' | 'reflect-key-cursor' | 'endless-pages'>, request: Request): Response | Promise<Response> {
+  const url = new URL(request.url);
   switch (fault) {
     case 'error-500':
       return json(errorBody(kind, 'internal error'), 500);
@@ -131,6 +166,19 @@ function faultResponse(kind: Kind, fault: Exclude<Fault, 'none'>): Response | Pr
       return new Promise<Response>(() => {});
     case 'huge':
       return new Response(hugeBody(), { headers: { 'Content-Type': 'application/json' } });
+    case 'redirect-cross-origin':
+      return redirect(elsewhereOrigin(url) + url.pathname + url.search);
+    case 'redirect-same-origin':
+      return redirect(`${url.pathname}/moved${url.search}`);
+    case 'reflect-key-status':
+      // A reason phrase may hold tabs but no other control character (RFC 9110 §15): the rest go in the cursor.
+      return new Response('{}', { status: 498, statusText: `Invalid credentials\t${reflected(kind, request)}`, headers: { 'Content-Type': 'application/json' } });
+    case 'reflect-key-content-type':
+      return new Response('<html>Sign in</html>', { headers: { 'Content-Type': `text/html; charset=utf-8; token=${reflected(kind, request, ';\t')}` } });
+    case 'edge-dns-error':
+      return new Response('error code: 1016', { status: 530, headers: { 'Content-Type': 'text/plain; charset=UTF-8' } });
+    case 'edge-timeout':
+      return new Response('error code: 522', { status: 522, headers: { 'Content-Type': 'text/plain; charset=UTF-8' } });
   }
 }
 
@@ -150,6 +198,10 @@ function hugeBody(): ReadableStream<Uint8Array> {
 
 function errorBody(kind: Kind, message: string) {
   return kind === 'anthropic' ? { type: 'error', error: { type: 'api_error', message } } : { error: { message, code: 500 } };
+}
+
+function redirect(location: string): Response {
+  return new Response(null, { status: 302, headers: { Location: location } });
 }
 
 function json(body: unknown, status = 200): Response {

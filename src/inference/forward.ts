@@ -9,7 +9,8 @@ import type { ProviderEntry } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
 import type { Model } from '../model.ts';
-import { upstreamFetch } from '../upstream/fetch.ts';
+import { explainFetchFailure, logFetchFailure } from '../upstream/failure.ts';
+import { RedirectRefused, upstreamFetch } from '../upstream/fetch.ts';
 import { joinUrl } from '../upstream/url.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface Call {
   body: string;
   request: Request;
   keyName: string;
+  /** Every configured secret value: redacted from whatever runtime text is logged. */
+  secrets: readonly string[];
   background: { waitUntil(promise: Promise<unknown>): void };
 }
 
@@ -52,9 +55,13 @@ export async function forward(call: Call): Promise<Response> {
         upstreamFetch(call.entry, 'inference', request.url, { method: 'POST', headers: request.headers, body: call.body, signal: call.request.signal }),
     });
   } catch (error) {
-    const origin = new URL(url).origin;
-    logLine(call, { status: 502, ttfbMs: Date.now() - started, durationMs: Date.now() - started, error: 'upstream_error' });
-    throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${origin}: ${reason(error)}`, { cause: error });
+    // A refused redirect says where it pointed; anything else is explained (refused, name, TLS, …)
+    // with the runtime's own words logged beside it, sanitised: never a key.
+    const failure = error instanceof RedirectRefused ? undefined : explainFetchFailure(error, url, { secrets: call.secrets });
+    if (failure !== undefined) logFetchFailure(call.entry.id, 'inference', url, failure);
+    logLine(call, { status: 502, ttfbMs: Date.now() - started, durationMs: Date.now() - started, error: failure?.kind ?? 'redirect_refused' });
+    const why = failure?.message ?? (error as RedirectRefused).message;
+    throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(url).origin}: ${why}`, { cause: error });
   }
   const ttfbMs = Date.now() - started;
   const responseHeaders = new Headers(upstream.headers);
@@ -78,11 +85,4 @@ export async function forward(call: Call): Promise<Response> {
 /** One line per call: who, which model where, how it went. Never the prompt, the completion or a key. */
 function logLine(call: Call, outcome: { status: number; ttfbMs: number; durationMs: number; error?: string }): void {
   logEvent('inference', { key: call.keyName, model: call.model.id, provider: call.entry.id, path: call.path, ...outcome });
-}
-
-/** Why the call failed before an answer; runtime text is cut short and never carries a key (the URL has none). */
-function reason(error: unknown): string {
-  if (error instanceof DOMException && error.name === 'AbortError') return 'the client closed the request';
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 200) || 'could not connect';
 }

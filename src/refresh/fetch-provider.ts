@@ -3,21 +3,32 @@ import type { ProviderEntry } from '../config.ts';
 import type { Model } from '../model.ts';
 import { providers } from '../providers/registry.ts';
 import { ShapeError } from '../providers/types.ts';
-import { upstreamFetch } from '../upstream/fetch.ts';
+import { explainFetchFailure, logFetchFailure, type FetchFailure } from '../upstream/failure.ts';
+import { RedirectRefused, upstreamFetch } from '../upstream/fetch.ts';
+import { entrySecrets, sanitise } from '../upstream/sanitise.ts';
+import { describeStatus } from '../upstream/status.ts';
 import { withoutQuery } from '../upstream/url.ts';
 import { normalise, type Listed, type Normalised } from './normalise.ts';
 
-/** No real listing comes near this; a larger body is an upstream fault, not a list. */
+/**
+ * What one provider may send per refresh, all pages together. No real listing comes near it (the
+ * largest, OpenRouter's with descriptions and pricing, is a small fraction); a larger body is an
+ * upstream fault, not a list. A constant: raise it here.
+ */
 export const MAX_UPSTREAM_BYTES = 8 * 1024 * 1024;
-/** Guards against a cursor that never ends (Anthropic and Gemini pages hold up to 1000 models). */
+/** Guards against a cursor that never ends (Anthropic and Gemini pages hold up to 1000 models). A constant: raise it here. */
 export const MAX_PAGES = 50;
 
 export type ProviderResult =
   | { id: string; ok: true; models: Model[]; latencyMs: number; skipped: number; skippedExample?: string }
   | { id: string; ok: false; error: string; latencyMs: number };
 
-/** Never rejects: a failure is `{ ok: false, error }` naming method, URL and what went wrong. */
-export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch = fetch): Promise<ProviderResult> {
+/**
+ * Never rejects: a failure is `{ ok: false, error }` naming method, URL and what went wrong. Upstream
+ * text in it (reason phrase, Content-Type, cursor) is sanitised, `secrets` redacted: pass
+ * `Config.secretValues`; the entry's own key and header values are always among them.
+ */
+export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch = fetch, secrets: readonly string[] = []): Promise<ProviderResult> {
   const started = performance.now();
   const startedAt = Date.now();
   const latencyMs = () => Math.round(performance.now() - started);
@@ -31,29 +42,28 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
   let budget = MAX_UPSTREAM_BYTES;
   // Every cursor seen so far: a cycle (A, B, A) fails at once instead of after MAX_PAGES requests.
   const cursors = new Set<string>();
+  const redacted = [...entrySecrets(entry), ...secrets];
   let url = spec.pageUrl(entry.baseUrl, undefined);
   try {
     for (let page = 0; ; page++) {
-      if (page === MAX_PAGES) throw new ShapeError(`more than ${MAX_PAGES} pages`);
-      const response = await upstreamFetch(entry, 'list', url, { headers, signal }, fetcher);
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new UpstreamError(`${response.status} ${response.statusText || REASON_PHRASES[response.status] || ''}`.trim());
-      }
-      const { text, bytes } = await readCapped(response, budget);
+      if (page === MAX_PAGES) throw new UpstreamError(PAGE_CAP_MESSAGE);
+      const response = await send(() => upstreamFetch(entry, 'list', url, { headers, signal }, fetcher), url, false, entry, redacted);
+      if (!response.ok) throw new UpstreamError(await describeStatus(response, redacted));
+      const { text, bytes } = await send(() => readCapped(response, budget), url, true, entry, redacted);
       budget -= bytes;
-      const parsed = spec.parse(parseJson(text, bytes, response));
+      const parsed = spec.parse(parseJson(text, bytes, response, redacted));
       // A loop, not push(...models): spreading ~460k entries into one call overflows the stack.
       for (const model of parsed.models) listed.models.push(model);
       listed.skipped += parsed.skipped;
       listed.skippedExample ??= parsed.skippedExample;
       if (parsed.next === undefined) break;
-      if (cursors.has(parsed.next)) throw new ShapeError(`the next-page cursor repeats (${parsed.next})`);
+      if (cursors.has(parsed.next)) throw new UpstreamError(`unexpected response shape: the next-page cursor repeats (${sanitise(parsed.next, redacted)})`);
       cursors.add(parsed.next);
       url = spec.pageUrl(entry.baseUrl, parsed.next);
     }
   } catch (error) {
-    return { id: entry.id, ok: false, error: `[${entry.id}] GET ${withoutQuery(url)}: ${explain(error, entry)}`, latencyMs: latencyMs() };
+    if (error instanceof Unreachable) logFetchFailure(entry.id, 'list', url, error.failure);
+    return { id: entry.id, ok: false, error: `[${entry.id}] GET ${withoutQuery(url)}: ${explain(error, entry, redacted)}`, latencyMs: latencyMs() };
   }
   return result(entry, normalise(entry, listed, startedAt), latencyMs());
 }
@@ -62,26 +72,37 @@ function result(entry: ProviderEntry, normalised: Normalised, latencyMs: number)
   return normalised.ok ? { id: entry.id, latencyMs, ...normalised } : { id: entry.id, ok: false, error: normalised.error, latencyMs };
 }
 
-/** HTTP/2 upstreams send no reason phrase (`statusText` is empty): the common ones, for readable errors. */
-const REASON_PHRASES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
+const MIB = 1024 * 1024;
+export const BYTE_CAP_MESSAGE =
+  `the answer passed the ${MAX_UPSTREAM_BYTES / MIB} MiB cap on what one provider may send per refresh (all pages together); ` +
+  'a model list is far smaller, so check baseUrl, or raise MAX_UPSTREAM_BYTES in src/refresh/fetch-provider.ts';
+export const PAGE_CAP_MESSAGE =
+  `stopped after ${MAX_PAGES} pages, the cap per provider: the upstream kept sending a next-page cursor; ` +
+  'if the list is really that long, raise MAX_PAGES in src/refresh/fetch-provider.ts';
 
-/** A non-2xx answer. */
+/** A failure whose message is ours alone (status, caps, not JSON): repeated as is. */
 class UpstreamError extends Error {}
+
+/** No answer (or no whole body): the runtime's error, explained for the status and logged beside its raw text. */
+class Unreachable extends Error {
+  constructor(readonly failure: FetchFailure) {
+    super(failure.message);
+  }
+}
+
+/** Runs one network step; a rejection that is not ours (timeout, redirect, cap) becomes `Unreachable`. */
+async function send<T>(step: () => Promise<T>, url: string, answered: boolean, entry: ProviderEntry, secrets: readonly string[]): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof UpstreamError || error instanceof RedirectRefused || isTimeout(error)) throw error;
+    throw new Unreachable(explainFetchFailure(error, url, { timeoutMs: entry.timeoutMs, secrets, answered }));
+  }
+}
 
 /** Reads the body as text, giving up once it passes `limit` bytes (an endless body cannot exhaust memory). */
 async function readCapped(response: Response, limit: number): Promise<{ text: string; bytes: number }> {
-  const tooLarge = () => new UpstreamError(`response exceeds the ${MAX_UPSTREAM_BYTES}-byte cap for one provider`);
+  const tooLarge = () => new UpstreamError(BYTE_CAP_MESSAGE);
   if (Number(response.headers.get('Content-Length') ?? 0) > limit) {
     await response.body?.cancel();
     throw tooLarge();
@@ -103,21 +124,24 @@ async function readCapped(response: Response, limit: number): Promise<{ text: st
   }
 }
 
-function parseJson(text: string, bytes: number, response: Response): unknown {
+function parseJson(text: string, bytes: number, response: Response, secrets: readonly string[]): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    const type = response.headers.get('Content-Type') ?? 'no content type';
+    const type = sanitise(response.headers.get('Content-Type') ?? 'no content type', secrets);
     throw new UpstreamError(`response is not valid JSON (${type}, ${bytes} bytes)`);
   }
 }
 
-function explain(error: unknown, entry: ProviderEntry): string {
-  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `timed out after ${entry.timeoutMs} ms`;
-  }
-  if (error instanceof ShapeError) return `unexpected response shape: ${error.message}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
+function isTimeout(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+function explain(error: unknown, entry: ProviderEntry, secrets: readonly string[]): string {
+  if (isTimeout(error)) return `timed out after ${entry.timeoutMs} ms`;
+  if (error instanceof ShapeError) return `unexpected response shape: ${sanitise(error.message, secrets)}`;
+  if (error instanceof UpstreamError || error instanceof RedirectRefused || error instanceof Unreachable) return error.message;
+  // A bug, not an upstream answer; its message may still quote upstream data.
+  return sanitise(error instanceof Error ? error.message : String(error), secrets);
 }
 

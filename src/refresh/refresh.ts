@@ -43,7 +43,7 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
   const [stored, previousStatus, results] = await Promise.all([
     readList(kv),
     readStatus(kv),
-    inSlots(config.providers, MAX_PARALLEL_PROVIDERS, (entry) => fetchProvider(entry, fetcher)),
+    inSlots(config.providers, MAX_PARALLEL_PROVIDERS, (entry) => fetchProvider(entry, fetcher, config.secretValues)),
   ]);
   const now = Date.now();
   // KV may hold a list past its expiresAt (KV's TTL floor is 60 s): for readers it is gone.

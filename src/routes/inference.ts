@@ -72,6 +72,7 @@ for (const path of INFERENCE_PATHS) {
       body: withModel(text, model.upstream_id),
       request: c.req.raw,
       keyName: key.name,
+      secrets: config.secretValues,
       background: c.executionCtx,
     });
   });

@@ -6,6 +6,7 @@
  */
 import type { ProviderEntry } from '../config.ts';
 import { providers } from '../providers/registry.ts';
+import { entrySecrets, sanitise } from './sanitise.ts';
 
 /**
  * Lists use each type's own way of sending the key (`x-api-key` for Anthropic, `x-goog-api-key` for
@@ -13,13 +14,20 @@ import { providers } from '../providers/registry.ts';
  */
 export type Purpose = 'list' | 'inference';
 
-/** A redirect from an upstream: refused, named with its target origin and the fix. */
+/**
+ * A redirect from an upstream: refused, named with its target origin and the fix. The origin comes
+ * from the upstream's `Location`, so it is sanitised (a host name can carry an echoed key).
+ */
 export class RedirectRefused extends Error {
   override readonly name = 'RedirectRefused';
   readonly status: number;
-  constructor(status: number, location: string | null, from: string) {
-    super(`${status} redirected to ${targetOrigin(location, from)}; set baseUrl to the final URL`);
+  /** The origin `Location` pointed at, sanitised; `an unnamed location` when there was none to parse. */
+  readonly target: string;
+  constructor(status: number, location: string | null, from: string, secrets: readonly string[] = []) {
+    const target = sanitise(targetOrigin(location, from), secrets);
+    super(`${status} redirected to ${target}; set baseUrl to the final URL`);
     this.status = status;
+    this.target = target;
   }
 }
 
@@ -50,12 +58,14 @@ export async function upstreamFetch(
   const response = await fetcher(url, { ...init, headers: upstreamHeaders(entry, purpose, init.headers), redirect: 'manual' });
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
-    throw new RedirectRefused(response.status, response.headers.get('Location'), url);
+    throw new RedirectRefused(response.status, response.headers.get('Location'), url, entrySecrets(entry));
   }
   return response;
 }
 
 function targetOrigin(location: string | null, from: string): string {
   if (location === null || !URL.canParse(location, from)) return 'an unnamed location';
-  return new URL(location, from).origin;
+  const { origin } = new URL(location, from);
+  // `null` for schemes without an origin (`data:`, `javascript:`): name the scheme instead.
+  return origin === 'null' ? `a ${new URL(location, from).protocol} URL` : origin;
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/env.ts';
 import { expectApiError } from './support/expect-error.ts';
 import { adminToken, bearer } from './support/tokens.ts';
-import { fakeUpstreams, type FakeUpstreams } from './support/upstreams.ts';
+import { fakeUpstreams, requestsTo, type FakeUpstreams } from './support/upstreams.ts';
 import { call, coldCache, providersVar, send, workerEnv } from './support/worker.ts';
 
 /** Provider keys as the fakes expect them (sent as `Authorization: Bearer` on every inference path). */
@@ -165,6 +165,7 @@ describe('inference header hygiene', () => {
     const message = await expectApiError(response, 502, 'upstream_error');
     expect(message).toContain('[openai] POST http://gw.redirect.test');
     expect(message).toContain('redirected to http://collector.example; set baseUrl to the final URL');
+    expect(await requestsTo('http://collector.example')).toEqual([]);
   });
 });
 

@@ -10,6 +10,8 @@
  * - `PATCH .../scenarios/s<n>` replaces the fields a `ScenarioInit` names (a provider breaks or recovers
  *   mid-test); `GET .../scenarios/s<n>` answers `{ "hits": { openai, anthropic, gemini, ollama } }`.
  * - Any other host gets a 502: the tests never reach the real network.
+ * - Every request that leaves workerd is recorded per host (method, path, headers);
+ *   `GET .../requests/<host>` answers `{ "requests": [...] }`: what reached a redirect target.
  *
  * `.test` is reserved (RFC 6761) and never resolves. This file holds no code that needs Node or
  * workerd, so both sides import it.
@@ -21,9 +23,38 @@ export const CONTROL_ORIGIN = `http://control${UPSTREAM_HOST_SUFFIX}`;
 export const SCENARIOS_PATH = '/scenarios';
 /** Hosts under this suffix answer every request with a 302 to another origin. */
 export const REDIRECT_HOST_SUFFIX = '.redirect.test';
+export const REQUESTS_PATH = '/requests';
 
-/** Mirrors `Fault` in scripts/lib/upstreams.ts (which imports node:http, so workerd code cannot). */
-export type Fault = 'none' | 'error-500' | 'unauthorized' | 'html-200' | 'truncated' | 'wrong-shape' | 'hang' | 'huge';
+/** Mirrors `Fault` in scripts/lib/upstreams.ts (which imports node:http, so workerd code cannot); described there. */
+export type Fault =
+  | 'none'
+  | 'error-500'
+  | 'unauthorized'
+  | 'html-200'
+  | 'truncated'
+  | 'wrong-shape'
+  | 'hang'
+  | 'huge'
+  | 'redirect-cross-origin'
+  | 'redirect-same-origin'
+  | 'reflect-key-status'
+  | 'reflect-key-content-type'
+  | 'reflect-key-cursor'
+  | 'endless-pages'
+  | 'edge-dns-error'
+  | 'edge-timeout';
+
+/** One request that left workerd, as the outbound service saw it. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+/** Same as `elsewhereOrigin` in scripts/lib/upstreams.ts: where `redirect-cross-origin` points. */
+export function elsewhereOrigin(origin: string): string {
+  return `http://${new URL(origin).hostname.replaceAll('.', '-')}.elsewhere.test`;
+}
 
 /** The settable part of scripts/lib/upstreams.ts `UpstreamState`. */
 export interface ScenarioInit {

@@ -1,6 +1,6 @@
 /** @module A test's own fake providers, reached through the scheme in upstream-scheme.ts. */
 import { KINDS, type Kind } from '../../../scripts/lib/demo-data.ts';
-import { CONTROL_ORIGIN, SCENARIOS_PATH, type Hits, type ReceivedCall, type ScenarioInit } from './upstream-scheme.ts';
+import { CONTROL_ORIGIN, REQUESTS_PATH, SCENARIOS_PATH, type Hits, type ReceivedCall, type ScenarioInit, type SeenRequest } from './upstream-scheme.ts';
 
 export interface FakeUpstreams {
   origin: string;
@@ -41,6 +41,11 @@ async function control(method: string, path: string, body?: ScenarioInit): Promi
   const response = await fetch(CONTROL_ORIGIN + path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   if (!response.ok) throw new Error(`fake upstreams: ${method} ${path}: ${response.status}`);
   return response;
+}
+
+/** Every request that has left workerd for `origin`'s host so far (any test's: use a host only yours reaches). */
+export async function requestsTo(origin: string): Promise<SeenRequest[]> {
+  return ((await (await control('GET', `${REQUESTS_PATH}/${new URL(origin).host}`)).json()) as { requests: SeenRequest[] }).requests;
 }
 
 /** Sum of all page requests: "did this read call any upstream at all". */
