@@ -14,9 +14,10 @@ const MAX_VERIFIED = 10_000;
 
 /** The key's record when `presented` is a live key of this deployment, else undefined. */
 export async function verifyKey(presented: string, kv: KVNamespace, secrets: KeySecrets, now = Date.now()): Promise<KeyRecord | undefined> {
-  const id = keyIdOf(presented);
-  if (id === undefined) return undefined;
+  // A key seen before passed the format and MAC checks: the hot path starts here.
   const memo = verified.get(presented);
+  const id = memo?.record.id ?? keyIdOf(presented);
+  if (id === undefined) return undefined;
   if (memo === undefined && !(await macIsValid(presented, secrets))) return undefined;
   const index = await currentKeys(kv, now);
   let record = memo?.version === index.version ? memo.record : undefined;
