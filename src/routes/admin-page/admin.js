@@ -1,55 +1,3 @@
-/**
- * @module The admin page's inline CSS and browser JavaScript, kept apart from the route so each reads
- * on its own. Both are pinned by the page's CSP nonce; nothing here may load from elsewhere.
- */
-
-/** Below 640 px (phones) the provider table turns into one card per provider. */
-export const STYLE = `
-:root { color-scheme: light dark; --ok: #137333; --warn: #a15c00; --bad: #b3261e; --line: #8884; --mute: #777; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
-h1 { font-size: 1.4rem; margin: 0 0 1rem; }
-h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
-label { font-weight: 600; display: block; margin-bottom: .25rem; }
-.row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
-.spread { justify-content: space-between; }
-input { flex: 1 1 14rem; min-width: 0; padding: .5rem; font: inherit; border: 1px solid var(--line); border-radius: 6px; }
-button { padding: .5rem .9rem; font: inherit; border-radius: 6px; border: 1px solid var(--line); cursor: pointer; background: #2563eb; color: #fff; }
-button.secondary { background: transparent; color: inherit; }
-button.danger { background: var(--bad); }
-button:disabled { opacity: .55; cursor: progress; }
-.muted { color: var(--mute); font-weight: normal; }
-.small { font-size: .85rem; }
-.badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .85rem; color: #fff; background: var(--mute); vertical-align: middle; }
-.state-fresh, .health-ok { background: var(--ok); }
-.state-stale, .health-stale { background: var(--warn); }
-.state-expired, .health-failing { background: var(--bad); }
-.result { min-height: 1.5em; margin: .25rem 0; }
-.result.busy::before { content: ""; display: inline-block; width: .8em; height: .8em; margin-right: .4em; border: 2px solid currentColor; border-right-color: transparent; border-radius: 50%; animation: spin .8s linear infinite; vertical-align: -.1em; }
-.result.error { color: var(--bad); font-weight: 600; }
-.result.ok { color: var(--ok); }
-.result.hint { color: var(--mute); }
-@keyframes spin { to { transform: rotate(360deg); } }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; }
-.facts dt { color: var(--mute); }
-.facts dd { margin: 0; overflow-wrap: anywhere; }
-table { width: 100%; border-collapse: collapse; }
-th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-td.error { color: var(--bad); overflow-wrap: anywhere; }
-td > .badge { justify-self: start; }
-@media (max-width: 640px) {
-  thead { display: none; }
-  table, tbody, tr, td { display: block; width: 100%; }
-  tr { border: 1px solid var(--line); border-radius: 8px; margin-bottom: .6rem; padding: .25rem 0; }
-  td { border: 0; display: grid; grid-template-columns: 7rem 1fr; gap: .5rem; }
-  td::before { content: attr(data-label); color: var(--mute); }
-  td[colspan]::before { content: none; }
-}
-`;
-
-/** Plain browser JavaScript: everything from the API goes through textContent, never innerHTML. */
-export const SCRIPT = `
 const TOKEN_KEY = 'models-edge.admin-token';
 const $ = (id) => document.getElementById(id);
 const buttons = () => document.querySelectorAll('button');
@@ -93,7 +41,7 @@ function say(text, kind) {
   el.className = 'result ' + kind;
 }
 
-const when = (iso) => (typeof iso === 'string' ? iso.replace('T', ' ').replace(/\\.\\d+Z$|Z$/, ' UTC') : '–');
+const when = (iso) => (typeof iso === 'string' ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '–');
 const text = (value) => (value === null || value === undefined || value === '' ? '–' : String(value));
 
 function duration(seconds) {
@@ -212,4 +160,3 @@ $('purge').addEventListener('click', () => run('Purging', async () => {
 if (sessionStorage.getItem(TOKEN_KEY)) $('token').placeholder = 'token saved for this tab';
 setInterval(tickAge, 1000);
 void loadStatus();
-`;
