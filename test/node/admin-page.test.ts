@@ -12,6 +12,16 @@ const SECRET = 'admin-page-test-secret-of-at-least-32-bytes';
 const DEMO_MODEL_COUNT = 19;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PHONE = { width: 390, height: 844 };
+/** A provider nobody listens for, behind a long URL without spaces: its error is one unbreakable word. */
+const UNREACHABLE = {
+  id: 'unreachable',
+  type: 'openai',
+  baseUrl: `http://127.0.0.1:9/${'a-long-path-segment-without-any-spaces-'.repeat(6)}v1`,
+  timeoutMs: 3000,
+};
+/** One view for the keys section's select: the anthropic models only. */
+const VIEWS = { 'anthropic-only': { providers: ['anthropic'] } };
+const TOKEN_KEY = 'models-edge.admin-token';
 
 let upstreams: RunningUpstreams;
 let worker: DevWorker;
@@ -22,7 +32,8 @@ let token: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'models-edge-admin-page-'));
   upstreams = await startUpstreams();
-  worker = await startDevWorker({ vars: { PROVIDERS: JSON.stringify(providerEntries(upstreams.origin)), ADMIN_JWT_SECRET: SECRET } });
+  const providers = [...providerEntries(upstreams.origin), UNREACHABLE];
+  worker = await startDevWorker({ vars: { PROVIDERS: JSON.stringify(providers), VIEWS: JSON.stringify(VIEWS), ADMIN_JWT_SECRET: SECRET } });
   browser = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   token = await signAdminToken({ secret: SECRET, sub: 'admin-page-test' });
 });
@@ -44,9 +55,41 @@ async function openWithToken(adminToken: string): Promise<Page> {
   return page;
 }
 
+/** A new tab on /admin with the token already in its sessionStorage, as after a paste and a reload. */
+async function openWithStoredToken(page: Page): Promise<void> {
+  await page.goto(`${worker.url}/admin`);
+  await page.evaluate(([key, value]) => sessionStorage.setItem(key, value), [TOKEN_KEY, token] as const);
+  await page.reload();
+}
+
 const api = (method: string, path: string) => fetch(`${worker.url}${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const providerRow = (page: Page, id: string) => page.locator('#providers tbody tr', { has: page.locator('td', { hasText: new RegExp(`^${id}$`) }) });
+/** How far the page scrolls sideways: 0 when nothing is wider than the viewport. */
+const overflowX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+/** Clicks `button`, answers the confirmation it opens with `answer`, and returns the question asked. */
+async function confirmAfter(page: Page, button: string, answer: string): Promise<string> {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  const question = await dialog.locator('p').innerText();
+  await dialog.getByRole('button', { name: answer, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  return question;
+}
+
+/** Clicks Refresh with every demo upstream failing, and returns what the page said. */
+async function failedRefresh(page: Page): Promise<string> {
+  for (const kind of KINDS) upstreams.state.faults[kind] = 'error-500';
+  try {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('#result.error').waitFor();
+  } finally {
+    for (const kind of KINDS) delete upstreams.state.faults[kind];
+  }
+  return text(page, '#result');
+}
 
 describe('admin page', () => {
   it('is served without a token, self-contained, under a nonce Content-Security-Policy', async () => {
@@ -98,6 +141,7 @@ describe('admin page', () => {
       expect(cells[3]).toMatch(/^\d+ ms$/);
       expect(cells[5]).toBe('–');
     }
+    expect(await page.locator('#store-warning').isHidden()).toBe(true);
     await page.close();
   });
 
@@ -115,12 +159,13 @@ describe('admin page', () => {
     await page.close();
   });
 
-  it('purges on Purge and then shows the cache as empty', async () => {
+  it('purges on Purge once confirmed, then shows the cache as empty', async () => {
     await api('POST', '/admin/cache/refresh');
     const page = await openWithToken(token);
     expect(await text(page, '#state')).toBe('fresh');
 
-    await page.getByRole('button', { name: 'Purge' }).click();
+    const question = await confirmAfter(page, 'Purge', 'Yes, purge');
+    expect(question).toMatch(/If the upstreams are down then, nothing is left to serve until they answer\./);
     await page.locator('#result.ok').filter({ hasText: 'Purged' }).waitFor();
     expect(await text(page, '#state')).toBe('empty');
     expect(await text(page, '#model-count')).toBe('0');
@@ -130,23 +175,124 @@ describe('admin page', () => {
     await page.close();
   });
 
+  it('asks before purging, and Cancel deletes nothing', async () => {
+    await api('POST', '/admin/cache/refresh');
+    const page = await openWithToken(token);
+    await confirmAfter(page, 'Purge', 'Cancel');
+    expect(await text(page, '#result')).toBe('Purge cancelled: nothing was deleted.');
+    const status = (await (await api('GET', '/admin/cache/status')).json()) as { state: string };
+    expect(status.state).toBe('fresh');
+    expect(await text(page, '#state')).toBe('fresh');
+    await page.close();
+  });
+
+  it('after a failed refresh with nothing cached, says nothing was cached, not that a list was kept', async () => {
+    await api('POST', '/admin/cache/purge');
+    const page = await openWithToken(token);
+    const said = await failedRefresh(page);
+    expect(said).toMatch(/^Refresh failed: no provider returned a model list\. Nothing was cached, so nothing is served until a provider answers\./);
+    expect(said).not.toMatch(/kept/);
+    expect(await text(page, '#state')).toBe('empty');
+    expect(await providerRow(page, 'openai').locator('td').nth(5).innerText()).toMatch(/^\[openai\] GET .*500/);
+    await page.close();
+  });
+
+  it('after a failed refresh with a list cached, says that list is still served', async () => {
+    await api('POST', '/admin/cache/refresh');
+    const page = await openWithToken(token);
+    const said = await failedRefresh(page);
+    expect(said).toContain(`The cached list (${DEMO_MODEL_COUNT} models) was kept and is still served.`);
+    await page.close();
+  });
+
+  it('shows a neutral loading state, not data, until the status has loaded', async () => {
+    const page = await browser.newPage();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/admin/cache/status', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await openWithStoredToken(page);
+    await page.locator('#result.busy').waitFor();
+    expect(await text(page, '#state')).toBe('loading');
+    expect(await text(page, '#providers tbody')).toBe('Loading…');
+    expect(await text(page, '#clashes')).toBe('Loading…');
+    expect(await page.locator('#store-warning').isHidden()).toBe(true);
+    release();
+    await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+    expect(await text(page, '#clashes')).not.toBe('Loading…');
+    await page.close();
+  });
+
+  it('without a token says what to do and shows nothing that reads as data', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${worker.url}/admin`);
+    await page.locator('#result.hint').waitFor();
+    expect(await text(page, '#result')).toMatch(/^Paste an admin token above/);
+    expect(await text(page, '#state')).toBe('not loaded');
+    expect(await text(page, '#providers tbody')).toBe('Not loaded.');
+    expect(await text(page, '#clashes')).toBe('Not loaded.');
+    await page.locator('#keys tbody').filter({ hasText: 'Not loaded.' }).waitFor();
+    await page.close();
+  });
+
+  it('warns while the status says Workers KV is failing, and says nothing when it is not', async () => {
+    const page = await browser.newPage();
+    let store: unknown = { ok: false, error: 'KV GET failed: 503 Service Unavailable', since: '2026-06-12T17:52:00.000Z' };
+    await page.route('**/admin/cache/status', async (route) => {
+      const response = await route.fetch();
+      const status = (await response.json()) as Record<string, unknown>;
+      await route.fulfill({ response, json: { ...status, store } });
+    });
+    await openWithStoredToken(page);
+    await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+    const warning = page.getByRole('alert');
+    expect(await warning.isVisible()).toBe(true);
+    expect(await warning.innerText()).toBe(
+      'Workers KV is failing since 2026-06-12 17:52:00 UTC: KV GET failed: 503 Service Unavailable; serving from memory / the edge copy / the upstreams.',
+    );
+
+    store = { ok: true, error: null, since: null };
+    await page.reload();
+    await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+    expect(await page.locator('#store-warning').isHidden()).toBe(true);
+    await page.close();
+  });
+
+  it('fits a phone screen without sideways scrolling, even with a long error without spaces', async () => {
+    await api('POST', '/admin/cache/refresh');
+    const page = await browser.newPage();
+    await page.setViewportSize(PHONE);
+    await openWithStoredToken(page);
+    await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+    const error = await providerRow(page, 'unreachable').locator('td.error').innerText();
+    expect(error.replace(/\s/g, '')).toContain(UNREACHABLE.baseUrl);
+    expect(await overflowX(page)).toBe(0);
+
+    // The same with the confirmation open, and with a long error in the result line.
+    await page.getByRole('button', { name: 'Purge', exact: true }).click();
+    await page.getByRole('dialog').waitFor();
+    expect(await overflowX(page)).toBe(0);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.route('**/admin/cache/refresh', (route) =>
+      route.fulfill({ status: 500, json: { error: { message: `Upstream said: ${'x'.repeat(400)}`, type: 'server_error', code: 'internal_error' } } }),
+    );
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('#result.error').waitFor();
+    expect(await overflowX(page)).toBe(0);
+
+    const shot = join(dir, 'admin-phone.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect((await stat(shot)).size).toBeGreaterThan(0);
+    await page.close();
+  });
+
   it('keeps the token for the tab: a reload shows the status without pasting again', async () => {
     const page = await openWithToken(token);
     await page.reload();
     await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
     expect(await page.getByLabel('Admin token').inputValue()).toBe('');
-    await page.close();
-  });
-
-  it('fits a phone screen without sideways scrolling', async () => {
-    await api('POST', '/admin/cache/refresh');
-    const page = await openWithToken(token);
-    await page.setViewportSize(PHONE);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBe(0);
-    const shot = join(dir, 'admin-phone.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    expect((await stat(shot)).size).toBeGreaterThan(0);
     await page.close();
   });
 });

@@ -9,8 +9,8 @@ describe('GET /admin (the page files bundled as text modules)', () => {
     expect(res.status).toBe(200);
     expect(nonce).toBeDefined();
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).toContain(`<style nonce="${nonce}">:root {`);
-    expect(html).toContain(`<script nonce="${nonce}">const TOKEN_KEY`);
+    expect(html).toContain(`<style nonce="${nonce}">/* The admin page`);
+    expect(html).toContain(`<script nonce="${nonce}">/* The admin page`);
     expect(html).not.toContain('{{');
   });
 });
