@@ -288,6 +288,100 @@ describe('admin page', () => {
     await page.close();
   });
 
+  // Waits for the client-key admin API (/admin/keys, contract §8) to land on main: these run against the
+  // real worker, not a mock.
+  describe.skip('client keys', () => {
+    const NAME = 'page-test-key';
+    const keyRow = (page: Page, name: string) => page.locator('#keys tbody tr', { has: page.locator('td', { hasText: new RegExp(`^${name}$`) }) });
+    const listed = async () => ((await (await api('GET', '/admin/keys')).json()) as { data: { id: string; name: string; view: string | null; expiresAt: string | null; createdBy: string }[] }).data;
+    const modelsWith = (key: string) => fetch(`${worker.url}/v1/models`, { headers: { Authorization: `Bearer ${key}` } });
+
+    it('creates a key with a view and an expiry, shows it once with Copy, lists it, and revokes it once confirmed', async () => {
+      await api('POST', '/admin/cache/refresh');
+      await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: worker.url });
+      const page = await openWithToken(token);
+      await page.locator('#keys-result:not(.busy)').waitFor();
+
+      // Create: the view comes from the status's `views`, the expiry from a local date and time.
+      await page.getByLabel('Name', { exact: true }).fill(NAME);
+      await page.getByLabel('View', { exact: true }).selectOption('anthropic-only');
+      await page.getByLabel(/^Expires/).fill('2030-01-02T03:04');
+      const expiresAt = await page.evaluate(() => new Date('2030-01-02T03:04').toISOString());
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.locator('#keys-result.ok').filter({ hasText: `Created key ${NAME}.` }).waitFor();
+
+      // Shown once, read-only, with the warning; Copy puts it on the clipboard.
+      const field = page.getByLabel(`New key for ${NAME}`);
+      const key = await field.inputValue();
+      expect(key).toMatch(/^sk-me-/);
+      expect(await field.getAttribute('readonly')).not.toBeNull();
+      expect(await text(page, '#new-key')).toContain('it will not be shown again');
+      await page.getByRole('button', { name: 'Copy' }).click();
+      await page.locator('#copy-result').filter({ hasText: 'Copied to the clipboard.' }).waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+      // Where the browser refuses the clipboard, the key is left selected to copy by hand.
+      await page.evaluate(() => { navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError')); });
+      await page.getByRole('button', { name: 'Copy' }).click();
+      await page.locator('#copy-result').filter({ hasText: 'the key is selected' }).waitFor();
+      expect(await field.evaluate((el: HTMLInputElement) => el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0))).toBe(key);
+
+      // The key works, and sees its view only.
+      const models = (await (await modelsWith(key)).json()) as { data: { provider: string }[] };
+      expect(new Set(models.data.map((m) => m.provider))).toEqual(new Set(['anthropic']));
+
+      // Listed with its view, creator and expiry; never the key itself.
+      const cells = await keyRow(page, NAME).locator('td').allInnerTexts();
+      expect(cells.slice(0, 5)).toEqual([NAME, 'anthropic-only', expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/), 'admin-page-test', expiresAt.replace('T', ' ').replace('.000Z', ' UTC')]);
+      const created = (await listed()).find((k) => k.name === NAME);
+      expect(created).toMatchObject({ view: 'anthropic-only', expiresAt, createdBy: 'admin-page-test' });
+      await page.getByRole('button', { name: 'Done' }).click();
+      expect(await page.locator('#new-key').isHidden()).toBe(true);
+      expect(await page.content()).not.toContain(key);
+
+      // A name in use: the API's error, and no second key.
+      await page.getByLabel('Name', { exact: true }).fill(NAME);
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.locator('#keys-result.error').filter({ hasText: /^409: / }).waitFor();
+      expect(await page.locator('#new-key').isHidden()).toBe(true);
+
+      // Revoke: asked first; then gone from the list, and the key is refused.
+      const question = await confirmAfter(page, `Revoke ${NAME}`, 'Yes, revoke');
+      expect(question).toContain(`Revoke the key "${NAME}"?`);
+      await page.locator('#keys-result.ok').filter({ hasText: `Revoked key ${NAME}.` }).waitFor();
+      expect(await keyRow(page, NAME).count()).toBe(0);
+      expect((await listed()).some((k) => k.name === NAME)).toBe(false);
+      expect((await modelsWith(key)).status).toBe(401);
+      await page.close();
+    });
+
+    it('offers a free text view where the status names no views', async () => {
+      const page = await browser.newPage();
+      await page.route('**/admin/cache/status', async (route) => {
+        const response = await route.fetch();
+        const { views: _views, ...status } = (await response.json()) as Record<string, unknown>;
+        await route.fulfill({ response, json: status });
+      });
+      await openWithStoredToken(page);
+      await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+      expect(await page.getByLabel('View', { exact: true }).evaluate((el) => el.tagName)).toBe('INPUT');
+      await page.close();
+    });
+
+    it('creates and revokes a key on a phone without sideways scrolling', async () => {
+      const page = await browser.newPage();
+      await page.setViewportSize(PHONE);
+      await openWithStoredToken(page);
+      await page.locator('#keys-result:not(.busy)').waitFor();
+      await page.getByLabel('Name', { exact: true }).fill('a-phone-key');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.locator('#keys-result.ok').waitFor();
+      expect(await overflowX(page)).toBe(0);
+      await confirmAfter(page, 'Revoke a-phone-key', 'Yes, revoke');
+      await page.locator('#keys-result.ok').filter({ hasText: 'Revoked key a-phone-key.' }).waitFor();
+      await page.close();
+    });
+  });
+
   it('keeps the token for the tab: a reload shows the status without pasting again', async () => {
     const page = await openWithToken(token);
     await page.reload();
