@@ -1,45 +1,47 @@
-/** @module Reads and checks the worker's configuration once per isolate; every error names its field. */
-import type { Env } from './env.ts';
-import { isObject } from './providers/narrow.ts';
-import { isProviderType, providers, type ProviderType } from './providers/registry.ts';
+/**
+ * @module Reads and checks the worker's configuration once per isolate; every error names its field.
+ * The checks are one declarative table per object (config/entry.ts, config/views.ts) over the small
+ * helpers of config/fields.ts, which also refuse unknown fields with the nearest known name.
+ */
 import { KV_MIN_TTL_SECONDS } from './cache/kv.ts';
+import { parseEntry, type ProviderEntry } from './config/entry.ts';
+import { ConfigError, flag, jsonVar, wholeNumber } from './config/fields.ts';
+import { parseViews, type View } from './config/views.ts';
+import type { Env } from './env.ts';
 import { logEvent } from './log.ts';
+
+export { ConfigError } from './config/fields.ts';
+export type { ProviderEntry } from './config/entry.ts';
+export type { View } from './config/views.ts';
 
 /** Contract defaults. */
 const DEFAULT_CACHE_TTL_SECONDS = 3600;
 const DEFAULT_STALE_TTL_SECONDS = 86400;
-const DEFAULT_TIMEOUT_MS = 5000;
-/** Provider ids end up in URLs (`?provider=`) and logs: keep them plain. */
-const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
-
-export interface ProviderEntry {
-  id: string;
-  type: ProviderType;
-  baseUrl: string;
-  /** The key read from the secret named by `apiKeySecret`; never logged or answered. */
-  apiKey?: string;
-  prefix: string;
-  include: RegExp[];
-  exclude: RegExp[];
-  timeoutMs: number;
-  headers: Record<string, string>;
-  /** A fixed list: the provider is not called. */
-  models?: string[];
-}
+/**
+ * Inference request bodies above this answer 413: room for long chats and a few inline images
+ * (base64), far below what would strain a Worker that parses the body once.
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 export interface Config {
   providers: ProviderEntry[];
   cacheTtlSeconds: number;
   staleTtlSeconds: number;
-}
-
-/** A configuration mistake; `field` names what to fix. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code = 'invalid_config';
-  constructor(readonly field: string, problem: string) {
-    super(`${field}: ${problem}`);
-  }
+  /** `VIEWS`, by name. */
+  views: ReadonlyMap<string, View>;
+  /** When true, the list and retrieve routes need a client key too (inference always does). */
+  requireClientKey: boolean;
+  /** `CORS_ORIGINS`: `*`, or the origins allowed to call `/v1/*` from a browser. */
+  corsOrigins: '*' | string[];
+  /** `MAX_REQUEST_BYTES`: the largest inference body accepted. */
+  maxRequestBytes: number;
+  /**
+   * Changes whenever a stored list made under another configuration could differ from one made now
+   * (providers, their filters, prefixes and caps, views). Stored with the list; short, so it fits metadata.
+   */
+  fingerprint: string;
+  /** Every configured secret value (provider keys, header values): redacted wherever upstream text is repeated. */
+  secretValues: string[];
 }
 
 /** Parsed once per `env` object (one per isolate in production): the hot path pays a map lookup. */
@@ -47,13 +49,19 @@ const parsed = new WeakMap<Env, Config | ConfigError>();
 
 /** The checked configuration, or a thrown `ConfigError` (logged once per isolate). */
 export function loadConfig(env: Env): Config {
+  const result = configOrError(env);
+  if (result instanceof ConfigError) throw result;
+  return result;
+}
+
+/** Like `loadConfig`, but a configuration error is returned, for callers that can serve without one. */
+export function configOrError(env: Env): Config | ConfigError {
   let result = parsed.get(env);
   if (result === undefined) {
     result = parseOrError(env);
     if (result instanceof ConfigError) logEvent('config_error', { field: result.field, message: result.message });
     parsed.set(env, result);
   }
-  if (result instanceof ConfigError) throw result;
   return result;
 }
 
@@ -78,92 +86,73 @@ export function parseConfig(env: Env): Config {
   }
   const entries = providerArray(env.PROVIDERS);
   const seen = new Set<string>();
-  const list = entries.map((entry, index) => {
+  const providers = entries.map((entry, index) => {
     const provider = parseEntry(entry, `PROVIDERS[${index}]`, env);
     if (seen.has(provider.id)) throw new ConfigError(`PROVIDERS[${index}].id`, `duplicate id "${provider.id}"`);
     seen.add(provider.id);
     return provider;
   });
-  return { providers: list, cacheTtlSeconds, staleTtlSeconds };
+  const views = parseViews(env.VIEWS, seen);
+  return {
+    providers,
+    cacheTtlSeconds,
+    staleTtlSeconds,
+    views,
+    requireClientKey: flag(env.REQUIRE_CLIENT_KEY, 'REQUIRE_CLIENT_KEY', false),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    maxRequestBytes: wholeNumber(env.MAX_REQUEST_BYTES, 'MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }),
+    fingerprint: fingerprintOf(providers, views),
+    secretValues: providers.flatMap((p) => [...(p.apiKey === undefined ? [] : [p.apiKey]), ...Object.values(p.headers)]).filter((v) => v.length >= 4),
+  };
 }
 
 function providerArray(raw: unknown): unknown[] {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new ConfigError('PROVIDERS', 'is not valid JSON (expected a JSON array of provider entries)');
-    }
-  }
-  if (value === undefined) value = [];
+  const value = jsonVar(raw, 'PROVIDERS', 'a JSON array of provider entries') ?? [];
   if (!Array.isArray(value)) throw new ConfigError('PROVIDERS', 'must be a JSON array of provider entries');
   if (value.length === 0) throw new ConfigError('PROVIDERS', 'is empty: configure at least one provider');
   return value;
 }
 
-function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry {
-  if (!isObject(entry)) throw new ConfigError(at, 'must be an object');
-  const id = entry.id;
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
-    throw new ConfigError(`${at}.id`, 'is required and must match [a-z0-9][a-z0-9-]*');
-  }
-  const type = entry.type;
-  if (!isProviderType(type)) {
-    throw new ConfigError(`${at}.type`, `unknown type ${JSON.stringify(type)}; one of: ${Object.keys(providers).join(', ')}`);
-  }
-  return {
-    id,
-    type,
-    baseUrl: baseUrl(entry.baseUrl ?? providers[type].defaultBaseUrl, `${at}.baseUrl`),
-    apiKey: apiKey(entry.apiKeySecret, `${at}.apiKeySecret`, env),
-    prefix: optional(entry.prefix, `${at}.prefix`, isString, 'a string') ?? '',
-    include: (optional(entry.include, `${at}.include`, isStringArray, 'an array of strings') ?? []).map(glob),
-    exclude: (optional(entry.exclude, `${at}.exclude`, isStringArray, 'an array of strings') ?? []).map(glob),
-    timeoutMs: optional(entry.timeoutMs, `${at}.timeoutMs`, isPositiveInteger, 'a positive whole number') ?? DEFAULT_TIMEOUT_MS,
-    headers: optional(entry.headers, `${at}.headers`, isStringRecord, 'an object of string values') ?? {},
-    models: optional(entry.models, `${at}.models`, isStringArray, 'an array of strings'),
-  };
-}
-
-function baseUrl(value: unknown, at: string): string {
-  if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    throw new ConfigError(at, 'must be an http(s) URL');
-  }
-  return value.replace(/\/+$/, '');
-}
-
-function apiKey(secretName: unknown, at: string, env: Env): string | undefined {
-  if (secretName === undefined) return undefined;
-  if (typeof secretName !== 'string' || secretName === '') throw new ConfigError(at, 'must be the name of a secret');
-  const key = env[secretName];
-  if (typeof key !== 'string' || key === '') {
-    throw new ConfigError(at, `secret ${secretName} is not set (wrangler secret put ${secretName}, or .dev.vars locally)`);
-  }
-  return key;
-}
-
 function seconds(value: unknown, field: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const number = typeof value === 'string' ? Number(value) : value;
-  if (!isNonNegativeInteger(number)) throw new ConfigError(field, 'must be a whole number of seconds');
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 0) throw new ConfigError(field, 'must be a whole number of seconds');
   return number;
 }
 
-function optional<T>(value: unknown, at: string, check: (v: unknown) => v is T, what: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!check(value)) throw new ConfigError(at, `must be ${what}`);
-  return value;
+/** `*` (the default), or origins as a TOML array, a JSON array string or a comma-separated string. */
+function corsOrigins(raw: unknown): '*' | string[] {
+  if (raw === undefined || raw === '' || raw === '*') return '*';
+  const value = typeof raw === 'string' && !raw.trim().startsWith('[') ? raw.split(',').map((s) => s.trim()).filter(Boolean) : jsonVar(raw, 'CORS_ORIGINS', 'origins');
+  if (!Array.isArray(value) || value.length === 0) throw new ConfigError('CORS_ORIGINS', 'must be * or a list of origins like https://chat.example.com');
+  return value.map((origin, index) => {
+    if (origin === '*' && value.length === 1) return '*';
+    if (typeof origin !== 'string' || !URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS[${index}]`, `${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path)`);
+    }
+    return origin;
+  });
 }
 
-/** `*` matches any run of characters, `/` included; everything else is literal. */
-function glob(pattern: string): RegExp {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('.*')}$`);
+/** A short, stable hash of what decides a stored list's contents and how it is filtered. */
+function fingerprintOf(providers: ProviderEntry[], views: ReadonlyMap<string, View>): string {
+  const source = JSON.stringify([
+    providers.map((p) => [p.id, p.type, p.baseUrl, p.prefix, p.include.map(String), p.exclude.map(String), p.models ?? null, p.maxModels]),
+    [...views.values()].map((v) => [v.name, v.providers === undefined ? null : [...v.providers], v.include.map(String), v.exclude.map(String)]),
+  ]);
+  return hash53(source).toString(36);
 }
 
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
-const isStringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every(isString);
-const isNonNegativeInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isPositiveInteger = (v: unknown): v is number => isNonNegativeInteger(v) && v > 0;
+/** cyrb53: a fast 53-bit string hash. Not for secrets; only to notice a configuration change. */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}

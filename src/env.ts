@@ -10,6 +10,17 @@ export interface Env {
   ADMIN_JWT_ISSUER?: string;
   ADMIN_JWT_AUDIENCE?: string;
   ADMIN_JWKS_URL?: string;
+  /** Named views of the list (a TOML table or a JSON string of one). */
+  VIEWS?: unknown;
+  REQUIRE_CLIENT_KEY?: unknown;
+  CORS_ORIGINS?: unknown;
+  MAX_REQUEST_BYTES?: unknown;
+  /** HMAC key that signs every client key, so a made-up key is refused before any lookup. */
+  CLIENT_KEY_SECRET?: string;
+  /** The secret before a rotation: keys it signed keep working until they are re-issued. */
+  CLIENT_KEY_SECRET_PREVIOUS?: string;
+  /** Optional per-key limit: a `[[ratelimits]]` binding (contract §9). */
+  CLIENT_RATE_LIMITER?: RateLimit;
   /** Provider keys, each under the name its entry gives in `apiKeySecret`. */
   [secret: string]: unknown;
 }

@@ -2,7 +2,7 @@
 import { app } from './app.ts';
 import { loadConfig } from './config.ts';
 import type { Env } from './env.ts';
-import { refreshShared } from './refresh/refresh.ts';
+import { refreshShared } from './refresh/shared.ts';
 
 export default {
   fetch: app.fetch,

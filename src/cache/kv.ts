@@ -27,6 +27,8 @@ export interface ListMeta {
   /** Strong ETag of `body`, quotes included, computed once at write time. */
   etag: string;
   modelCount: number;
+  /** `Config.fingerprint` of the configuration that produced the list (absent in lists from before it existed). */
+  fingerprint?: string;
 }
 
 export interface StoredList {

@@ -1,6 +1,7 @@
 /** @module Anthropic `GET /v1/models`, paged by `after_id`. https://docs.anthropic.com/en/api/models-list */
 import type { UpstreamModel } from '../model.ts';
 import { arrayField, isObject, optionalNumber, optionalString, requiredId, unixSecondsFromDate } from './narrow.ts';
+import { joinUrl } from '../upstream/url.ts';
 import { ShapeError, type ProviderSpec } from './types.ts';
 
 /** The largest page the API accepts: fewest round trips. */
@@ -11,11 +12,13 @@ const ANTHROPIC_VERSION = '2023-06-01';
 export const anthropic: ProviderSpec = {
   defaultBaseUrl: 'https://api.anthropic.com/v1',
   pageUrl(baseUrl, cursor) {
-    const url = new URL(`${baseUrl}/models`);
+    const url = new URL(joinUrl(baseUrl, '/models'));
     url.searchParams.set('limit', String(PAGE_LIMIT));
     if (cursor !== undefined) url.searchParams.set('after_id', cursor);
     return url.href;
   },
+  // Anthropic's OpenAI SDK compatibility: `{baseUrl}/chat/completions`. https://docs.anthropic.com/en/api/openai-sdk
+  inferenceBase: (baseUrl) => baseUrl,
   authHeaders: (key) => ({ 'x-api-key': key, 'anthropic-version': ANTHROPIC_VERSION }),
   parse(json) {
     const models = arrayField(json, 'data').map(toModel);

@@ -4,6 +4,7 @@
  */
 import type { UpstreamModel } from '../model.ts';
 import { arrayField, isObject, optionalNumber, optionalString, requiredId } from './narrow.ts';
+import { joinUrl } from '../upstream/url.ts';
 import type { ProviderSpec } from './types.ts';
 
 /** The largest page the API accepts: fewest round trips. */
@@ -12,11 +13,13 @@ const PAGE_SIZE = 1000;
 export const gemini: ProviderSpec = {
   defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
   pageUrl(baseUrl, cursor) {
-    const url = new URL(`${baseUrl}/models`);
+    const url = new URL(joinUrl(baseUrl, '/models'));
     url.searchParams.set('pageSize', String(PAGE_SIZE));
     if (cursor !== undefined) url.searchParams.set('pageToken', cursor);
     return url.href;
   },
+  // Gemini's OpenAI compatibility lives under `/v1beta/openai`. https://ai.google.dev/gemini-api/docs/openai
+  inferenceBase: (baseUrl) => joinUrl(baseUrl, '/openai'),
   authHeaders: (key) => ({ 'x-goog-api-key': key }),
   parse(json) {
     const models = arrayField(json, 'models').map(toModel);

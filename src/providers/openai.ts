@@ -4,11 +4,14 @@
  */
 import type { UpstreamModel } from '../model.ts';
 import { arrayField, isObject, optionalNumber, optionalString, requiredId } from './narrow.ts';
+import { joinUrl } from '../upstream/url.ts';
 import type { ProviderSpec } from './types.ts';
 
 export const openai: ProviderSpec = {
   defaultBaseUrl: 'https://api.openai.com/v1',
-  pageUrl: (baseUrl) => `${baseUrl}/models`,
+  pageUrl: (baseUrl) => joinUrl(baseUrl, '/models'),
+  // The list and the calls share one root.
+  inferenceBase: (baseUrl) => baseUrl,
   authHeaders: (key) => ({ Authorization: `Bearer ${key}` }),
   parse(json) {
     // Together answers with a bare array instead of `{ object: "list", data }`.

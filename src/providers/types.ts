@@ -12,6 +12,8 @@ export interface ProviderSpec {
   defaultBaseUrl: string;
   /** The URL of the first page (`cursor` undefined) or of the page after `cursor`. */
   pageUrl(baseUrl: string, cursor: string | undefined): string;
+  /** The OpenAI-compatible inference root for this `baseUrl`, where the entry sets no `inferenceBaseUrl`. */
+  inferenceBase(baseUrl: string): string;
   /** Request headers that carry the key the way this provider wants it. */
   authHeaders(key: string): Record<string, string>;
   /** Maps one page of the upstream's JSON to models; throws `ShapeError` on any other shape. */

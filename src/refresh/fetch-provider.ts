@@ -3,6 +3,8 @@ import type { ProviderEntry } from '../config.ts';
 import type { Model, UpstreamModel } from '../model.ts';
 import { providers } from '../providers/registry.ts';
 import { ShapeError } from '../providers/types.ts';
+import { upstreamFetch } from '../upstream/fetch.ts';
+import { withoutQuery } from '../upstream/url.ts';
 
 /** No real listing comes near this; a larger body is an upstream fault, not a list. */
 export const MAX_UPSTREAM_BYTES = 8 * 1024 * 1024;
@@ -22,7 +24,7 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
   }
   const spec = providers[entry.type];
   const signal = AbortSignal.timeout(entry.timeoutMs);
-  const headers = { Accept: 'application/json', ...entry.headers, ...(entry.apiKey ? spec.authHeaders(entry.apiKey) : {}) };
+  const headers = { Accept: 'application/json' };
   const upstream: UpstreamModel[] = [];
   let budget = MAX_UPSTREAM_BYTES;
   // Every cursor seen so far: a cycle (A, B, A) fails at once instead of after MAX_PAGES requests.
@@ -31,7 +33,7 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
   try {
     for (let page = 0; ; page++) {
       if (page === MAX_PAGES) throw new ShapeError(`more than ${MAX_PAGES} pages`);
-      const response = await fetcher(url, { headers, signal });
+      const response = await upstreamFetch(entry, 'list', url, { headers, signal }, fetcher);
       if (!response.ok) {
         await response.body?.cancel();
         throw new UpstreamError(`${response.status} ${response.statusText || REASON_PHRASES[response.status] || ''}`.trim());
@@ -46,7 +48,7 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
       url = spec.pageUrl(entry.baseUrl, parsed.next);
     }
   } catch (error) {
-    return { id: entry.id, ok: false, error: `[${entry.id}] GET ${redact(url)}: ${explain(error, entry)}`, latencyMs: latencyMs() };
+    return { id: entry.id, ok: false, error: `[${entry.id}] GET ${withoutQuery(url)}: ${explain(error, entry)}`, latencyMs: latencyMs() };
   }
   return { id: entry.id, ok: true, models: normalise(entry, upstream), latencyMs: latencyMs() };
 }
@@ -125,12 +127,6 @@ function explain(error: unknown, entry: ProviderEntry): string {
   if (error instanceof ShapeError) return `unexpected response shape: ${error.message}`;
   if (error instanceof Error) return error.message;
   return String(error);
-}
-
-/** Origin and path only: a query string may carry a key some proxies take there. */
-function redact(url: string): string {
-  const { origin, pathname } = new URL(url);
-  return origin + pathname;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

@@ -1,7 +1,7 @@
 /**
  * @module The one refresh path: the cron, a cache miss, a stale read and the admin route all land
- * here. Fans out to every provider, keeps a failed provider's last good models, and replaces the
- * stored list only with a usable result.
+ * here (through refresh/shared.ts). Fans out to every provider, keeps a failed provider's last good
+ * models, and replaces the stored list only with a usable result.
  */
 import { KV_MAX_VALUE_BYTES, readList, readStatus, writeList, writeStatus, type StoredList } from '../cache/kv.ts';
 import { remember } from '../cache/memory.ts';
@@ -27,56 +27,14 @@ export interface RefreshOutcome {
   status: CacheStatus;
   /** Whether this refresh replaced the stored list. */
   written: boolean;
+  /** Whether it produced a new list; false opens the failure pause (refresh/shared.ts). */
+  succeeded: boolean;
 }
 
 export interface RefreshDeps {
   kv: KVNamespace;
   config: Config;
   fetcher?: typeof fetch;
-}
-
-/** How long after a failed refresh a stale read waits before trying again in this isolate. */
-export const STALE_RETRY_MS = 30_000;
-
-let running: Promise<RefreshOutcome> | undefined;
-let lastFailureAt = -Infinity;
-
-/**
- * Joins the refresh already running in this isolate, or starts one: concurrent misses and
- * revalidations share one fan-out.
- */
-export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
-  running ??= refresh(deps, trigger).finally(() => {
-    running = undefined;
-  });
-  return running;
-}
-
-/** The part of `ExecutionContext` a revalidation needs: somewhere to run after the response. */
-export interface Background {
-  waitUntil(promise: Promise<unknown>): void;
-}
-
-/**
- * Refreshes behind a stale read, unless a refresh failed within `STALE_RETRY_MS` — in this isolate,
- * or anywhere, as the stored status tells — so an outage does not make every isolate hammer the
- * failing upstreams (and KV's one write per second) every few seconds.
- */
-export function revalidate(deps: RefreshDeps, ctx: Background): void {
-  if (running === undefined && Date.now() - lastFailureAt < STALE_RETRY_MS) return;
-  ctx.waitUntil(revalidateUnlessFailedElsewhere(deps));
-}
-
-async function revalidateUnlessFailedElsewhere(deps: RefreshDeps): Promise<void> {
-  if (running === undefined) {
-    const status = await readStatus(deps.kv);
-    const failedRecently = status !== null && !status.providers.some((p) => p.ok) && Date.now() - status.refreshedAt < STALE_RETRY_MS;
-    if (failedRecently) {
-      lastFailureAt = status.refreshedAt;
-      return;
-    }
-  }
-  await refreshShared(deps, 'stale');
 }
 
 export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
@@ -111,13 +69,10 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
     status.error = 'the new list is empty; the previous list was kept';
   }
   if (fresh !== null && status.error === undefined) {
-    // This refresh worked: the retry pause after a failure no longer applies.
-    lastFailureAt = -Infinity;
     list = fresh;
     written = await writeList(kv, list, status, keepFor / 1000);
   } else {
     // Nothing new: keep the list as it is (its own expiry still applies) and record why.
-    lastFailureAt = now;
     const remaining = previous === null ? keepFor : previous.meta.expiresAt - now;
     await writeStatus(kv, status, Math.ceil(remaining / 1000));
   }
@@ -132,7 +87,7 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
     clashes: clashes.length,
     ...(status.error === undefined ? {} : { error: status.error }),
   });
-  return { list, status, written };
+  return { list, status, written, succeeded: list === fresh && fresh !== null };
 }
 
 interface Contribution {
@@ -185,6 +140,7 @@ async function storedList(models: Model[], now: number, config: Config): Promise
       expiresAt: now + (config.cacheTtlSeconds + config.staleTtlSeconds) * 1000,
       etag: await strongEtag(body),
       modelCount: models.length,
+      fingerprint: config.fingerprint,
     },
   };
 }

@@ -6,12 +6,12 @@ import { errors } from 'jose';
 import type { AppEnv } from '../app-env.ts';
 import { adminAuth } from '../auth/admin-jwt.ts';
 import { deleteAll, readList, readStatus, type StoredList } from '../cache/kv.ts';
-import { forget } from '../cache/memory.ts';
 import { failureReasons, type CacheStatus } from '../cache/status.ts';
 import { loadConfig } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
-import { refreshShared } from '../refresh/refresh.ts';
+import { refreshShared } from '../refresh/shared.ts';
+import { forgetList } from '../serve/read.ts';
 
 export const admin = new Hono<AppEnv>();
 
@@ -41,7 +41,7 @@ admin.use('/cache/*', audit, adminAuth());
 
 admin.post('/cache/purge', async function purge(c) {
   await deleteAll(c.env.MODELS_KV);
-  forget();
+  forgetList();
   return c.json({ purged: true });
 });
 

@@ -2,8 +2,8 @@
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import type { AppEnv } from '../app-env.ts';
-import { modelAnswer, providerAnswer, type Answer } from '../cache/memory.ts';
-import { currentList, type CacheState } from '../cache/read.ts';
+import { modelAnswer, providerAnswer, type Answer } from '../serve/answers.ts';
+import { currentList, type CacheState } from '../serve/read.ts';
 import { loadConfig } from '../config.ts';
 import { apiError } from '../errors.ts';
 

@@ -33,6 +33,12 @@ describe('parseConfig', () => {
     expect(config).toStrictEqual({
       cacheTtlSeconds: 3600,
       staleTtlSeconds: 86400,
+      views: new Map(),
+      requireClientKey: false,
+      corsOrigins: '*',
+      maxRequestBytes: 8 * 1024 * 1024,
+      fingerprint: expect.stringMatching(/^[0-9a-z]+$/),
+      secretValues: [],
       providers: [
         {
           id: 'openai',
@@ -45,6 +51,9 @@ describe('parseConfig', () => {
           timeoutMs: 5000,
           headers: {},
           models: undefined,
+          apiKeyHeader: undefined,
+          maxModels: 10_000,
+          inferenceBase: 'https://api.openai.com/v1',
         },
       ],
     });
@@ -113,6 +122,18 @@ describe('parseConfig', () => {
       ['a header that is not a string', { PROVIDERS: [{ id: 'x', type: 'openai', headers: { 'X-Retry': 3 } }] }, 'PROVIDERS[0].headers', /string values/],
       ['a TTL that is not a number', { PROVIDERS: [OPENAI], ...SECRETS, CACHE_TTL_SECONDS: 'an hour' }, 'CACHE_TTL_SECONDS', /whole number of seconds/],
       ['a negative stale TTL', { PROVIDERS: [OPENAI], ...SECRETS, STALE_TTL_SECONDS: -1 }, 'STALE_TTL_SECONDS', /whole number of seconds/],
+      ['a misspelt field, with the nearest known one', { PROVIDERS: [{ id: 'x', type: 'openai', baseURL: 'https://x.example/v1' }] }, 'PROVIDERS[0].baseURL', /unknown field; did you mean baseUrl\?/],
+      ['an unknown field far from any', { PROVIDERS: [{ id: 'x', type: 'openai', colour: 'red' }] }, 'PROVIDERS[0].colour', /unknown field; known fields: id, type/],
+      ['a placeholder key from .dev.vars.example', { PROVIDERS: [OPENAI], OPENAI_API_KEY: 'sk-...' }, 'PROVIDERS[0].apiKeySecret', /example placeholder/],
+      ['a bad apiKeyHeader', { PROVIDERS: [{ id: 'x', type: 'openai', apiKeyHeader: 'api key' }] }, 'PROVIDERS[0].apiKeyHeader', /HTTP header name/],
+      ['a zero maxModels', { PROVIDERS: [{ id: 'x', type: 'openai', maxModels: 0 }] }, 'PROVIDERS[0].maxModels', /positive whole number/],
+      ['inference not a boolean', { PROVIDERS: [{ id: 'x', type: 'openai', inference: 'no' }] }, 'PROVIDERS[0].inference', /true or false/],
+      ['a view naming an unknown provider', { PROVIDERS: [OPENAI], ...SECRETS, VIEWS: { team: { providers: ['openai', 'groq'] } } }, 'VIEWS.team.providers[1]', /no provider with id "groq"/],
+      ['a view with a bad name', { PROVIDERS: [OPENAI], ...SECRETS, VIEWS: { 'team a': {} } }, 'VIEWS.team a', /view name/],
+      ['a view with a misspelt field', { PROVIDERS: [OPENAI], ...SECRETS, VIEWS: '{"team":{"provider":["openai"]}}' }, 'VIEWS.team.provider', /did you mean providers\?/],
+      ['VIEWS that is not JSON', { PROVIDERS: [OPENAI], ...SECRETS, VIEWS: '{team}' }, 'VIEWS', /not valid JSON/],
+      ['REQUIRE_CLIENT_KEY not a boolean', { PROVIDERS: [OPENAI], ...SECRETS, REQUIRE_CLIENT_KEY: 'yes' }, 'REQUIRE_CLIENT_KEY', /true or false/],
+      ['a CORS origin with a path', { PROVIDERS: [OPENAI], ...SECRETS, CORS_ORIGINS: 'https://chat.example.com/app' }, 'CORS_ORIGINS[0]', /not an origin/],
       ['TTLs summing below KV’s 60 s minimum', { PROVIDERS: [OPENAI], ...SECRETS, CACHE_TTL_SECONDS: 30, STALE_TTL_SECONDS: 29 }, 'CACHE_TTL_SECONDS', /is 59, below KV's minimum expirationTtl of 60 s/],
     ])('%s', (_, vars, field, problem) => {
       const error = configError(vars);
@@ -133,6 +154,59 @@ describe('parseConfig', () => {
       expect(error.message).not.toContain(SECRETS.OPENAI_API_KEY);
       expect(error.message).not.toContain(SECRETS.ANTHROPIC_API_KEY);
     });
+  });
+});
+
+describe('parseConfig, this round’s fields', () => {
+  it('derives each type’s OpenAI-compatible inference root, unless the entry sets one or turns inference off', () => {
+    const providers = [
+      ...['openai', 'anthropic', 'gemini', 'ollama'].map((type) => ({ id: type, type })),
+      { id: 'gateway', type: 'openai', inferenceBaseUrl: 'https://gateway.ai.cloudflare.com/v1/acct/gw/openai/' },
+      { id: 'listed-only', type: 'openai', inference: false },
+    ];
+    expect(parseConfig(envOf({ PROVIDERS: providers })).providers.map((p) => p.inferenceBase)).toStrictEqual([
+      'https://api.openai.com/v1',
+      'https://api.anthropic.com/v1',
+      'https://generativelanguage.googleapis.com/v1beta/openai',
+      'http://localhost:11434/v1',
+      'https://gateway.ai.cloudflare.com/v1/acct/gw/openai',
+      null,
+    ]);
+  });
+
+  it('keeps a baseUrl query string (Azure api-version) and trims the slash before it', () => {
+    const [azure] = parseConfig(envOf({ PROVIDERS: [{ id: 'azure', type: 'openai', baseUrl: 'https://r.openai.azure.com/openai/?api-version=2024-10-21' }] })).providers;
+    expect(azure?.baseUrl).toBe('https://r.openai.azure.com/openai?api-version=2024-10-21');
+  });
+
+  it('reads VIEWS from a TOML table and from a JSON string alike', () => {
+    const views = { team: { providers: ['openai'], include: ['gpt-*'], exclude: ['*-mini'] } };
+    const fromTable = parseConfig(envOf({ PROVIDERS: [OPENAI], ...SECRETS, VIEWS: views })).views.get('team');
+    const fromString = parseConfig(envOf({ PROVIDERS: [OPENAI], ...SECRETS, VIEWS: JSON.stringify(views) })).views.get('team');
+    expect(fromString).toStrictEqual(fromTable);
+    expect(fromTable?.providers).toStrictEqual(new Set(['openai']));
+  });
+
+  it('reads REQUIRE_CLIENT_KEY and CORS_ORIGINS as strings or TOML values', () => {
+    const config = parseConfig(envOf({ PROVIDERS: [OPENAI], ...SECRETS, REQUIRE_CLIENT_KEY: 'true', CORS_ORIGINS: 'https://a.example, https://b.example:8443' }));
+    expect(config.requireClientKey).toBe(true);
+    expect(config.corsOrigins).toStrictEqual(['https://a.example', 'https://b.example:8443']);
+    expect(parseConfig(envOf({ PROVIDERS: [OPENAI], ...SECRETS, REQUIRE_CLIENT_KEY: true, CORS_ORIGINS: ['https://a.example'] })).corsOrigins).toStrictEqual(['https://a.example']);
+  });
+
+  it('changes the fingerprint with providers, filters and views, and only with them', () => {
+    const base = { PROVIDERS: [OPENAI], ...SECRETS };
+    const fingerprint = (vars: Record<string, unknown>) => parseConfig(envOf(vars)).fingerprint;
+    expect(fingerprint(base)).toBe(fingerprint({ ...base, OPENAI_API_KEY: 'sk-proj-rotated', CACHE_TTL_SECONDS: 60 }));
+    expect(fingerprint({ ...base, PROVIDERS: [{ ...OPENAI, prefix: 'o/' }] })).not.toBe(fingerprint(base));
+    expect(fingerprint({ ...base, PROVIDERS: [{ ...OPENAI, exclude: ['*-audio-*'] }] })).not.toBe(fingerprint(base));
+    expect(fingerprint({ ...base, PROVIDERS: [OPENAI, ANTHROPIC] })).not.toBe(fingerprint(base));
+    expect(fingerprint({ ...base, VIEWS: { team: {} } })).not.toBe(fingerprint(base));
+  });
+
+  it('collects every configured secret value for redaction', () => {
+    const config = parseConfig(envOf({ PROVIDERS: [{ ...OPENAI, headers: { 'X-Proxy-Token': 'proxy-token-1' } }, ANTHROPIC], ...SECRETS }));
+    expect(config.secretValues.sort()).toStrictEqual(['proxy-token-1', 'sk-ant-1', 'sk-proj-1']);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Freshness of the read path (src/cache/read.ts) inside workerd, on a frozen clock: the runtime's KV,
+ * Freshness of the read path (src/serve/read.ts) inside workerd, on a frozen clock: the runtime's KV,
  * the real refresh, and one OpenAI-compatible upstream reached through the injected fetcher.
  * `vi.useFakeTimers({ toFake: ['Date'] })` does control `Date.now()` here; KV and fetch stay real I/O.
  */
@@ -9,10 +9,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
 import { deleteAll, LIST_KEY, writeStatus } from '../../src/cache/kv.ts';
 import { forget, MEMORY_TTL_MS } from '../../src/cache/memory.ts';
-import { currentList } from '../../src/cache/read.ts';
+import { currentList } from '../../src/serve/read.ts';
 import type { ProviderStatus } from '../../src/cache/status.ts';
 import { parseConfig } from '../../src/config.ts';
-import { refreshShared, STALE_RETRY_MS, type Background, type RefreshDeps } from '../../src/refresh/refresh.ts';
+import { refreshShared, STALE_RETRY_MS, type Background, type RefreshDeps } from '../../src/refresh/shared.ts';
 
 const FRESH_SECONDS = 60;
 const STALE_SECONDS = 600;

@@ -9,10 +9,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
 import { deleteAll, readList, readStatus } from '../../src/cache/kv.ts';
 import { forget } from '../../src/cache/memory.ts';
-import { currentList } from '../../src/cache/read.ts';
+import { currentList } from '../../src/serve/read.ts';
 import { parseConfig } from '../../src/config.ts';
 import worker from '../../src/index.ts';
-import { refresh, refreshShared, type RefreshDeps } from '../../src/refresh/refresh.ts';
+import { refresh, type RefreshDeps } from '../../src/refresh/refresh.ts';
+import { refreshShared } from '../../src/refresh/shared.ts';
 
 const FRESH_SECONDS = 60;
 const STALE_SECONDS = 600;

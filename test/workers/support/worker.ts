@@ -4,7 +4,7 @@
  */
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from 'cloudflare:test';
 import { env as bindings } from 'cloudflare:workers';
-import { forget } from '../../../src/cache/memory.ts';
+import { forgetList } from '../../../src/serve/read.ts';
 import type { Env } from '../../../src/env.ts';
 import worker from '../../../src/index.ts';
 
@@ -41,6 +41,6 @@ export async function runCron(env: Env): Promise<void> {
 
 /** KV emptied and this isolate's memory tier dropped: every test starts on a cold cache. */
 export async function coldCache(): Promise<void> {
-  forget();
+  forgetList();
   await reset();
 }

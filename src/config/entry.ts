@@ -1,0 +1,103 @@
+/** @module One `PROVIDERS` entry: its fields, their defaults, and the checks that name what is wrong. */
+import type { Env } from '../env.ts';
+import { isProviderType, providers, type ProviderType } from '../providers/registry.ts';
+import {
+  ConfigError,
+  glob,
+  httpUrl,
+  isBoolean,
+  isObject,
+  isPositiveInteger,
+  isString,
+  isStringArray,
+  isStringRecord,
+  onlyKnownFields,
+  optional,
+} from './fields.ts';
+
+/** Contract default: the budget for one provider's whole listing. */
+const DEFAULT_TIMEOUT_MS = 5000;
+/** Contract default (§11): more models than this from one provider fails that provider alone. */
+export const DEFAULT_MAX_MODELS = 10_000;
+/** Provider ids end up in URLs (`?provider=`) and logs: keep them plain. */
+const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Every field an entry may have; anything else is a typo, refused with the nearest of these. */
+const FIELDS = [
+  'id', 'type', 'baseUrl', 'apiKeySecret', 'apiKeyHeader', 'prefix', 'include', 'exclude', 'timeoutMs',
+  'headers', 'models', 'maxModels', 'inferenceBaseUrl', 'inference',
+] as const;
+
+export interface ProviderEntry {
+  id: string;
+  type: ProviderType;
+  baseUrl: string;
+  /** The key read from the secret named by `apiKeySecret`; never logged or answered. */
+  apiKey?: string;
+  /** When set, the key goes bare in this header (Azure's `api-key`) instead of the type's own way. */
+  apiKeyHeader?: string;
+  prefix: string;
+  include: RegExp[];
+  exclude: RegExp[];
+  timeoutMs: number;
+  headers: Record<string, string>;
+  /** A fixed list: the provider is not called. */
+  models?: string[];
+  maxModels: number;
+  /** The OpenAI-compatible root calls are forwarded to (`{inferenceBase}/chat/completions`), or null: `inference: false`. */
+  inferenceBase: string | null;
+}
+
+export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry {
+  if (!isObject(entry)) throw new ConfigError(at, 'must be an object');
+  onlyKnownFields(entry, FIELDS, at);
+  const id = entry.id;
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+    throw new ConfigError(`${at}.id`, 'is required and must match [a-z0-9][a-z0-9-]*');
+  }
+  const type = entry.type;
+  if (!isProviderType(type)) {
+    throw new ConfigError(`${at}.type`, `unknown type ${JSON.stringify(type)}; one of: ${Object.keys(providers).join(', ')}`);
+  }
+  const baseUrl = httpUrl(entry.baseUrl ?? providers[type].defaultBaseUrl, `${at}.baseUrl`);
+  const inference = optional(entry.inference, `${at}.inference`, isBoolean, 'true or false') ?? true;
+  const inferenceBaseUrl = entry.inferenceBaseUrl === undefined ? undefined : httpUrl(entry.inferenceBaseUrl, `${at}.inferenceBaseUrl`);
+  return {
+    id,
+    type,
+    baseUrl,
+    apiKey: apiKey(entry.apiKeySecret, `${at}.apiKeySecret`, env),
+    apiKeyHeader: optional(entry.apiKeyHeader, `${at}.apiKeyHeader`, isHeaderName, 'an HTTP header name'),
+    prefix: optional(entry.prefix, `${at}.prefix`, isString, 'a string') ?? '',
+    include: (optional(entry.include, `${at}.include`, isStringArray, 'an array of strings') ?? []).map(glob),
+    exclude: (optional(entry.exclude, `${at}.exclude`, isStringArray, 'an array of strings') ?? []).map(glob),
+    timeoutMs: optional(entry.timeoutMs, `${at}.timeoutMs`, isPositiveInteger, 'a positive whole number') ?? DEFAULT_TIMEOUT_MS,
+    headers: optional(entry.headers, `${at}.headers`, isStringRecord, 'an object of string values') ?? {},
+    models: optional(entry.models, `${at}.models`, isStringArray, 'an array of strings'),
+    maxModels: optional(entry.maxModels, `${at}.maxModels`, isPositiveInteger, 'a positive whole number') ?? DEFAULT_MAX_MODELS,
+    inferenceBase: inference ? (inferenceBaseUrl ?? providers[type].inferenceBase(baseUrl)) : null,
+  };
+}
+
+/**
+ * Placeholders from `.dev.vars.example` and provider docs: a key that is one of these was never
+ * filled in, and every call with it would fail as 401 far from the cause.
+ */
+const PLACEHOLDER_KEY = /^(sk-\.\.\.|sk-ant-\.\.\.|AIza\.\.\.|\.\.\.|changeme|change-me.*|your[-_ ].*key.*|<.*>)$/i;
+
+function apiKey(secretName: unknown, at: string, env: Env): string | undefined {
+  if (secretName === undefined) return undefined;
+  if (typeof secretName !== 'string' || secretName === '') throw new ConfigError(at, 'must be the name of a secret');
+  const key = env[secretName];
+  if (typeof key !== 'string' || key === '') {
+    throw new ConfigError(at, `secret ${secretName} is not set (wrangler secret put ${secretName}, or .dev.vars locally)`);
+  }
+  if (PLACEHOLDER_KEY.test(key.trim())) {
+    throw new ConfigError(at, `secret ${secretName} still holds the example placeholder; set the real key (wrangler secret put ${secretName})`);
+  }
+  return key;
+}
+
+const isHeaderName = (v: unknown): v is string => typeof v === 'string' && HEADER_NAME.test(v);
