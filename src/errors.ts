@@ -11,8 +11,8 @@ const TYPE_BY_STATUS: Record<number, string> = {
 };
 
 /** The JSON body every error response carries: `{"error":{"message","type","code"}}`. */
-export function errorBody(status: number, code: string, message: string): string {
-  const type = TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+export function errorBody(status: number, code: string, message: string, type?: string): string {
+  type ??= TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
   return JSON.stringify({ error: { message, type, code } });
 }
 
@@ -21,9 +21,9 @@ export function apiError(
   status: ContentfulStatusCode,
   code: string,
   message: string,
-  init: { headers?: Record<string, string>; cause?: unknown } = {},
+  init: { headers?: Record<string, string>; cause?: unknown; type?: string } = {},
 ): HTTPException {
-  const res = new Response(errorBody(status, code, message), {
+  const res = new Response(errorBody(status, code, message, init.type), {
     status,
     headers: { 'Content-Type': 'application/json', ...init.headers },
   });

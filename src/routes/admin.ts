@@ -1,4 +1,4 @@
-/** @module The admin JSON API: purge, refresh and status of the cached list, behind an admin JWT. */
+/** @module The admin JSON API: purge, refresh and status of the cached list, and client keys, behind an admin JWT. */
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
@@ -11,6 +11,7 @@ import { loadConfig } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
 import { refreshShared } from '../refresh/shared.ts';
+import { keys } from './keys.ts';
 import { forgetList } from '../serve/read.ts';
 
 export const admin = new Hono<AppEnv>();
@@ -26,6 +27,7 @@ const audit = createMiddleware<AppEnv>(async function audit(c, next) {
     outcome: status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : 'failed',
     status,
     ...(status === 401 || status === 403 ? { reason: denialReason(c.error) } : {}),
+    ...(c.get('auditKey') === undefined ? {} : { key: c.get('auditKey') }),
     durationMs: Date.now() - started,
   });
 });
@@ -38,6 +40,8 @@ function denialReason(error: Error | undefined): string | undefined {
 }
 
 admin.use('/cache/*', audit, adminAuth());
+admin.use('/keys/*', audit, adminAuth());
+admin.route('/keys', keys);
 
 admin.post('/cache/purge', async function purge(c) {
   await deleteAll(c.env.MODELS_KV);
@@ -57,7 +61,7 @@ admin.post('/cache/refresh', async function refreshNow(c) {
 admin.get('/cache/status', async function status(c) {
   loadConfig(c.env);
   const [list, stored] = await Promise.all([readList(c.env.MODELS_KV), readStatus(c.env.MODELS_KV)]);
-  return c.json(statusView(list, stored, Date.now()));
+  return c.json({ ...statusView(list, stored, Date.now()), views: [...loadConfig(c.env).views.keys()] });
 });
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());

@@ -1,45 +1,62 @@
-/** @module `GET /v1/models` and `GET /v1/models/{id}` (also without `/v1`), OpenAI's shapes. */
+/** @module `GET /v1/models` and `GET /v1/models/{id}` (also without `/v1`), OpenAI's shapes, per client key's view. */
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import type { AppEnv } from '../app-env.ts';
-import { modelAnswer, providerAnswer, type Answer } from '../serve/answers.ts';
-import { currentList, type CacheState } from '../serve/read.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { apiError } from '../errors.ts';
+import { clientKey } from '../keys/middleware.ts';
+import { listAnswer, modelAnswer, providerAnswer, scopeOf, type Answer, type Scope } from '../serve/answers.ts';
+import { currentList, type CacheState } from '../serve/read.ts';
 
 /**
  * Clients may keep a copy this long: well under the time a purge takes to reach every data centre
  * (KV propagation, ~60 s), so no client holds a purged list longer than the edge does.
  */
 const CLIENT_MAX_AGE_SECONDS = 30;
-const CACHE_CONTROL = `public, max-age=${CLIENT_MAX_AGE_SECONDS}`;
+const PUBLIC_CACHE_CONTROL = `public, max-age=${CLIENT_MAX_AGE_SECONDS}`;
+/** A keyed answer is that key's view: no shared cache may hand it to another client. */
+const KEYED_CACHE_CONTROL = `private, max-age=${CLIENT_MAX_AGE_SECONDS}`;
 
 export const models = new Hono<AppEnv>();
 
-// Hono's etag answers If-None-Match with 304, using the ETag each answer already carries.
-models.use(etag());
+// The key first (a bad one is a 401 before anything is read); then Hono's etag answers
+// If-None-Match with 304, using the ETag each answer already carries.
+models.use(clientKey('if-configured'), etag());
 
 models.get('/', async function listModels(c) {
-  const { list, state } = await read(c);
+  const { config, scope } = scopeFor(c);
+  const { list, state } = await read(c, config);
   const provider = c.req.query('provider');
-  if (provider === undefined) return respond(c, { body: list.body, etag: list.meta.etag }, state);
-  if (!loadConfig(c.env).providers.some((p) => p.id === provider)) {
+  if (provider === undefined) return respond(c, listAnswer(list, scope), state);
+  // A provider outside the key's view is as unknown as one that is not configured.
+  if (!config.providers.some((p) => p.id === provider) || !viewHasProvider(scope, provider)) {
     throw apiError(404, 'provider_not_found', `No provider with id '${provider}' is configured.`);
   }
-  return respond(c, providerAnswer(list, provider), state);
+  return respond(c, providerAnswer(list, scope, provider), state);
 });
 
 // `{.+}` keeps ids with `/` whole (`openai/gpt-4o`); `%2F` arrives decoded by `param()`.
 models.get('/:id{.+}', async function retrieveModel(c) {
   const id = c.req.param('id');
-  const { list, state } = await read(c);
-  const answer = modelAnswer(list, id);
+  const { config, scope } = scopeFor(c);
+  const { list, state } = await read(c, config);
+  const answer = modelAnswer(list, scope, id);
   if (answer === undefined) throw apiError(404, 'model_not_found', `The model '${id}' does not exist.`);
   return respond(c, answer, state);
 });
 
-function read(c: Context<AppEnv>) {
-  return currentList({ kv: c.env.MODELS_KV, config: loadConfig(c.env) }, c.executionCtx);
+function scopeFor(c: Context<AppEnv>): { config: Config; scope: Scope } {
+  const config = loadConfig(c.env);
+  return { config, scope: scopeOf(config, c.get('clientKey')?.view ?? null) };
+}
+
+function viewHasProvider(scope: Scope, provider: string): boolean {
+  const providers = scope.view === null ? undefined : scope.config.views.get(scope.view)?.providers;
+  return scope.view === null || (scope.config.views.has(scope.view) && (providers === undefined || providers.has(provider)));
+}
+
+function read(c: Context<AppEnv>, config: Config) {
+  return currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
 }
 
 /** Every answer is pre-serialised with its ETag: no JSON work and no hashing per request. */
@@ -47,7 +64,9 @@ function respond(c: Context<AppEnv>, answer: Answer, state: CacheState) {
   return c.body(answer.body, 200, {
     'Content-Type': 'application/json',
     ETag: answer.etag,
-    'Cache-Control': CACHE_CONTROL,
+    'Cache-Control': c.get('clientKey') ? KEYED_CACHE_CONTROL : PUBLIC_CACHE_CONTROL,
     'X-Cache': state,
+    // Keyed and unkeyed requests get different answers at one URL.
+    Vary: 'Authorization',
   });
 }

@@ -1,8 +1,12 @@
 /**
- * @module The answers derived from a stored list version — one model, one provider's models — each
- * serialised once per version with its own strong ETag, so no request does JSON work or hashing.
+ * @module The answers derived from a stored list version — the list a scope sees, one provider's
+ * models, one model — each serialised once per version and scope with its own strong ETag, so no
+ * request does JSON work, filtering or hashing. A scope is what one request may see: the providers
+ * the configuration still names and, for a client key with a view, that view (contract §8).
  */
 import type { StoredList } from '../cache/kv.ts';
+import type { Config } from '../config.ts';
+import { viewKeeps } from '../config/views.ts';
 import type { Model } from '../model.ts';
 
 /** A response body serialised once per stored version, with its strong ETag. */
@@ -11,32 +15,83 @@ export interface Answer {
   etag: string;
 }
 
+export interface Scope {
+  /** Stable for one configuration and view; part of every answer key and ETag it derives. */
+  key: string;
+  /** The view's name, or null for the full list. */
+  view: string | null;
+  config: Config;
+  keeps(model: Model): boolean;
+}
+
 interface VersionIndex {
   /** The list's ETag without its quotes: every derived ETag starts with it. */
   version: string;
   models: Model[];
   positions: Map<string, number>;
   answers: Map<string, Answer>;
+  /** Per scope key: which positions it keeps. */
+  members: Map<string, Uint8Array>;
 }
 
 let index: VersionIndex | undefined;
+const scopes = new WeakMap<Config, Map<string | null, Scope>>();
 
 /** Drops every derived answer (a purge). */
 export function forgetAnswers(): void {
   index = undefined;
 }
 
-/** `GET /v1/models/{id}`: one model, or undefined when the list has no such id. */
-export function modelAnswer(list: StoredList, id: string): Answer | undefined {
-  const version = indexOf(list);
-  const position = version.positions.get(id);
-  return position === undefined ? undefined : answer(version, `m${position}`, () => version.models[position]);
+/** The scope of a request: `view` null for the full list. Built once per configuration and view. */
+export function scopeOf(config: Config, view: string | null): Scope {
+  let byView = scopes.get(config);
+  if (byView === undefined) scopes.set(config, (byView = new Map()));
+  let scope = byView.get(view);
+  if (scope === undefined) {
+    const configured = new Set(config.providers.map((p) => p.id));
+    const definition = view === null ? undefined : config.views.get(view);
+    scope = {
+      key: `${config.fingerprint}.${view ?? '*'}`,
+      view,
+      config,
+      // A view that the configuration no longer has keeps nothing: never more than was granted.
+      keeps: (model) => configured.has(model.provider) && (view === null || (definition !== undefined && viewKeeps(definition, model.provider, model.id))),
+    };
+    byView.set(view, scope);
+  }
+  return scope;
 }
 
-/** `GET /v1/models?provider=`: the models of one provider, as a list. */
-export function providerAnswer(list: StoredList, provider: string): Answer {
+/** `GET /v1/models`: the stored bytes themselves when the scope is the whole list as stored. */
+export function listAnswer(list: StoredList, scope: Scope): Answer {
+  if (scope.view === null && list.meta.fingerprint === scope.config.fingerprint) return { body: list.body, etag: list.meta.etag };
   const version = indexOf(list);
-  return answer(version, `p-${provider}`, () => ({ object: 'list', data: version.models.filter((m) => m.provider === provider) }));
+  return answer(version, `${scope.key}-l`, () => ({ object: 'list', data: version.models.filter((_, i) => membersOf(version, scope)[i] === 1) }));
+}
+
+/** `GET /v1/models?provider=`: the models of one provider the scope sees, as a list. */
+export function providerAnswer(list: StoredList, scope: Scope, provider: string): Answer {
+  const version = indexOf(list);
+  return answer(version, `${scope.key}-p-${provider}`, () => ({
+    object: 'list',
+    data: version.models.filter((m, i) => m.provider === provider && membersOf(version, scope)[i] === 1),
+  }));
+}
+
+/** Inference: the model the scope sees under `id`, or undefined, exactly as for an unknown id. */
+export function modelIn(list: StoredList, scope: Scope, id: string): Model | undefined {
+  const version = indexOf(list);
+  const position = version.positions.get(id);
+  return position !== undefined && membersOf(version, scope)[position] === 1 ? version.models[position] : undefined;
+}
+
+/** `GET /v1/models/{id}`: one model the scope sees, or undefined, exactly as for an unknown id. */
+export function modelAnswer(list: StoredList, scope: Scope, id: string): Answer | undefined {
+  const version = indexOf(list);
+  const position = version.positions.get(id);
+  if (position === undefined || membersOf(version, scope)[position] !== 1) return undefined;
+  // The same model is the same bytes in every scope: one answer, one ETag.
+  return answer(version, `m${position}`, () => version.models[position]);
 }
 
 /** Parsed once per stored version (ETag), not once per request. */
@@ -44,9 +99,18 @@ function indexOf(list: StoredList): VersionIndex {
   const version = list.meta.etag.slice(1, -1);
   if (index?.version !== version) {
     const { data } = JSON.parse(list.body) as { data: Model[] };
-    index = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map() };
+    index = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map(), members: new Map() };
   }
   return index;
+}
+
+function membersOf(version: VersionIndex, scope: Scope): Uint8Array {
+  let members = version.members.get(scope.key);
+  if (members === undefined) {
+    members = Uint8Array.from(version.models, (model) => (scope.keeps(model) ? 1 : 0));
+    version.members.set(scope.key, members);
+  }
+  return members;
 }
 
 /** Serialised on first use; the same version and key always give the same bytes, so the ETag is strong. */

@@ -4,16 +4,19 @@
  */
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from 'cloudflare:test';
 import { env as bindings } from 'cloudflare:workers';
+import { forgetKeys } from '../../../src/keys/store.ts';
 import { forgetList } from '../../../src/serve/read.ts';
 import type { Env } from '../../../src/env.ts';
 import worker from '../../../src/index.ts';
 
 /** 40 bytes: above the 32-byte HS256 minimum. */
 export const ADMIN_SECRET = 'models-edge-test-admin-secret-0123456789';
+/** Signs client keys in tests; 40 bytes like the admin secret. */
+export const CLIENT_KEY_SECRET = 'models-edge-test-client-key-secret-01234';
 
 /** The bindings of wrangler.toml (real KV) plus an admin secret, overridden by `vars`. */
 export function workerEnv(vars: Partial<Env> = {}): Env {
-  return { ...(bindings as Env), ADMIN_JWT_SECRET: ADMIN_SECRET, ...vars };
+  return { ...(bindings as Env), ADMIN_JWT_SECRET: ADMIN_SECRET, CLIENT_KEY_SECRET, ...vars };
 }
 
 /** `{ PROVIDERS: [...] }` as `.dev.vars` gives it: a JSON string. */
@@ -42,5 +45,6 @@ export async function runCron(env: Env): Promise<void> {
 /** KV emptied and this isolate's memory tier dropped: every test starts on a cold cache. */
 export async function coldCache(): Promise<void> {
   forgetList();
+  forgetKeys();
   await reset();
 }

@@ -1,0 +1,112 @@
+/**
+ * @module Where client keys live: one KV value holding every key's record (its hash, never the
+ * key), and this isolate's copy of it. Keys are few and change rarely, so one value read every few
+ * seconds beats a KV read per key: a made-up key never reaches KV, and revocation is one write.
+ */
+import { KV_CACHE_TTL_SECONDS, KV_WRITE_INTERVAL_MS } from '../cache/kv.ts';
+import { logEvent } from '../log.ts';
+
+/** The index of every client key. */
+export const KEYS_KEY = 'clientkeys:v1';
+/**
+ * How long an isolate trusts its copy of the index. With KV's propagation (about 60 s) it bounds
+ * how late another data centre sees a revocation: the revoking isolate sees it at once.
+ */
+export const KEYS_MEMORY_TTL_MS = 5_000;
+/** After a failed KV read, the last index is used this long before KV is asked again. */
+export const KEYS_RETRY_MS = 30_000;
+/** The index is parsed whole on each new version: keep it small enough to parse in well under 1 ms. */
+export const MAX_KEYS = 1000;
+
+export interface KeyRecord {
+  id: string;
+  /** SHA-256 of the key, hex. */
+  hash: string;
+  name: string;
+  /** A `VIEWS` name, or null for the full list. */
+  view: string | null;
+  /** Unix ms. */
+  createdAt: number;
+  /** The admin token's `sub` that created it. */
+  createdBy: string | null;
+  expiresAt: number | null;
+}
+
+/** The index as one isolate holds it. */
+export interface KeyIndex {
+  /** Changes with every write; travels as metadata, so an unchanged index is not parsed again. */
+  version: string;
+  byId: ReadonlyMap<string, KeyRecord>;
+}
+
+interface Stored {
+  keys: KeyRecord[];
+}
+
+const EMPTY: KeyIndex = { version: 'empty', byId: new Map() };
+
+let held: { index: KeyIndex; until: number } | undefined;
+let reading: Promise<KeyIndex> | undefined;
+
+/** This isolate's index, read again from KV once it is older than `KEYS_MEMORY_TTL_MS`. */
+export async function currentKeys(kv: KVNamespace, now = Date.now()): Promise<KeyIndex> {
+  if (held !== undefined && now < held.until) return held.index;
+  reading ??= load(kv).finally(() => {
+    reading = undefined;
+  });
+  return reading;
+}
+
+/** The index as this isolate last knew it, without asking KV (undefined before the first read). */
+export function heldKeys(): KeyIndex | undefined {
+  return held?.index;
+}
+
+async function load(kv: KVNamespace): Promise<KeyIndex> {
+  const now = Date.now();
+  try {
+    const { value, metadata } = await kv.getWithMetadata<{ version: string }>(KEYS_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+    const index = value === null ? EMPTY : metadata?.version === held?.index.version && held ? held.index : parse(value, metadata?.version);
+    held = { index, until: now + KEYS_MEMORY_TTL_MS };
+    return index;
+  } catch (error) {
+    // KV failing: keep the keys this isolate knows (a revocation it saw stays in force) and ask again later.
+    logEvent('kv_read_failed', { key: KEYS_KEY, message: error instanceof Error ? error.message : String(error) });
+    const index = held?.index ?? EMPTY;
+    held = { index, until: now + KEYS_RETRY_MS };
+    return index;
+  }
+}
+
+function parse(value: string, version: string | undefined): KeyIndex {
+  const { keys } = JSON.parse(value) as Stored;
+  return { version: version ?? crypto.randomUUID(), byId: new Map(keys.map((record) => [record.id, record])) };
+}
+
+/**
+ * Reads the index from KV (not this isolate's copy: a write must start from the latest), applies
+ * `change`, writes it back and holds it here at once. KV allows one write per second to a key: one
+ * refused write is retried after that second.
+ */
+export async function changeKeys<T>(kv: KVNamespace, change: (keys: Map<string, KeyRecord>) => T): Promise<T> {
+  const value = await kv.get(KEYS_KEY, 'text');
+  const keys = new Map(value === null ? [] : (JSON.parse(value) as Stored).keys.map((record) => [record.id, record]));
+  const result = change(keys);
+  const version = crypto.randomUUID();
+  const body = JSON.stringify({ keys: [...keys.values()] } satisfies Stored);
+  const put = () => kv.put(KEYS_KEY, body, { metadata: { version } });
+  try {
+    await put();
+  } catch (error) {
+    if (!/429|too many requests/i.test(error instanceof Error ? error.message : String(error))) throw error;
+    await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
+    await put();
+  }
+  held = { index: { version, byId: keys }, until: Date.now() + KEYS_MEMORY_TTL_MS };
+  return result;
+}
+
+/** Drops this isolate's copy (tests; a purge of keys is a revocation, never a cache drop). */
+export function forgetKeys(): void {
+  held = undefined;
+}

@@ -1,0 +1,107 @@
+/**
+ * @module The client-key admin API (contract §8): create, list, revoke. Mounted under `/admin/keys`
+ * behind the admin JWT and the audit line; the key itself appears only in the answer that created it.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../app-env.ts';
+import { loadConfig } from '../config.ts';
+import { isObject } from '../config/fields.ts';
+import { NAME_PATTERN } from '../config/views.ts';
+import { apiError } from '../errors.ts';
+import { keyHash, mintKey } from '../keys/format.ts';
+import { keySecrets } from '../keys/secret.ts';
+import { changeKeys, currentKeys, MAX_KEYS, type KeyRecord } from '../keys/store.ts';
+
+/** A create body is three short fields; anything near this is not one. */
+const MAX_BODY_BYTES = 4096;
+const FIELDS = ['name', 'view', 'expiresAt'];
+/** ISO-8601 date-time with an offset or `Z` (what `Date.prototype.toISOString` and every client write). */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export const keys = new Hono<AppEnv>();
+
+keys.post(
+  '/',
+  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw apiError(413, 'request_too_large', `A key request body is at most ${MAX_BODY_BYTES} bytes.`); } }),
+  async function createKey(c) {
+    const config = loadConfig(c.env);
+    const request = await jsonBody(c);
+    const name = request.name;
+    if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw invalid('"name" must be 1–64 of A–Z a–z 0–9 . _ -');
+    const view = request.view ?? null;
+    if (view !== null && typeof view !== 'string') throw invalid('"view" must be the name of a view in VIEWS, or absent for the full list');
+    if (view !== null && !config.views.has(view)) {
+      throw apiError(400, 'view_not_found', `No view named '${view}' in VIEWS; configured: ${[...config.views.keys()].join(', ') || 'none'}.`);
+    }
+    const now = Date.now();
+    const expiresAt = expiry(request.expiresAt, now);
+    const [secret] = await keySecrets(c.env);
+    if (secret === undefined) {
+      throw apiError(503, 'client_keys_not_configured', 'Client keys are not configured: set CLIENT_KEY_SECRET (openssl rand -base64 48, then wrangler secret put CLIENT_KEY_SECRET).');
+    }
+    const { id, key } = await mintKey(secret);
+    const record: KeyRecord = { id, hash: await keyHash(key), name, view, createdAt: now, createdBy: c.get('adminSub') ?? null, expiresAt };
+    c.set('auditKey', { id, name });
+    await storeChange(c, (all) => {
+      if ([...all.values()].some((other) => other.name === name)) throw apiError(409, 'key_name_taken', `A key named '${name}' exists; revoke it or pick another name.`);
+      if (all.size >= MAX_KEYS) throw apiError(400, 'key_limit_reached', `At most ${MAX_KEYS} client keys; revoke unused ones first.`);
+      all.set(id, record);
+    });
+    return c.json({ id, key, name, view, createdAt: iso(now), expiresAt: expiresAt === null ? null : iso(expiresAt) }, 201);
+  },
+);
+
+keys.get('/', async function listKeys(c) {
+  const index = await currentKeys(c.env.MODELS_KV);
+  const data = [...index.byId.values()]
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .map(({ id, name, view, createdAt, createdBy, expiresAt }) => ({ id, name, view, createdAt: iso(createdAt), createdBy, expiresAt: expiresAt === null ? null : iso(expiresAt) }));
+  return c.json({ object: 'list', data });
+});
+
+keys.delete('/:id', async function revokeKey(c) {
+  const id = c.req.param('id');
+  await storeChange(c, (all) => {
+    const record = all.get(id);
+    if (record === undefined) throw apiError(404, 'key_not_found', `No client key with id '${id}'.`);
+    c.set('auditKey', { id, name: record.name });
+    all.delete(id);
+  });
+  return c.json({ id, revoked: true });
+});
+
+async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw invalid('The body must be JSON: {"name": "…", "view"?: "…", "expiresAt"?: "…"}.');
+  }
+  if (!isObject(body)) throw invalid('The body must be a JSON object: {"name": "…", "view"?: "…", "expiresAt"?: "…"}.');
+  const unknown = Object.keys(body).find((field) => !FIELDS.includes(field));
+  if (unknown !== undefined) throw invalid(`Unknown field "${unknown.slice(0, 64)}"; known fields: ${FIELDS.join(', ')}.`);
+  return body;
+}
+
+function expiry(value: unknown, now: number): number | null {
+  if (value === undefined || value === null) return null;
+  const ms = typeof value === 'string' && ISO_DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw invalid('"expiresAt" must be an ISO-8601 date-time with a time zone, e.g. 2027-01-31T00:00:00Z.');
+  if (ms <= now) throw invalid('"expiresAt" is in the past.');
+  return ms;
+}
+
+/** A key change, with a KV failure answered as 503 (nothing was changed) rather than as a bug. */
+async function storeChange(c: Context<AppEnv>, change: (all: Map<string, KeyRecord>) => void): Promise<void> {
+  try {
+    await changeKeys(c.env.MODELS_KV, change);
+  } catch (error) {
+    if (error instanceof HTTPException) throw error;
+    throw apiError(503, 'store_unavailable', 'Workers KV did not take the change; nothing was changed. Try again shortly.', { cause: error });
+  }
+}
+
+const invalid = (message: string) => apiError(400, 'invalid_request', message);
+const iso = (ms: number) => new Date(ms).toISOString();
