@@ -8,6 +8,7 @@ import { startDevWorker, type DevWorker } from '../../scripts/lib/dev-worker.ts'
 import { KINDS, providerEntries, startUpstreams, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
 
 const SECRET = 'admin-page-test-secret-of-at-least-32-bytes';
+const CLIENT_KEY_SECRET = 'admin-page-test-client-key-secret-of-32-bytes';
 /** The demo set: 5 + 5 + 5 + 4 models. */
 const DEMO_MODEL_COUNT = 19;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -33,7 +34,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'models-edge-admin-page-'));
   upstreams = await startUpstreams();
   const providers = [...providerEntries(upstreams.origin), UNREACHABLE];
-  worker = await startDevWorker({ vars: { PROVIDERS: JSON.stringify(providers), VIEWS: JSON.stringify(VIEWS), ADMIN_JWT_SECRET: SECRET } });
+  worker = await startDevWorker({ vars: { PROVIDERS: JSON.stringify(providers), VIEWS: JSON.stringify(VIEWS), ADMIN_JWT_SECRET: SECRET, CLIENT_KEY_SECRET } });
   browser = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   token = await signAdminToken({ secret: SECRET, sub: 'admin-page-test' });
 });
@@ -288,9 +289,8 @@ describe('admin page', () => {
     await page.close();
   });
 
-  // Waits for the client-key admin API (/admin/keys, contract §8) to land on main: these run against the
-  // real worker, not a mock.
-  describe.skip('client keys', () => {
+  // Against the real client-key admin API (/admin/keys, contract §8) under wrangler dev, not a mock.
+  describe('client keys', () => {
     const NAME = 'page-test-key';
     const keyRow = (page: Page, name: string) => page.locator('#keys tbody tr', { has: page.locator('td', { hasText: new RegExp(`^${name}$`) }) });
     const listed = async () => ((await (await api('GET', '/admin/keys')).json()) as { data: { id: string; name: string; view: string | null; expiresAt: string | null; createdBy: string }[] }).data;
