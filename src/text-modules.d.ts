@@ -10,7 +10,20 @@ declare module '*.css' {
   const text: string;
   export default text;
 }
-declare module '*/admin-page/admin.js' {
+// The page's browser scripts, one by one: a `*.js` pattern would also swallow real JavaScript imports.
+declare module '*/admin-page/core.js' {
+  const text: string;
+  export default text;
+}
+declare module '*/admin-page/status.js' {
+  const text: string;
+  export default text;
+}
+declare module '*/admin-page/keys.js' {
+  const text: string;
+  export default text;
+}
+declare module '*/admin-page/main.js' {
   const text: string;
   export default text;
 }
