@@ -3,7 +3,8 @@
  *
  * Without configuration (no `.dev.vars`, no `PROVIDERS` in the environment) it runs the offline demo:
  * fake OpenAI, Anthropic, Gemini and Ollama upstreams on loopback, the worker pointed at them, and a
- * local-only admin secret (scripts/lib/demo-secret.ts) that `npm run token` also uses. With a
+ * random admin secret made on the first start and kept in the state directory
+ * (scripts/lib/demo-secret.ts), where `npm run token` finds it. With a
  * `.dev.vars` it runs `wrangler dev` against that real configuration; with `PROVIDERS` in the
  * environment it hands the worker its own settings from there (and the keys PROVIDERS names).
  *
@@ -11,7 +12,7 @@
  *   PORT              the worker's port (default 8787, or any free port if 8787 is taken)
  *   UPSTREAM_PORT     the demo upstreams' port (default 8790, same fallback)
  *   MODELS_EDGE_DEMO=1  the demo even when a `.dev.vars` exists (the tests use it)
- *   MODELS_EDGE_STATE_DIR  where local KV lives (default .wrangler/state, the demo .wrangler/demo-state)
+ *   MODELS_EDGE_STATE_DIR  where local KV and the demo's admin secret live (default .wrangler/state, the demo .wrangler/demo-state)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,7 +20,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_VARS_PATH, ROOT, adminJwtSettings, isDemoMode } from './lib/local-config.ts';
+import { demoSecretPath, ensureDemoSecret } from './lib/demo-secret.ts';
+import { DEV_VARS_PATH, ROOT, adminJwtSettings, isDemoMode, stateDir as stateDirFor } from './lib/local-config.ts';
 import { providerEntries, startUpstreams, type RunningUpstreams } from './lib/upstreams.ts';
 
 const DEFAULT_PORT = 8787;
@@ -30,12 +32,22 @@ const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 5000;
 const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
 /** The worker's settings (contract §2) a shell may carry; provider keys come by the names PROVIDERS gives. */
-const WORKER_VARS = ['PROVIDERS', 'CACHE_TTL_SECONDS', 'STALE_TTL_SECONDS', 'ADMIN_JWT_SECRET', 'ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE', 'ADMIN_JWKS_URL'];
+const WORKER_VARS = [
+  'PROVIDERS',
+  'CACHE_TTL_SECONDS',
+  'STALE_TTL_SECONDS',
+  'ADMIN_JWT_SECRET',
+  'ADMIN_JWT_SECRET_PREVIOUS',
+  'ADMIN_JWT_MAX_AGE',
+  'ADMIN_JWT_ISSUER',
+  'ADMIN_JWT_AUDIENCE',
+  'ADMIN_JWKS_URL',
+];
 
 const demo = isDemoMode();
 const port = await choosePort('PORT', DEFAULT_PORT);
 const url = `http://127.0.0.1:${port}`;
-const stateDir = process.env.MODELS_EDGE_STATE_DIR || join(ROOT, demo ? '.wrangler/demo-state' : '.wrangler/state');
+const stateDir = stateDirFor();
 
 let upstreams: RunningUpstreams | undefined;
 let varsDir: string | undefined;
@@ -45,12 +57,15 @@ const env: Record<string, string | undefined> = { ...process.env, PATH: `${join(
 
 if (demo) {
   upstreams = await startUpstreams({}, await choosePort('UPSTREAM_PORT', DEFAULT_UPSTREAM_PORT));
+  // A secret from the shell wins, as it does for `npm run token`; else this state directory's own.
+  if (!process.env.ADMIN_JWT_SECRET) ensureDemoSecret(stateDir);
   const admin = adminJwtSettings();
   await handOver({
     PROVIDERS: JSON.stringify(providerEntries(upstreams.origin)),
     ADMIN_JWT_SECRET: admin.secret,
     ADMIN_JWT_ISSUER: admin.issuer,
     ADMIN_JWT_AUDIENCE: admin.audience,
+    ADMIN_JWT_MAX_AGE: admin.maxAge,
   });
   // The worker never reads `request.cf`; without this wrangler tries workers.cloudflare.com for it
   // at every start and prints a stack trace when offline.
@@ -166,13 +181,15 @@ async function ready(): Promise<boolean> {
 }
 
 function nextSteps(): string {
-  // A forced demo beside a real .dev.vars: the token must come from the demo secret too.
-  const token = process.env.MODELS_EDGE_DEMO === '1' ? 'MODELS_EDGE_DEMO=1 npm run -s token' : 'npm run -s token';
+  const token = `${tokenSettings()}npm run -s token`;
   const lines = [
     '',
     demo
-      ? `models-edge demo: offline, fake OpenAI/Anthropic/Gemini/Ollama upstreams on ${upstreams?.origin}, local-only admin secret.`
+      ? `models-edge demo: offline, fake OpenAI/Anthropic/Gemini/Ollama upstreams on ${upstreams?.origin}.`
       : `models-edge: running with the configuration in ${existsSync(DEV_VARS_PATH) ? '.dev.vars' : 'the environment'}.`,
+    ...(demo && !process.env.ADMIN_JWT_SECRET
+      ? [`Admin secret: random, made for this state directory, in ${demoSecretPath(stateDir)} (npm run token reads it).`]
+      : []),
     ...(port !== DEFAULT_PORT && !process.env.PORT ? [`Port ${DEFAULT_PORT} is in use, so this runs on ${port} (set PORT to choose).`] : []),
     '',
     `  Model list    curl ${url}/v1/models`,
@@ -185,4 +202,20 @@ function nextSteps(): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * What `npm run token` needs to find the demo's secret: a forced demo beside a real `.dev.vars` must
+ * say so, and a state directory of its own must be named.
+ */
+function tokenSettings(): string {
+  if (!demo) return '';
+  const forced = process.env.MODELS_EDGE_DEMO === '1' ? 'MODELS_EDGE_DEMO=1 ' : '';
+  const dir = process.env.MODELS_EDGE_STATE_DIR ? `MODELS_EDGE_STATE_DIR=${shellQuote(process.env.MODELS_EDGE_STATE_DIR)} ` : '';
+  return `${forced}${dir}`;
+}
+
+/** `value` as one shell word: bare when it is plain, else in single quotes. */
+function shellQuote(value: string): string {
+  return /^[\w./:@-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -7,6 +7,10 @@ export interface Env {
   CACHE_TTL_SECONDS?: unknown;
   STALE_TTL_SECONDS?: unknown;
   ADMIN_JWT_SECRET?: string;
+  /** The secret before a rotation: verifies tokens, never signs them. */
+  ADMIN_JWT_SECRET_PREVIOUS?: string;
+  /** The longest `exp − iat` of an admin token, in seconds (default 86400). */
+  ADMIN_JWT_MAX_AGE?: unknown;
   ADMIN_JWT_ISSUER?: string;
   ADMIN_JWT_AUDIENCE?: string;
   ADMIN_JWKS_URL?: string;

@@ -1,8 +1,10 @@
-/** @module Mints admin JWTs the worker accepts: HS256, `role`, `sub`, `iat`, `exp`, and `iss`/`aud` when configured. */
-import { SignJWT } from 'jose';
+/**
+ * @module Mints admin JWTs the worker accepts: HS256, `role`, `sub`, `iat`, `exp`, and `iss`/`aud` when
+ * configured; never a lifetime above `ADMIN_JWT_MAX_AGE`, never with a short or published secret.
+ */
+import { decodeJwt, SignJWT } from 'jose';
+import { DEFAULT_MAX_AGE_SECONDS, SECRET_FIX, secretProblem } from '../../src/auth/admin-rules.ts';
 
-/** The worker's floor (src/auth/admin-jwt.ts MIN_SECRET_BYTES, RFC 7518 §3.2); minting below it is pointless. */
-export const MIN_SECRET_BYTES = 32;
 export const DEFAULT_TTL = '15m';
 
 export interface AdminTokenOptions {
@@ -13,6 +15,8 @@ export interface AdminTokenOptions {
   ttl?: string;
   issuer?: string | undefined;
   audience?: string | undefined;
+  /** The worker's `ADMIN_JWT_MAX_AGE`: the longest `exp − iat` it accepts. */
+  maxAgeSeconds?: number;
 }
 
 /** A mistake in what the caller asked for; the message says how to fix it. */
@@ -20,13 +24,11 @@ export class TokenError extends Error {
   override readonly name = 'TokenError';
 }
 
-export async function signAdminToken({ secret, role = 'admin', sub = 'admin', ttl = DEFAULT_TTL, issuer, audience }: AdminTokenOptions): Promise<string> {
-  const key = new TextEncoder().encode(secret);
-  if (key.byteLength < MIN_SECRET_BYTES) {
-    throw new TokenError(
-      `ADMIN_JWT_SECRET is ${key.byteLength} bytes; it must be at least ${MIN_SECRET_BYTES} (the worker refuses shorter ones). ` +
-        'Make one with: openssl rand -base64 48',
-    );
+export async function signAdminToken(options: AdminTokenOptions): Promise<string> {
+  const { secret, role = 'admin', sub = 'admin', ttl = DEFAULT_TTL, issuer, audience, maxAgeSeconds = DEFAULT_MAX_AGE_SECONDS } = options;
+  const problem = secretProblem(secret);
+  if (problem !== undefined) {
+    throw new TokenError(`ADMIN_JWT_SECRET ${problem} (the worker refuses it); ${SECRET_FIX} (locally: put it in .dev.vars)`);
   }
   const jwt = new SignJWT({ role }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt();
   try {
@@ -36,5 +38,13 @@ export async function signAdminToken({ secret, role = 'admin', sub = 'admin', tt
   }
   if (issuer) jwt.setIssuer(issuer);
   if (audience) jwt.setAudience(audience);
-  return jwt.sign(key);
+  const token = await jwt.sign(new TextEncoder().encode(secret));
+  const { iat = 0, exp = 0 } = decodeJwt(token);
+  if (exp - iat > maxAgeSeconds) {
+    throw new TokenError(
+      `--ttl ${ttl} is ${exp - iat} s, above ADMIN_JWT_MAX_AGE (${maxAgeSeconds} s): the worker would refuse the token. ` +
+        'Ask for a shorter --ttl, or raise ADMIN_JWT_MAX_AGE for the worker (and here).',
+    );
+  }
+  return token;
 }

@@ -1,6 +1,40 @@
 /**
- * @module The admin secret of the zero-configuration demo (`npm start` without `.dev.vars`).
- * It is public, in this repository, on purpose: it can only ever sign tokens for a worker running
- * on the developer's own machine against fake upstreams. Never use it for a deployment.
+ * @module The admin secret of the zero-configuration demo (`npm start` without `.dev.vars`): random,
+ * made on the first start with a state directory and kept in that directory, so later starts and
+ * `npm run token` use the same one. No fixed secret is in the source: a published one would open
+ * every demo worker that someone exposed beyond their own machine.
  */
-export const DEMO_ADMIN_JWT_SECRET = 'local-demo-secret-not-for-production-0000';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The file inside the state directory; readable by its owner only. */
+export const DEMO_SECRET_FILE = 'admin-jwt-secret';
+/** As `openssl rand -base64 48` would give: far above the worker's 32-byte minimum. */
+const SECRET_BYTES = 48;
+
+export const demoSecretPath = (stateDir: string) => join(stateDir, DEMO_SECRET_FILE);
+
+/** The state directory's secret, or `undefined` when no demo has started with it yet. */
+export function readDemoSecret(stateDir: string): string | undefined {
+  try {
+    return readFileSync(demoSecretPath(stateDir), 'utf8').trim() || undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The state directory's secret, made (and written, mode 0600) if it has none. */
+export function ensureDemoSecret(stateDir: string): string {
+  const existing = readDemoSecret(stateDir);
+  if (existing !== undefined) return existing;
+  mkdirSync(stateDir, { recursive: true });
+  const secret = randomBytes(SECRET_BYTES).toString('base64');
+  writeFileSync(demoSecretPath(stateDir), `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
+}

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { errors } from 'jose';
 import type { AppEnv } from '../app-env.ts';
 import { adminAuth } from '../auth/admin-jwt.ts';
+import { crossSiteGuard } from '../auth/cross-site.ts';
 import { deleteAll, readList, readStatus, type StoredList } from '../cache/kv.ts';
 import { failureReasons, type CacheStatus } from '../cache/status.ts';
 import { loadConfig } from '../config.ts';
@@ -39,6 +40,7 @@ function denialReason(error: Error | undefined): string | undefined {
   return typeof cause === 'string' ? cause : cause instanceof Error ? cause.name : undefined;
 }
 
+admin.use('*', crossSiteGuard());
 admin.use('/cache/*', audit, adminAuth());
 admin.use('/keys/*', audit, adminAuth());
 admin.route('/keys', keys);

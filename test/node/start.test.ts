@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAdminToken } from '../../scripts/lib/admin-token.ts';
-import { DEMO_ADMIN_JWT_SECRET } from '../../scripts/lib/demo-secret.ts';
+import { demoSecretPath, ensureDemoSecret, readDemoSecret } from '../../scripts/lib/demo-secret.ts';
 import { freePort } from '../../scripts/lib/dev-worker.ts';
 import { ROOT } from '../../scripts/lib/local-config.ts';
 import { KINDS } from '../../scripts/lib/upstreams.ts';
@@ -16,7 +16,14 @@ const READY_TIMEOUT_MS = 100_000;
 const EXIT_TIMEOUT_MS = 15_000;
 
 /** Settings a developer's shell might carry that would turn the demo into something else. */
-const CONFIG_NAMES = ['PROVIDERS', 'ADMIN_JWT_SECRET', 'ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE', 'ADMIN_JWKS_URL'];
+const CONFIG_NAMES = ['PROVIDERS', 'ADMIN_JWT_SECRET', 'ADMIN_JWT_SECRET_PREVIOUS', 'ADMIN_JWT_MAX_AGE', 'ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE', 'ADMIN_JWKS_URL'];
+
+/** `npm run token` as the printed next steps run it, for the demo whose state is in `stateDir`. */
+async function demoToken(stateDir: string): Promise<string> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODELS_EDGE_DEMO: '1', MODELS_EDGE_STATE_DIR: stateDir };
+  const { stdout } = await promisify(execFile)(NODE, [join(ROOT, 'scripts/token.ts')], { cwd: ROOT, env });
+  return stdout.trim();
+}
 
 describe('npm start (zero-configuration demo)', () => {
   let child: ChildProcess;
@@ -51,18 +58,36 @@ describe('npm start (zero-configuration demo)', () => {
     expect(new Set(body.data.map((m) => m.provider))).toEqual(new Set(KINDS));
   });
 
-  it('prints what to try next, with its own URLs and no secret', () => {
+  it('prints what to try next, with its own URLs, where the admin secret is, and not the secret', () => {
+    const secret = readDemoSecret(stateDir);
+    expect(secret).toBeDefined();
     expect(output).toContain(`curl ${url}/v1/models`);
     expect(output).toContain(`${url}/admin `);
-    expect(output).toContain(`curl -X POST -H "Authorization: Bearer $(MODELS_EDGE_DEMO=1 npm run -s token)" ${url}/admin/cache/purge`);
+    const token = `MODELS_EDGE_DEMO=1 MODELS_EDGE_STATE_DIR=${stateDir} npm run -s token`;
+    expect(output).toContain(`curl -X POST -H "Authorization: Bearer $(${token})" ${url}/admin/cache/purge`);
     expect(output).toContain(`curl ${url}/cdn-cgi/handler/scheduled`);
-    expect(output).not.toContain(DEMO_ADMIN_JWT_SECRET);
+    expect(output).toContain(demoSecretPath(stateDir));
+    expect(output).not.toContain(secret);
   });
 
-  it('accepts admin tokens signed with the demo secret, as npm run token mints them', async () => {
-    const token = await signAdminToken({ secret: DEMO_ADMIN_JWT_SECRET });
-    const res = await fetch(`${url}/admin/cache/purge`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  it('made its admin secret in the fresh state directory, readable by its owner only', async () => {
+    expect((await stat(demoSecretPath(stateDir))).mode & 0o777).toBe(0o600);
+  });
+
+  it('accepts the token npm run token mints from the state directory', async () => {
+    const res = await fetch(`${url}/admin/cache/purge`, { method: 'POST', headers: { Authorization: `Bearer ${await demoToken(stateDir)}` } });
     expect(res.status).toBe(200);
+  });
+
+  it("refuses a token minted from another fresh state directory's demo secret", async () => {
+    const otherDir = await mkdtemp(join(tmpdir(), 'models-edge-start-other-'));
+    try {
+      ensureDemoSecret(otherDir);
+      const res = await fetch(`${url}/admin/cache/purge`, { method: 'POST', headers: { Authorization: `Bearer ${await demoToken(otherDir)}` } });
+      expect(res.status).toBe(401);
+    } finally {
+      await rm(otherDir, { recursive: true, force: true });
+    }
   });
 
   it('runs the cron at the printed trigger URL', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO_ADMIN_JWT_SECRET } from '../../scripts/lib/demo-secret.ts';
+import { ensureDemoSecret, readDemoSecret } from '../../scripts/lib/demo-secret.ts';
 import { startDevWorker, type DevWorker } from '../../scripts/lib/dev-worker.ts';
 import { readDevVars, ROOT } from '../../scripts/lib/local-config.ts';
 
@@ -92,10 +92,45 @@ describe('npm run token', () => {
     expect((await purge(stdout.trim())).status).toBe(403);
   });
 
-  it('falls back to the demo secret npm start uses when nothing is configured', async () => {
-    const jwt = (await token([], {})).stdout.trim();
-    expect(decodeProtectedHeader(jwt).alg).toBe('HS256');
-    await expect(jwtVerify(jwt, new TextEncoder().encode(DEMO_ADMIN_JWT_SECRET))).resolves.toBeDefined();
+  it('mints up to a day by default, which the worker accepts', async () => {
+    const { code, stdout } = await token(['--ttl', '1d'], { ADMIN_JWT_SECRET: SECRET });
+    expect(code).toBe(0);
+    expect((await purge(stdout.trim())).status).toBe(200);
+  });
+
+  it('refuses a --ttl above ADMIN_JWT_MAX_AGE: exit 1, a message naming it, nothing on stdout', async () => {
+    const { code, stdout, stderr } = await token(['--ttl', '2d'], { ADMIN_JWT_SECRET: SECRET });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/--ttl 2d is 172800 s, above ADMIN_JWT_MAX_AGE \(86400 s\)/);
+  });
+
+  it('mints longer tokens when ADMIN_JWT_MAX_AGE allows them, and refuses a bad ADMIN_JWT_MAX_AGE', async () => {
+    const week = await token(['--ttl', '7d'], { ADMIN_JWT_SECRET: SECRET, ADMIN_JWT_MAX_AGE: '604800' });
+    expect(week.code).toBe(0);
+    const payload = decodeJwt(week.stdout.trim());
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(604800);
+    const bad = await token([], { ADMIN_JWT_SECRET: SECRET, ADMIN_JWT_MAX_AGE: '1d' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/ADMIN_JWT_MAX_AGE must be a whole number of seconds/);
+  });
+
+  it('refuses the published .dev.vars.example secret', async () => {
+    const example = readDevVars(join(ROOT, '.dev.vars.example')).ADMIN_JWT_SECRET ?? '';
+    expect(example.length).toBeGreaterThanOrEqual(32);
+    const { code, stdout, stderr } = await token([], { ADMIN_JWT_SECRET: example });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/ADMIN_JWT_SECRET is a value published in this repository/);
+    expect(stderr).toContain('openssl rand -base64 48');
+  });
+
+  it('never signs with ADMIN_JWT_SECRET_PREVIOUS', async () => {
+    const previous = 'the-secret-before-the-rotation-0123456789';
+    const jwt = (await token([], { ADMIN_JWT_SECRET: SECRET, ADMIN_JWT_SECRET_PREVIOUS: previous })).stdout.trim();
+    await expect(jwtVerify(jwt, new TextEncoder().encode(SECRET))).resolves.toBeDefined();
+    const alone = await token([], { ADMIN_JWT_SECRET_PREVIOUS: previous, MODELS_EDGE_STATE_DIR: join(tmpdir(), 'models-edge-no-such-state') });
+    expect(alone.code).toBe(1);
   });
 
   it('refuses a secret shorter than 32 bytes: exit 1, a message on stderr, nothing on stdout', async () => {
@@ -112,6 +147,46 @@ describe('npm run token', () => {
     const badTtl = await token(['--ttl', 'soon'], { ADMIN_JWT_SECRET: SECRET });
     expect(badTtl.code).toBe(1);
     expect(badTtl.stderr).toMatch(/--ttl "soon" is not a time span/);
+  });
+});
+
+describe('the demo admin secret', () => {
+  const dirs: string[] = [];
+  const freshDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'models-edge-demo-secret-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('differs between two fresh state directories, and stays the same for one', async () => {
+    const [first, second] = [await freshDir(), await freshDir()];
+    const secret = ensureDemoSecret(first);
+    expect(new TextEncoder().encode(secret).byteLength).toBeGreaterThanOrEqual(48);
+    expect(ensureDemoSecret(second)).not.toBe(secret);
+    expect(ensureDemoSecret(first)).toBe(secret);
+    expect(readDemoSecret(first)).toBe(secret);
+  });
+
+  it('is what npm run token signs with in demo mode', async () => {
+    const dir = await freshDir();
+    const secret = ensureDemoSecret(dir);
+    const { code, stdout } = await token([], { MODELS_EDGE_STATE_DIR: dir });
+    expect(code).toBe(0);
+    expect(decodeProtectedHeader(stdout.trim()).alg).toBe('HS256');
+    await expect(jwtVerify(stdout.trim(), new TextEncoder().encode(secret))).resolves.toBeDefined();
+  });
+
+  it('is not invented by npm run token: before the first npm start it says so, exit 1', async () => {
+    const dir = await freshDir();
+    const { code, stdout, stderr } = await token([], { MODELS_EDGE_STATE_DIR: dir });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`no demo admin secret in ${join(dir, 'admin-jwt-secret')} yet`);
+    expect(stderr).toContain('npm start');
+    expect(readDemoSecret(dir)).toBeUndefined();
   });
 });
 

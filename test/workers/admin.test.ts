@@ -172,7 +172,7 @@ describe('secrets', () => {
       await call(env, '/v1/models/no-such-model'),
       await call(env, '/admin/cache/status', { headers: admin }),
       await call(env, '/admin/cache/refresh', { method: 'POST', headers: admin }),
-      await call(env, '/admin/cache/status', { headers: bearer(await signToken({ role: 'user', exp: nowSeconds() + 60 })) }),
+      await call(env, '/admin/cache/status', { headers: bearer(await signToken({ role: 'user', iat: nowSeconds(), exp: nowSeconds() + 60 })) }),
       await call(env, '/admin/cache/status', { headers: bearer('garbage') }),
       await call(env, '/admin/cache/purge', { method: 'POST', headers: admin }),
     ];
@@ -191,7 +191,7 @@ describe('admin token', () => {
   const ISSUER = 'models-edge';
   const AUDIENCE = 'models-edge-admin';
   const inFiveMinutes = () => nowSeconds() + 300;
-  const admin = (extra: JWTPayload = {}): JWTPayload => ({ role: 'admin', sub: 'test-admin', exp: inFiveMinutes(), ...extra });
+  const admin = (extra: JWTPayload = {}): JWTPayload => ({ role: 'admin', sub: 'test-admin', iat: nowSeconds(), exp: inFiveMinutes(), ...extra });
   const checked = { ADMIN_JWT_ISSUER: ISSUER, ADMIN_JWT_AUDIENCE: AUDIENCE };
 
   /** Headers of a refused request, and the env it is refused under. */
@@ -204,9 +204,9 @@ describe('admin token', () => {
     ['a token signed with another key', async () => bearer(await signToken(admin(), { secret: 'some-other-secret-that-is-32-bytes-long' }))],
     ['HS384 with the right secret', async () => bearer(await signToken(admin(), { alg: 'HS384' }))],
     ['HS512 with the right secret', async () => bearer(await signToken(admin(), { alg: 'HS512' }))],
-    ['an expired token', async () => bearer(await signToken(admin({ exp: nowSeconds() - 60 })))],
+    ['an expired token', async () => bearer(await signToken(admin({ iat: nowSeconds() - 600, exp: nowSeconds() - 300 })))],
     ['a token not valid before a future nbf', async () => bearer(await signToken(admin({ nbf: nowSeconds() + 3600, exp: nowSeconds() + 7200 })))],
-    ['a token without exp', async () => bearer(await signToken({ role: 'admin', sub: 'test-admin' }))],
+    ['a token without exp', async () => bearer(await signToken({ role: 'admin', sub: 'test-admin', iat: nowSeconds() }))],
     ['a wrong iss', async () => bearer(await signToken(admin({ iss: 'someone-else', aud: AUDIENCE }))), checked],
     ['no iss where one is required', async () => bearer(await signToken(admin({ aud: AUDIENCE }))), checked],
     ['a wrong aud', async () => bearer(await signToken(admin({ iss: ISSUER, aud: 'another-app' }))), checked],
@@ -235,8 +235,8 @@ describe('admin token', () => {
   });
 
   it.each([
-    ['no role', { sub: 'someone', exp: nowSeconds() + 300 }],
-    ['role "user"', { role: 'user', sub: 'someone', exp: nowSeconds() + 300 }],
+    ['no role', { sub: 'someone', iat: nowSeconds(), exp: nowSeconds() + 300 }],
+    ['role "user"', { role: 'user', sub: 'someone', iat: nowSeconds(), exp: nowSeconds() + 300 }],
   ])('answers 403 to a valid token with %s', async (_, claims) => {
     const response = await call(workerEnv(fixedProvider), '/admin/cache/status', { headers: bearer(await signToken(claims)) });
     await expectApiError(response, 403, 'forbidden');
@@ -289,11 +289,11 @@ describe('admin audit log', () => {
   it('names why a token was refused in the log line only, never in the answer', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const env = workerEnv(fixedProvider);
-    const expired = await signToken({ role: 'admin', exp: nowSeconds() - 60 });
+    const expired = await signToken({ role: 'admin', iat: nowSeconds() - 600, exp: nowSeconds() - 300 });
     const answer = await call(env, '/admin/cache/status', { headers: bearer(expired) });
     expect(answer.status).toBe(401);
     expect(await answer.text()).not.toContain('EXPIRED');
-    const roleless = await call(env, '/admin/cache/status', { headers: bearer(await signToken({ exp: nowSeconds() + 60 })) });
+    const roleless = await call(env, '/admin/cache/status', { headers: bearer(await signToken({ iat: nowSeconds(), exp: nowSeconds() + 60 })) });
     expect(roleless.status).toBe(403);
     expect(auditLines(log)).toEqual([
       expect.objectContaining({ outcome: 'denied', status: 401, reason: 'ERR_JWT_EXPIRED' }),

@@ -4,3 +4,9 @@ declare namespace Cloudflare {
     MODELS_KV: KVNamespace;
   }
 }
+
+// Vite's `?raw` imports: a file's text, e.g. `.dev.vars.example` in the admin secret tests.
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

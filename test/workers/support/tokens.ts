@@ -10,9 +10,15 @@ export function signToken(claims: JWTPayload, { secret = ADMIN_SECRET, alg = 'HS
   return new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).sign(new TextEncoder().encode(secret));
 }
 
-/** What an admin would paste: role admin, a subject, five minutes to live. */
+/** What an admin would paste: role admin, a subject, issued now, five minutes to live. */
 export function adminToken(extra: JWTPayload = {}): Promise<string> {
-  return signToken({ role: 'admin', sub: 'test-admin', exp: nowSeconds() + 5 * MINUTE_SECONDS, ...extra });
+  return signToken(adminClaims(extra));
+}
+
+/** The claims of `adminToken`, for tests that sign them another way. */
+export function adminClaims(extra: JWTPayload = {}): JWTPayload {
+  const iat = nowSeconds();
+  return { role: 'admin', sub: 'test-admin', iat, exp: iat + 5 * MINUTE_SECONDS, ...extra };
 }
 
 /** An unsecured JWT (RFC 7519 §6): header `alg: none`, empty signature. */
