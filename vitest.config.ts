@@ -20,6 +20,9 @@ export default defineConfig({
                 ADMIN_JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long',
               },
               outboundService: fakeUpstreams,
+              // The runtime's own rate limiter, for the per-key limit tests (src/routes/inference.ts);
+              // a test hands it to the worker as CLIENT_RATE_LIMITER.
+              ratelimits: { TEST_RATE_LIMITER: { namespace_id: "1001", simple: { limit: 2, period: 60 } } },
             },
           }),
         ],

@@ -7,6 +7,7 @@ import { errorBody } from './errors.ts';
 import { logEvent } from './log.ts';
 import { admin } from './routes/admin.ts';
 import { adminPage } from './routes/admin-page.ts';
+import { inference } from './routes/inference.ts';
 import { models } from './routes/models.ts';
 
 export const app = new Hono<AppEnv>();
@@ -14,6 +15,8 @@ export const app = new Hono<AppEnv>();
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.route('/v1/models', models);
 app.route('/models', models);
+app.route('/v1', inference);
+app.route('/', inference);
 app.route('/admin', adminPage);
 app.route('/admin', admin);
 

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { demoEntries, KINDS, type Kind } from './demo-data.ts';
+import { handleInference, isInferencePath, type InferenceState } from './upstream-inference.ts';
 
 export { KINDS, type Kind } from './demo-data.ts';
 
@@ -25,7 +26,7 @@ export type Fault =
 
 const HUGE_BODY_BYTES = 40 * 1024 * 1024;
 
-export interface UpstreamState {
+export interface UpstreamState extends InferenceState {
   /** Models per provider (default: the demo set, 4–5 each). */
   models: Partial<Record<Kind, number>>;
   /** Page size for the paged providers, whatever `limit`/`pageSize` asks (default 2, so paging is exercised). */
@@ -36,17 +37,23 @@ export interface UpstreamState {
   keys: Partial<Record<Kind, string>>;
   /** Page requests served, per provider. */
   hits: Record<Kind, number>;
+  /** Loopback server only: answers whose client went away before they ended. */
+  closedEarly: number;
 }
 
-export function createState(init: Partial<Omit<UpstreamState, 'hits'>> = {}): UpstreamState {
+export function createState(init: Partial<Omit<UpstreamState, 'hits' | 'received' | 'closedEarly'>> = {}): UpstreamState {
   return {
     models: {},
     pageSize: 2,
     delayMs: {},
     faults: {},
     keys: {},
+    dripMs: 0,
+    chunks: 3,
     ...init,
     hits: { openai: 0, anthropic: 0, gemini: 0, ollama: 0 },
+    received: [],
+    closedEarly: 0,
   };
 }
 
@@ -69,6 +76,7 @@ const LIST_PATHS: Record<string, Kind> = {
 
 export async function handleUpstream(request: Request, state: UpstreamState): Promise<Response> {
   const url = new URL(request.url);
+  if (isInferencePath(url.pathname)) return handleInference(request, state);
   const kind = LIST_PATHS[url.pathname];
   if (kind === undefined || request.method !== 'GET') return json({ error: { message: `no route ${url.pathname}` } }, 404);
   state.hits[kind]++;
@@ -155,7 +163,7 @@ export interface RunningUpstreams {
 }
 
 /** Serves the fakes on 127.0.0.1 (`port` 0: any free port). */
-export async function startUpstreams(init: Partial<Omit<UpstreamState, 'hits'>> = {}, port = 0): Promise<RunningUpstreams> {
+export async function startUpstreams(init: Partial<Omit<UpstreamState, 'hits' | 'received' | 'closedEarly'>> = {}, port = 0): Promise<RunningUpstreams> {
   const state = createState(init);
   const server = createServer((req, res) => {
     void serve(req, res, state);
@@ -179,11 +187,20 @@ export async function startUpstreams(init: Partial<Omit<UpstreamState, 'hits'>> 
 async function serve(req: IncomingMessage, res: ServerResponse, state: UpstreamState): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-  const response = await handleUpstream(new Request(`http://127.0.0.1${req.url ?? '/'}`, { headers }), state);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const request = new Request(`http://127.0.0.1${req.url ?? '/'}`, {
+    method: req.method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+  } as RequestInit);
+  const response = await handleUpstream(request, state);
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (response.body === null) return void res.end();
   const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
   body.on('error', () => res.destroy());
-  res.on('close', () => body.destroy());
+  res.on('close', () => {
+    if (!res.writableFinished) state.closedEarly++;
+    body.destroy();
+  });
   body.pipe(res);
 }

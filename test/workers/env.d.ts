@@ -2,6 +2,7 @@
 declare namespace Cloudflare {
   interface Env {
     MODELS_KV: KVNamespace;
+    TEST_RATE_LIMITER: RateLimit;
   }
 }
 

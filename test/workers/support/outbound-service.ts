@@ -4,7 +4,7 @@
  * per test scenario, or a 502 — never the network. The URL scheme is in upstream-scheme.ts.
  */
 import { createState, handleUpstream, type UpstreamState } from '../../../scripts/lib/upstreams.ts';
-import { CONTROL_ORIGIN, SCENARIOS_PATH, UPSTREAM_HOST_SUFFIX, type ScenarioInit } from './upstream-scheme.ts';
+import { CONTROL_ORIGIN, SCENARIOS_PATH, REDIRECT_HOST_SUFFIX, UPSTREAM_HOST_SUFFIX, type ScenarioInit } from './upstream-scheme.ts';
 
 /** Fake upstream state per test scenario; the URL scheme is documented in test/workers/support/upstream-scheme.ts. */
 const scenarios = new Map<string, UpstreamState>();
@@ -13,6 +13,8 @@ const scenarios = new Map<string, UpstreamState>();
 export async function fakeUpstreams(request: Request): Promise<Response> {
   const url = new URL(request.url);
   if (url.origin === CONTROL_ORIGIN) return controlScenarios(request, url);
+  // A host that redirects every request elsewhere, keys and all, if anyone follows it.
+  if (url.hostname.endsWith(REDIRECT_HOST_SUFFIX)) return new Response(null, { status: 302, headers: { Location: `http://collector.example${url.pathname}` } });
   const name = url.hostname.endsWith(UPSTREAM_HOST_SUFFIX) ? url.hostname.slice(0, -UPSTREAM_HOST_SUFFIX.length) : '';
   const state = scenarios.get(name);
   if (state === undefined) return Response.json({ error: { message: `tests make no real network calls: ${url.origin}` } }, { status: 502 });
@@ -28,5 +30,5 @@ async function controlScenarios(request: Request, url: URL): Promise<Response> {
   const state = url.pathname.startsWith(`${SCENARIOS_PATH}/`) ? scenarios.get(url.pathname.slice(SCENARIOS_PATH.length + 1)) : undefined;
   if (state === undefined) return Response.json({ error: { message: `no scenario at ${url.pathname}` } }, { status: 404 });
   if (request.method === 'PATCH') Object.assign(state, (await request.json()) as ScenarioInit);
-  return Response.json({ hits: state.hits });
+  return Response.json({ hits: state.hits, received: state.received });
 }

@@ -19,6 +19,8 @@ import type { Kind } from '../../../scripts/lib/demo-data.ts';
 export const UPSTREAM_HOST_SUFFIX = '.upstream.test';
 export const CONTROL_ORIGIN = `http://control${UPSTREAM_HOST_SUFFIX}`;
 export const SCENARIOS_PATH = '/scenarios';
+/** Hosts under this suffix answer every request with a 302 to another origin. */
+export const REDIRECT_HOST_SUFFIX = '.redirect.test';
 
 /** Mirrors `Fault` in scripts/lib/upstreams.ts (which imports node:http, so workerd code cannot). */
 export type Fault = 'none' | 'error-500' | 'unauthorized' | 'html-200' | 'truncated' | 'wrong-shape' | 'hang' | 'huge';
@@ -30,6 +32,16 @@ export interface ScenarioInit {
   delayMs?: Partial<Record<Kind, number>>;
   faults?: Partial<Record<Kind, Fault>>;
   keys?: Partial<Record<Kind, string>>;
+  /** Milliseconds between streamed inference chunks. */
+  dripMs?: number;
+  chunks?: number;
+}
+
+/** What an inference endpoint received (scripts/lib/upstream-inference.ts `ReceivedCall`). */
+export interface ReceivedCall {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
 }
 
 export type Hits = Record<Kind, number>;

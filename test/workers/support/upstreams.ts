@@ -1,6 +1,6 @@
 /** @module A test's own fake providers, reached through the scheme in upstream-scheme.ts. */
 import { KINDS, type Kind } from '../../../scripts/lib/demo-data.ts';
-import { CONTROL_ORIGIN, SCENARIOS_PATH, type Hits, type ScenarioInit } from './upstream-scheme.ts';
+import { CONTROL_ORIGIN, SCENARIOS_PATH, type Hits, type ReceivedCall, type ScenarioInit } from './upstream-scheme.ts';
 
 export interface FakeUpstreams {
   origin: string;
@@ -10,6 +10,8 @@ export interface FakeUpstreams {
   entries(extra?: Record<string, unknown>): Record<string, unknown>[];
   /** Page requests served so far, per provider. */
   hits(): Promise<Hits>;
+  /** Inference calls received so far, oldest first. */
+  received(): Promise<ReceivedCall[]>;
   /** Changes faults, keys or model counts from now on. */
   update(change: ScenarioInit): Promise<void>;
 }
@@ -25,6 +27,7 @@ export async function fakeUpstreams(init: ScenarioInit = {}): Promise<FakeUpstre
     entry,
     entries: (extra) => KINDS.map((kind) => entry(kind, extra)),
     hits: async () => ((await (await control('GET', path)).json()) as { hits: Hits }).hits,
+    received: async () => ((await (await control('GET', path)).json()) as { received: ReceivedCall[] }).received,
     update: async (change) => void (await control('PATCH', path, change)),
   };
 }

@@ -16,7 +16,7 @@ export const CLIENT_KEY_SECRET = 'models-edge-test-client-key-secret-01234';
 
 /** The bindings of wrangler.toml (real KV) plus an admin secret, overridden by `vars`. */
 export function workerEnv(vars: Partial<Env> = {}): Env {
-  return { ...(bindings as Env), ADMIN_JWT_SECRET: ADMIN_SECRET, CLIENT_KEY_SECRET, ...vars };
+  return { ...(bindings as unknown as Env), ADMIN_JWT_SECRET: ADMIN_SECRET, CLIENT_KEY_SECRET, ...vars };
 }
 
 /** `{ PROVIDERS: [...] }` as `.dev.vars` gives it: a JSON string. */
@@ -28,6 +28,16 @@ export async function call(env: Env, path: string, init: RequestInit = {}): Prom
   const response = await worker.fetch(new Request(`http://models-edge.test${path}`, init), env, ctx);
   await waitOnExecutionContext(ctx);
   return response;
+}
+
+/**
+ * One request whose answer streams: the response at once, its background work (the forwarder's
+ * pipe and log line) settled by `done()` once the body has been read.
+ */
+export async function send(env: Env, path: string, init: RequestInit = {}): Promise<{ response: Response; done: () => Promise<void> }> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(`http://models-edge.test${path}`, init), env, ctx);
+  return { response, done: () => waitOnExecutionContext(ctx) };
 }
 
 /** The schedule in wrangler.toml. */
