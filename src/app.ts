@@ -1,16 +1,69 @@
-/** @module The HTTP surface: routes, and OpenAI-shaped answers for every error. */
+/** @module The HTTP surface: routes, browser access (CORS), and OpenAI-shaped answers for every error. */
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { AppEnv } from './app-env.ts';
-import { ConfigError } from './config.ts';
+import { ConfigError, configOrError } from './config.ts';
 import { errorBody } from './errors.ts';
 import { logEvent } from './log.ts';
 import { admin } from './routes/admin.ts';
 import { adminPage } from './routes/admin-page.ts';
-import { inference } from './routes/inference.ts';
+import { inference, INFERENCE_PATHS } from './routes/inference.ts';
 import { models } from './routes/models.ts';
 
-export const app = new Hono<AppEnv>();
+/**
+ * Request headers a browser client may send: the key and the body's type (contract §10), the
+ * conditional request, and what the official OpenAI SDK adds in a browser (`OpenAI-Beta`, its
+ * `X-Stainless-*` telemetry), so its preflight passes.
+ */
+const CORS_ALLOW_HEADERS = [
+  'Authorization', 'Content-Type', 'If-None-Match', 'OpenAI-Beta', 'X-Stainless-Arch', 'X-Stainless-Lang', 'X-Stainless-OS',
+  'X-Stainless-Package-Version', 'X-Stainless-Retry-Count', 'X-Stainless-Runtime', 'X-Stainless-Runtime-Version', 'X-Stainless-Timeout',
+];
+/** Response headers a browser script may read: revalidation, cache state, store health and the rate limit's wait. */
+const CORS_EXPOSE_HEADERS = ['ETag', 'X-Cache', 'X-Store', 'Retry-After'];
+/** Browsers may keep a preflight's answer this long (Chromium caps it at 2 h). */
+const CORS_MAX_AGE_SECONDS = 7200;
+
+// strict: false — `/v1/models/` is the list, as clients that join paths with a slash expect.
+export const app = new Hono<AppEnv>({ strict: false });
+
+// Every answer: no MIME sniffing of our JSON (or of an upstream's body we pass on).
+app.use(async function noSniff(c, next) {
+  await next();
+  c.res.headers.set('X-Content-Type-Options', 'nosniff');
+});
+
+const browserAccess = cors({
+  origin: (origin, c) => {
+    const config = configOrError(c.env);
+    const allowed = config instanceof ConfigError ? '*' : config.corsOrigins;
+    return allowed === '*' ? '*' : allowed.includes(origin) ? origin : null;
+  },
+  allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+  allowHeaders: CORS_ALLOW_HEADERS,
+  exposeHeaders: CORS_EXPOSE_HEADERS,
+  maxAge: CORS_MAX_AGE_SECONDS,
+});
+for (const path of ['/v1/*', '/models', '/models/*', ...INFERENCE_PATHS]) app.use(path, browserAccess);
+
+// Admin answers are per token and per moment: no cache may keep one, refusals included.
+app.use('/admin/*', async function noStore(c, next) {
+  await next();
+  c.res.headers.set('Cache-Control', 'no-store');
+});
+
+app.use(
+  methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) =>
+      c.body(errorBody(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(', ')}.`), 405, {
+        ...json,
+        Allow: methods.join(', '),
+      }),
+  }),
+);
 
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.route('/v1/models', models);
@@ -25,7 +78,11 @@ app.notFound((c) => c.body(errorBody(404, 'not_found', `No route for ${c.req.met
 app.onError(function answerError(error, c) {
   if (error instanceof HTTPException) return error.getResponse();
   if (error instanceof ConfigError) {
-    return c.body(errorBody(500, error.code, `Configuration error: ${error.message}`), 500, json);
+    // Admins get the field to fix; anyone else only that there is something to fix, and where.
+    const message = c.req.path.startsWith('/admin')
+      ? `Configuration error: ${error.message}`
+      : 'The worker’s configuration is broken; its admins see why in GET /admin/cache/status and in the logs.';
+    return c.body(errorBody(500, error.code, message), 500, json);
   }
   // A bug: log it whole, answer without a stack trace.
   logEvent('unhandled_error', { path: c.req.path, message: String(error), stack: error instanceof Error ? error.stack : undefined });

@@ -1,4 +1,4 @@
-/** @module The only code that touches Workers KV: the stored list, its status, and their limits. */
+/** @module The only code that touches Workers KV: the stored list, its status, their limits, and how KV itself is doing. */
 import { logEvent } from '../log.ts';
 import type { CacheStatus } from './status.ts';
 
@@ -17,6 +17,8 @@ export const KV_WRITE_INTERVAL_MS = 1000;
 export const KV_CACHE_TTL_SECONDS = 30;
 /** KV's largest value; a larger list is recorded as an error, never written half. */
 export const KV_MAX_VALUE_BYTES = 25 * 1024 * 1024;
+/** A KV error message enters the status and the logs cut to this, like upstream text. */
+const MAX_ERROR_CHARS = 200;
 
 /** Travels as KV metadata (at most 1024 bytes), so a read gets freshness without parsing the list. */
 export interface ListMeta {
@@ -36,25 +38,43 @@ export interface StoredList {
   meta: ListMeta;
 }
 
-export async function readList(kv: KVNamespace): Promise<StoredList | null> {
-  const { value, metadata } = await kv.getWithMetadata<ListMeta>(LIST_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
-  return value === null || metadata === null ? null : { body: value, meta: metadata };
+/** A KV read as a value: KV failing is expected (it happened for hours on 2025-06-12), not a bug. */
+export type StoreRead<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export function tryReadList(kv: KVNamespace): Promise<StoreRead<StoredList | null>> {
+  return attemptRead(LIST_KEY, async () => {
+    const { value, metadata } = await kv.getWithMetadata<ListMeta>(LIST_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+    return value === null || metadata === null ? null : { body: value, meta: metadata };
+  });
 }
 
+export function tryReadStatus(kv: KVNamespace): Promise<StoreRead<CacheStatus | null>> {
+  return attemptRead(STATUS_KEY, () => kv.get<CacheStatus>(STATUS_KEY, 'json'));
+}
+
+/** For callers that can do without the stored list: null when there is none or KV fails (recorded in `storeHealth`). */
+export async function readList(kv: KVNamespace): Promise<StoredList | null> {
+  const read = await tryReadList(kv);
+  return read.ok ? read.value : null;
+}
+
+/** For callers that can do without the stored status: null when there is none or KV fails. */
 export async function readStatus(kv: KVNamespace): Promise<CacheStatus | null> {
-  return kv.get<CacheStatus>(STATUS_KEY, 'json');
+  const read = await tryReadStatus(kv);
+  return read.ok ? read.value : null;
 }
 
 /**
  * Writes the list and its status. KV allows one write per second per key: a 429 means a
- * concurrent refresh just wrote, so it is logged and otherwise ignored. Returns whether the list
- * was written.
+ * concurrent refresh just wrote, so it is logged and otherwise ignored. Any other failure is KV
+ * failing: logged and recorded, never thrown, so a fetched list is still served. Returns whether
+ * the list was written.
  */
 export async function writeList(kv: KVNamespace, list: StoredList, status: CacheStatus, ttlSeconds: number): Promise<boolean> {
   const expirationTtl = Math.max(ttlSeconds, KV_MIN_TTL_SECONDS);
   const [listWritten] = await Promise.all([
-    tolerateRateLimit(() => kv.put(LIST_KEY, list.body, { expirationTtl, metadata: list.meta })),
-    tolerateRateLimit(() => kv.put(STATUS_KEY, JSON.stringify(status), { expirationTtl })),
+    attemptWrite(LIST_KEY, () => kv.put(LIST_KEY, list.body, { expirationTtl, metadata: list.meta })),
+    attemptWrite(STATUS_KEY, () => kv.put(STATUS_KEY, JSON.stringify(status), { expirationTtl })),
   ]);
   return listWritten;
 }
@@ -62,18 +82,108 @@ export async function writeList(kv: KVNamespace, list: StoredList, status: Cache
 /** Records a refresh that changed no models (every provider failed) without touching the list. */
 export async function writeStatus(kv: KVNamespace, status: CacheStatus, ttlSeconds: number): Promise<void> {
   const expirationTtl = Math.max(ttlSeconds, KV_MIN_TTL_SECONDS);
-  await tolerateRateLimit(() => kv.put(STATUS_KEY, JSON.stringify(status), { expirationTtl }));
+  await attemptWrite(STATUS_KEY, () => kv.put(STATUS_KEY, JSON.stringify(status), { expirationTtl }));
 }
 
-/** A delete is a write too: one that meets the per-key limit right after a refresh is retried once. */
+/**
+ * A delete is a write too: one that meets the per-key limit right after a refresh is retried once.
+ * Throws when KV fails: a purge that did not happen must not look like one.
+ */
 export async function deleteAll(kv: KVNamespace): Promise<void> {
   await Promise.all(
     [LIST_KEY, STATUS_KEY].map(async (key) => {
-      if (await tolerateRateLimit(() => kv.delete(key))) return;
-      await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
-      await kv.delete(key);
+      try {
+        if (!(await tolerateRateLimit(() => kv.delete(key)))) {
+          await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
+          await kv.delete(key);
+        }
+        noteSuccess('write');
+      } catch (error) {
+        logEvent('kv_write_failed', { key, message: noteFailure('write', error) });
+        throw error;
+      }
     }),
   );
+}
+
+/** How KV has been doing in this isolate: the status shows it, and a failure opens the failure pause. */
+export interface StoreHealth {
+  ok: boolean;
+  /** The last failure's message, cut and cleaned. */
+  error: string | null;
+  /** Unix ms of the first failure in the current streak. */
+  since: number | null;
+  /** Unix ms of the last failure, whatever came after it. */
+  lastFailureAt: number | null;
+}
+
+type Operation = 'read' | 'write';
+
+/** Reads and writes fail and recover apart (a write-only outage, a read-only one), so each keeps its own streak. */
+const streaks = new Map<Operation, { error: string; since: number }>();
+let lastFailure: { error: string; at: number } | undefined;
+
+/** `storeHealth().ok` without building the rest: read on every memory hit. */
+export function storeOk(): boolean {
+  return streaks.size === 0;
+}
+
+export function storeHealth(): StoreHealth {
+  const current = [...streaks.values()];
+  const latest = lastFailure;
+  return {
+    ok: current.length === 0,
+    error: current.length === 0 ? null : (latest?.error ?? null),
+    since: current.length === 0 ? null : Math.min(...current.map((s) => s.since)),
+    lastFailureAt: latest?.at ?? null,
+  };
+}
+
+/** What a fresh isolate knows about KV: nothing has failed (tests start each case here). */
+export function forgetStoreHealth(): void {
+  streaks.clear();
+  lastFailure = undefined;
+}
+
+async function attemptRead<T>(key: string, read: () => Promise<T>): Promise<StoreRead<T>> {
+  try {
+    const value = await read();
+    noteSuccess('read');
+    return { ok: true, value };
+  } catch (error) {
+    const message = noteFailure('read', error);
+    logEvent('kv_read_failed', { key, message });
+    return { ok: false, error: message };
+  }
+}
+
+/** True when written; false when KV refused it (logged, and recorded unless it was the tolerated 429). */
+async function attemptWrite(key: string, write: () => Promise<void>): Promise<boolean> {
+  try {
+    const written = await tolerateRateLimit(write);
+    noteSuccess('write');
+    return written;
+  } catch (error) {
+    const message = noteFailure('write', error);
+    logEvent('kv_write_failed', { key, message });
+    return false;
+  }
+}
+
+function noteSuccess(operation: Operation): void {
+  streaks.delete(operation);
+}
+
+function noteFailure(operation: Operation, error: unknown): string {
+  const message = `KV ${operation} failed: ${cleanMessage(error)}`;
+  const now = Date.now();
+  streaks.set(operation, { error: message, since: streaks.get(operation)?.since ?? now });
+  lastFailure = { error: message, at: now };
+  return message;
+}
+
+function cleanMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, MAX_ERROR_CHARS);
 }
 
 async function tolerateRateLimit(write: () => Promise<void>): Promise<boolean> {

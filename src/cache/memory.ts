@@ -1,4 +1,4 @@
-/** @module This isolate's copy of the stored list, in front of KV. */
+/** @module This isolate's copy of the stored list, in front of KV, and behind it while KV fails. */
 import type { StoredList } from './kv.ts';
 
 /**
@@ -7,14 +7,26 @@ import type { StoredList } from './kv.ts';
  */
 export const MEMORY_TTL_MS = 5_000;
 
+/** The list this isolate last read, wrote or fetched; answered first for `MEMORY_TTL_MS`, then only while KV fails. */
 let held: { list: StoredList; until: number } | undefined;
 
+/** The list to answer without asking KV, within `MEMORY_TTL_MS` of when it was remembered. */
 export function recall(now: number): StoredList | undefined {
   return held !== undefined && now < held.until ? held.list : undefined;
 }
 
+/** The last list this isolate knows, at any age short of its `expiresAt`: what a failed KV read falls back to. */
+export function lastKnown(now: number): StoredList | undefined {
+  return held !== undefined && now < held.list.meta.expiresAt ? held.list : undefined;
+}
+
 export function remember(list: StoredList, now: number): void {
   held = { list, until: now + MEMORY_TTL_MS };
+}
+
+/** Keeps a list found outside KV for the fallback only: `recall` does not answer it, so each read still says STALE. */
+export function hold(list: StoredList): void {
+  held = { list, until: -Infinity };
 }
 
 export function forget(): void {

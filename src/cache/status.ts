@@ -14,13 +14,21 @@ export interface ProviderStatus {
   fetchedAt: number | null;
   /** Unix ms of the last attempt. */
   checkedAt: number;
+  /** Entries of its last listing that could not be listed (no id, a bad id): left out, the rest kept. */
+  skipped?: number;
+  /** Why the first of them was left out, in our words. */
+  skippedExample?: string;
 }
 
-/** Two providers yielding one final id: the first in `PROVIDERS` keeps it. */
+/**
+ * Two providers yielding one final id: the first in `PROVIDERS` keeps it; or an id under another
+ * provider's `prefix`: that provider owns it (`prefix` says which), whatever the order.
+ */
 export interface Clash {
   id: string;
   kept: string;
   dropped: string;
+  prefix?: string;
 }
 
 export interface CacheStatus {

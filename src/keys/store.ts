@@ -3,6 +3,7 @@
  * key), and this isolate's copy of it. Keys are few and change rarely, so one value read every few
  * seconds beats a KV read per key: a made-up key never reaches KV, and revocation is one write.
  */
+import { edgeGet, edgePut } from '../cache/edge.ts';
 import { KV_CACHE_TTL_SECONDS, KV_WRITE_INTERVAL_MS } from '../cache/kv.ts';
 import { logEvent } from '../log.ts';
 
@@ -17,6 +18,10 @@ export const KEYS_MEMORY_TTL_MS = 5_000;
 export const KEYS_RETRY_MS = 30_000;
 /** The index is parsed whole on each new version: keep it small enough to parse in well under 1 ms. */
 export const MAX_KEYS = 1000;
+/** The index's copy in the data centre's Cache API, read only when KV fails in an isolate that holds none. */
+const KEYS_COPY = 'client-keys';
+/** How long a copy of the index may stand in for KV: far beyond any outage, renewed with every new version. */
+const KEYS_COPY_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export interface KeyRecord {
   id: string;
@@ -68,14 +73,27 @@ async function load(kv: KVNamespace): Promise<KeyIndex> {
     const { value, metadata } = await kv.getWithMetadata<{ version: string }>(KEYS_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
     const index = value === null ? EMPTY : metadata?.version === held?.index.version && held ? held.index : parse(value, metadata?.version);
     held = { index, until: now + KEYS_MEMORY_TTL_MS };
+    if (value !== null) await copyOutsideKv(value, index.version);
     return index;
   } catch (error) {
-    // KV failing: keep the keys this isolate knows (a revocation it saw stays in force) and ask again later.
+    // KV failing: keep the keys this isolate knows (a revocation it saw stays in force), else the
+    // data centre's copy, else none (no key works: never open); ask KV again after the pause.
     logEvent('kv_read_failed', { key: KEYS_KEY, message: error instanceof Error ? error.message : String(error) });
-    const index = held?.index ?? EMPTY;
+    const index = held?.index ?? (await indexFromCopy()) ?? EMPTY;
     held = { index, until: now + KEYS_RETRY_MS };
     return index;
   }
+}
+
+/** Once per version per isolate (edgePut remembers), so a read of an unchanged index costs nothing more. */
+function copyOutsideKv(value: string, version: string): Promise<void> {
+  return edgePut(KEYS_COPY, value, { version }, { version, expiresAt: Date.now() + KEYS_COPY_TTL_MS });
+}
+
+async function indexFromCopy(): Promise<KeyIndex | undefined> {
+  const copy = await edgeGet(KEYS_COPY);
+  const version = typeof copy?.meta === 'object' && copy.meta !== null ? (copy.meta as { version?: unknown }).version : undefined;
+  return copy === null || typeof version !== 'string' ? undefined : parse(copy.body, version);
 }
 
 function parse(value: string, version: string | undefined): KeyIndex {
@@ -103,6 +121,9 @@ export async function changeKeys<T>(kv: KVNamespace, change: (keys: Map<string, 
     await put();
   }
   held = { index: { version, byId: keys }, until: Date.now() + KEYS_MEMORY_TTL_MS };
+  // The revoking (or creating) data centre's copy changes with KV: a revocation stays in force there
+  // even if KV fails right after.
+  await copyOutsideKv(body, version);
   return result;
 }
 

@@ -1,6 +1,6 @@
 /** @module Anthropic `GET /v1/models`, paged by `after_id`. https://docs.anthropic.com/en/api/models-list */
 import type { UpstreamModel } from '../model.ts';
-import { arrayField, isObject, optionalNumber, optionalString, requiredId, unixSecondsFromDate } from './narrow.ts';
+import { arrayField, isObject, listEntries, noId, optionalNumber, optionalString, unixSeconds, type Json, type Skip } from './narrow.ts';
 import { joinUrl } from '../upstream/url.ts';
 import { ShapeError, type ProviderSpec } from './types.ts';
 
@@ -21,18 +21,19 @@ export const anthropic: ProviderSpec = {
   inferenceBase: (baseUrl) => baseUrl,
   authHeaders: (key) => ({ 'x-api-key': key, 'anthropic-version': ANTHROPIC_VERSION }),
   parse(json) {
-    const models = arrayField(json, 'data').map(toModel);
-    if (!isObject(json) || json.has_more !== true) return { models };
+    const page = listEntries(arrayField(json, 'data'), toModel);
+    if (!isObject(json) || json.has_more !== true) return page;
     const next = optionalString(json.last_id);
     if (next === undefined) throw new ShapeError('expected "last_id" when "has_more" is true');
-    return { models, next };
+    page.next = next;
+    return page;
   },
 };
 
-function toModel(entry: unknown): UpstreamModel {
-  const id = requiredId(entry, 'id');
-  if (!isObject(entry)) return { id };
-  const created = unixSecondsFromDate(entry.created_at);
+function toModel(entry: Json): UpstreamModel | Skip {
+  const id = optionalString(entry.id);
+  if (id === undefined) return noId('id');
+  const created = unixSeconds(entry.created_at);
   return {
     id,
     // "May be set to an epoch value if the release date is unknown": that is no date at all.

@@ -3,12 +3,14 @@
  * https://ai.google.dev/api/models#method:-models.list
  */
 import type { UpstreamModel } from '../model.ts';
-import { arrayField, isObject, optionalNumber, optionalString, requiredId } from './narrow.ts';
+import { arrayField, isObject, listEntries, noId, optionalNumber, optionalString, type Json, type Skip } from './narrow.ts';
 import { joinUrl } from '../upstream/url.ts';
 import type { ProviderSpec } from './types.ts';
 
 /** The largest page the API accepts: fewest round trips. */
 const PAGE_SIZE = 1000;
+/** Names are resource names, `models/gemini-2.5-pro`; clients call them by the bare id. */
+const RESOURCE_PREFIX = 'models/';
 
 export const gemini: ProviderSpec = {
   defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta',
@@ -22,19 +24,19 @@ export const gemini: ProviderSpec = {
   inferenceBase: (baseUrl) => joinUrl(baseUrl, '/openai'),
   authHeaders: (key) => ({ 'x-goog-api-key': key }),
   parse(json) {
-    const models = arrayField(json, 'models').map(toModel);
+    const page = listEntries(arrayField(json, 'models'), toModel);
     // The last page has no token, or an empty one.
     const next = isObject(json) ? optionalString(json.nextPageToken) : undefined;
-    return next === undefined ? { models } : { models, next };
+    if (next !== undefined) page.next = next;
+    return page;
   },
 };
 
-function toModel(entry: unknown): UpstreamModel {
-  // Names are resource names, `models/gemini-2.5-pro`; clients call them by the bare id.
-  const id = requiredId(entry, 'name').replace(/^models\//, '');
-  if (!isObject(entry)) return { id };
+function toModel(entry: Json): UpstreamModel | Skip {
+  const name = optionalString(entry.name);
+  if (name === undefined) return noId('name');
   return {
-    id,
+    id: name.startsWith(RESOURCE_PREFIX) ? name.slice(RESOURCE_PREFIX.length) : name,
     name: optionalString(entry.displayName),
     context_length: optionalNumber(entry.inputTokenLimit),
     max_output_tokens: optionalNumber(entry.outputTokenLimit),

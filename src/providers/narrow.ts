@@ -1,5 +1,6 @@
 /** @module Small guards for narrowing upstream JSON (`unknown`) without `any`. */
-import { ShapeError } from './types.ts';
+import type { UpstreamModel } from '../model.ts';
+import { ShapeError, type Page } from './types.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -15,6 +16,15 @@ export function optionalNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+/** One shared empty object: no allocation per entry for a nested field that is absent. */
+const EMPTY: Json = Object.freeze({});
+
+/** A nested object field, or an empty one: `nested(entry, 'top_provider').max_completion_tokens`. */
+export function nested(entry: Json, field: string): Json {
+  const value = entry[field];
+  return isObject(value) ? value : EMPTY;
+}
+
 /** An array field of a page object, or a `ShapeError` naming what was missing. */
 export function arrayField(page: unknown, field: string): unknown[] {
   if (!isObject(page)) throw new ShapeError(`expected a JSON object with "${field}", got ${describe(page)}`);
@@ -23,21 +33,47 @@ export function arrayField(page: unknown, field: string): unknown[] {
   return value;
 }
 
-/** The entry's `id`-like field, or a `ShapeError`: an entry without an id cannot be listed. */
-export function requiredId(entry: unknown, field: string): string {
-  const id = isObject(entry) ? optionalString(entry[field]) : undefined;
-  if (id === undefined) throw new ShapeError(`expected every entry to have a string "${field}"`);
-  return id;
+/** What `toModel` answers for an entry it cannot list: why, in our words. */
+export type Skip = string;
+
+/**
+ * Maps every entry with `toModel`. An entry that is not an object, or that `toModel` skips, is
+ * counted (with the first reason) and the others are kept: one odd entry never costs the whole list.
+ * A plain loop, not `map`/spread: a page may hold hundreds of thousands of entries.
+ */
+export function listEntries(entries: unknown[], toModel: (entry: Json) => UpstreamModel | Skip): Page {
+  const models: UpstreamModel[] = [];
+  let skipped = 0;
+  let skippedExample: string | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const model = isObject(entry) ? toModel(entry) : `an entry that is ${describe(entry)}, not an object`;
+    if (typeof model === 'string') {
+      skipped++;
+      skippedExample ??= model;
+    } else {
+      models.push(model);
+    }
+  }
+  return skippedExample === undefined ? { models, skipped } : { models, skipped, skippedExample };
 }
 
-/** Unix seconds from an RFC 3339 date (any fractional precision and offset), if it parses. */
-export function unixSecondsFromDate(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  // Date.parse accepts at most millisecond fractions; Ollama sends nanoseconds.
-  const trimmed = value.replace(/(\.\d{3})\d+/, '$1');
-  const ms = Date.parse(trimmed);
+/** Why an entry without an id is skipped: it cannot be listed. */
+export const noId = (field: string): Skip => `an entry without a string "${field}"`;
+
+/**
+ * Unix seconds from a number of seconds or an RFC 3339 / ISO-8601 date string, if it is one. No
+ * regex per entry: a cheap look at `YYYY-` first, then `Date.parse`, which takes any fraction length
+ * (Ollama sends nanoseconds) and any offset.
+ */
+export function unixSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.floor(value) : undefined;
+  if (typeof value !== 'string' || value.length < 10 || value.charCodeAt(4) !== DASH) return undefined;
+  const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
+
+const DASH = 0x2d;
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';

@@ -1,6 +1,6 @@
 /** @module Ollama's native `GET /api/tags`. https://github.com/ollama/ollama/blob/main/docs/api.md#list-local-models */
 import type { UpstreamModel } from '../model.ts';
-import { arrayField, isObject, optionalString, requiredId, unixSecondsFromDate } from './narrow.ts';
+import { arrayField, listEntries, noId, optionalString, unixSeconds, type Json, type Skip } from './narrow.ts';
 import { joinUrl } from '../upstream/url.ts';
 import type { ProviderSpec } from './types.ts';
 
@@ -12,13 +12,14 @@ export const ollama: ProviderSpec = {
   inferenceBase: (baseUrl) => joinUrl(baseUrl, '/v1'),
   authHeaders: (key) => ({ Authorization: `Bearer ${key}` }),
   parse(json) {
-    return { models: arrayField(json, 'models').map(toModel) };
+    return listEntries(arrayField(json, 'models'), toModel);
   },
 };
 
-function toModel(entry: unknown): UpstreamModel {
+function toModel(entry: Json): UpstreamModel | Skip {
   // `model` is the tag clients pass to /api/chat; older servers send only `name`.
-  const id = requiredId(entry, isObject(entry) && optionalString(entry.model) !== undefined ? 'model' : 'name');
-  if (!isObject(entry)) return { id };
-  return { id, created: unixSecondsFromDate(entry.modified_at) };
+  const id = optionalString(entry.model) ?? optionalString(entry.name);
+  if (id === undefined) return noId('model');
+  // RFC 3339 with nanoseconds and a local offset: `2024-05-01T14:26:23.140384637-07:00`.
+  return { id, created: unixSeconds(entry.modified_at) };
 }

@@ -1,9 +1,13 @@
 /** @module What a provider is: a declarative description plus one pure page parser. */
 import type { UpstreamModel } from '../model.ts';
 
-/** One page of an upstream listing: its models and, when there are more, the cursor for the next. */
+/** One page of an upstream listing: its models, the entries it could not list, and the next cursor. */
 export interface Page {
   models: UpstreamModel[];
+  /** Entries that could not be listed (not an object, no string id): skipped, the rest kept. */
+  skipped: number;
+  /** Why the first of them was skipped, in our words (never upstream text). */
+  skippedExample?: string;
   next?: string;
 }
 
@@ -16,7 +20,10 @@ export interface ProviderSpec {
   inferenceBase(baseUrl: string): string;
   /** Request headers that carry the key the way this provider wants it. */
   authHeaders(key: string): Record<string, string>;
-  /** Maps one page of the upstream's JSON to models; throws `ShapeError` on any other shape. */
+  /**
+   * Maps one page of the upstream's JSON to models. An entry it cannot list is skipped and counted;
+   * a page whose shape is wrong as a whole throws `ShapeError`.
+   */
   parse(json: unknown): Page;
 }
 

@@ -1,10 +1,11 @@
 /** @module Lists one provider: every page, one time budget, a byte cap; failures become values. */
 import type { ProviderEntry } from '../config.ts';
-import type { Model, UpstreamModel } from '../model.ts';
+import type { Model } from '../model.ts';
 import { providers } from '../providers/registry.ts';
 import { ShapeError } from '../providers/types.ts';
 import { upstreamFetch } from '../upstream/fetch.ts';
 import { withoutQuery } from '../upstream/url.ts';
+import { normalise, type Listed, type Normalised } from './normalise.ts';
 
 /** No real listing comes near this; a larger body is an upstream fault, not a list. */
 export const MAX_UPSTREAM_BYTES = 8 * 1024 * 1024;
@@ -12,20 +13,21 @@ export const MAX_UPSTREAM_BYTES = 8 * 1024 * 1024;
 export const MAX_PAGES = 50;
 
 export type ProviderResult =
-  | { id: string; ok: true; models: Model[]; latencyMs: number }
+  | { id: string; ok: true; models: Model[]; latencyMs: number; skipped: number; skippedExample?: string }
   | { id: string; ok: false; error: string; latencyMs: number };
 
 /** Never rejects: a failure is `{ ok: false, error }` naming method, URL and what went wrong. */
 export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch = fetch): Promise<ProviderResult> {
   const started = performance.now();
+  const startedAt = Date.now();
   const latencyMs = () => Math.round(performance.now() - started);
   if (entry.models !== undefined) {
-    return { id: entry.id, ok: true, models: normalise(entry, entry.models.map((id) => ({ id }))), latencyMs: 0 };
+    return result(entry, normalise(entry, { models: entry.models.map((id) => ({ id })), skipped: 0 }, startedAt), 0);
   }
   const spec = providers[entry.type];
   const signal = AbortSignal.timeout(entry.timeoutMs);
   const headers = { Accept: 'application/json' };
-  const upstream: UpstreamModel[] = [];
+  const listed: Listed = { models: [], skipped: 0 };
   let budget = MAX_UPSTREAM_BYTES;
   // Every cursor seen so far: a cycle (A, B, A) fails at once instead of after MAX_PAGES requests.
   const cursors = new Set<string>();
@@ -41,7 +43,10 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
       const { text, bytes } = await readCapped(response, budget);
       budget -= bytes;
       const parsed = spec.parse(parseJson(text, bytes, response));
-      upstream.push(...parsed.models);
+      // A loop, not push(...models): spreading ~460k entries into one call overflows the stack.
+      for (const model of parsed.models) listed.models.push(model);
+      listed.skipped += parsed.skipped;
+      listed.skippedExample ??= parsed.skippedExample;
       if (parsed.next === undefined) break;
       if (cursors.has(parsed.next)) throw new ShapeError(`the next-page cursor repeats (${parsed.next})`);
       cursors.add(parsed.next);
@@ -50,24 +55,11 @@ export async function fetchProvider(entry: ProviderEntry, fetcher: typeof fetch 
   } catch (error) {
     return { id: entry.id, ok: false, error: `[${entry.id}] GET ${withoutQuery(url)}: ${explain(error, entry)}`, latencyMs: latencyMs() };
   }
-  return { id: entry.id, ok: true, models: normalise(entry, upstream), latencyMs: latencyMs() };
+  return result(entry, normalise(entry, listed, startedAt), latencyMs());
 }
 
-/** Applies include/exclude (exclude wins) and the prefix, and stamps the provider. */
-function normalise(entry: ProviderEntry, upstream: UpstreamModel[]): Model[] {
-  const wanted = (id: string) =>
-    (entry.include.length === 0 || entry.include.some((re) => re.test(id))) && !entry.exclude.some((re) => re.test(id));
-  return upstream
-    .filter((m) => wanted(m.id))
-    .map(({ id, owned_by, created, ...extras }) => ({
-      id: entry.prefix + id,
-      object: 'model',
-      ...(created === undefined ? {} : { created }),
-      owned_by: owned_by ?? entry.id,
-      provider: entry.id,
-      upstream_id: id,
-      ...withoutUndefined(extras),
-    }));
+function result(entry: ProviderEntry, normalised: Normalised, latencyMs: number): ProviderResult {
+  return normalised.ok ? { id: entry.id, latencyMs, ...normalised } : { id: entry.id, ok: false, error: normalised.error, latencyMs };
 }
 
 /** HTTP/2 upstreams send no reason phrase (`statusText` is empty): the common ones, for readable errors. */
@@ -129,6 +121,3 @@ function explain(error: unknown, entry: ProviderEntry): string {
   return String(error);
 }
 
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

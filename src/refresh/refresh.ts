@@ -11,6 +11,7 @@ import { logEvent } from '../log.ts';
 import type { Model } from '../model.ts';
 import { fetchProvider, type ProviderResult } from './fetch-provider.ts';
 import { inSlots } from './in-slots.ts';
+import { bytesByProvider, largestToDrop } from './fit.ts';
 import { merge } from './merge.ts';
 
 /**
@@ -51,17 +52,33 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
   const lastGood = lastGoodModels(previous, previousStatus, now - keepFor);
 
   const contributions = results.map((result) => contribution(result, lastGood.get(result.id), now));
-  const { models, clashes, counts } = merge(contributions.map(({ provider, models }) => ({ provider, models })));
+  const prefixes = new Map(config.providers.map((entry) => [entry.id, entry.prefix]));
+  const mergeAll = () => merge(contributions.map(({ provider, models }) => ({ provider, prefix: prefixes.get(provider) ?? '', models })));
+  let merged = mergeAll();
+  let fresh = results.some((result) => result.ok) ? await storedList(merged.models, now, config) : null;
+  let bytes = fresh === null ? 0 : new TextEncoder().encode(fresh.body).byteLength;
+  if (fresh !== null && bytes > KV_MAX_VALUE_BYTES) {
+    // The largest contributors sit out this version with a named error; the others are written (fit.ts).
+    const sizes = bytesByProvider(merged.models);
+    for (const dropped of largestToDrop(sizes, bytes, KV_MAX_VALUE_BYTES)) {
+      const part = contributions.find((c) => c.provider === dropped);
+      if (part === undefined) continue;
+      part.models = [];
+      part.status = { ...part.status, ok: false, stale: false, fetchedAt: null, error: tooLargeError(dropped, sizes.get(dropped) ?? 0, bytes) };
+    }
+    merged = mergeAll();
+    fresh = await storedList(merged.models, now, config);
+    bytes = new TextEncoder().encode(fresh.body).byteLength;
+  }
+  const { models, clashes, counts } = merged;
   const status: CacheStatus = {
     refreshedAt: now,
     providers: contributions.map(({ status }) => ({ ...status, modelCount: counts.get(status.id) ?? 0 })),
     clashes,
   };
 
-  const fresh = results.some((result) => result.ok) ? await storedList(models, now, config) : null;
   let list = previous;
   let written = false;
-  const bytes = fresh === null ? 0 : new TextEncoder().encode(fresh.body).byteLength;
   if (bytes > KV_MAX_VALUE_BYTES) {
     status.error = `the merged list is ${bytes} bytes, over KV's ${KV_MAX_VALUE_BYTES}-byte value limit`;
   }
@@ -83,7 +100,9 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
     written,
     modelCount: list?.meta.modelCount ?? 0,
     durationMs: Date.now() - started,
-    providers: status.providers.map(({ id, ok, stale, modelCount, latencyMs, error }) => ({ id, ok, stale, modelCount, latencyMs, error })),
+    providers: status.providers.map(({ id, ok, stale, modelCount, latencyMs, error, skipped, skippedExample }) => ({
+      id, ok, stale, modelCount, latencyMs, error, skipped, skippedExample,
+    })),
     clashes: clashes.length,
     ...(status.error === undefined ? {} : { error: status.error }),
   });
@@ -100,7 +119,8 @@ interface Contribution {
 function contribution(result: ProviderResult, lastGood: LastGood | undefined, now: number): Contribution {
   const base = { id: result.id, latencyMs: result.latencyMs, checkedAt: now };
   if (result.ok) {
-    return { provider: result.id, models: result.models, status: { ...base, ok: true, stale: false, error: null, fetchedAt: now } };
+    const skipped = { skipped: result.skipped, ...(result.skippedExample === undefined ? {} : { skippedExample: result.skippedExample }) };
+    return { provider: result.id, models: result.models, status: { ...base, ok: true, stale: false, error: null, fetchedAt: now, ...skipped } };
   }
   return {
     provider: result.id,
@@ -128,6 +148,13 @@ function lastGoodModels(previous: StoredList | null, status: CacheStatus | null,
     lastGood.set(model.provider, entry);
   }
   return lastGood;
+}
+
+function tooLargeError(provider: string, providerBytes: number, listBytes: number): string {
+  return (
+    `[${provider}] left out of this version: its models take ${providerBytes} bytes of a ${listBytes}-byte merged list, ` +
+    `over KV's ${KV_MAX_VALUE_BYTES}-byte value limit; narrow it with include/exclude or maxModels`
+  );
 }
 
 async function storedList(models: Model[], now: number, config: Config): Promise<StoredList> {

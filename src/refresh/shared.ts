@@ -1,28 +1,45 @@
 /**
  * @module Who refreshes when: one refresh at a time per isolate (concurrent misses, revalidations,
- * cron runs and admin refreshes share it), and a pause after a failure so an outage does not turn
- * every read into a fan-out.
+ * cron runs and admin refreshes share it), and a failure pause so an outage — of the upstreams or of
+ * Workers KV — costs one fan-out per pause, not one per read.
  */
-import { readStatus } from '../cache/kv.ts';
+import { putListCopy } from '../cache/edge.ts';
+import { readStatus, storeHealth } from '../cache/kv.ts';
+import type { CacheStatus } from '../cache/status.ts';
 import { refresh, type RefreshDeps, type RefreshOutcome, type RefreshTrigger } from './refresh.ts';
 
 export type { RefreshDeps, RefreshOutcome, RefreshTrigger } from './refresh.ts';
 
-/** How long after a failed refresh a stale read waits before trying again in this isolate. */
-export const STALE_RETRY_MS = 30_000;
+/**
+ * How long after a failure this isolate starts no fan-out for reads: after a refresh that produced
+ * nothing new (here, or anywhere as the stored status tells), a miss answers 502 at once and a stale
+ * read does not revalidate; after a failed KV read or write, a stale read does not revalidate either.
+ * The cron and the admin refresh are not held back.
+ */
+export const FAILURE_PAUSE_MS = 30_000;
+
+/** A refresh that produced no new list: when, and how many providers failed in it. */
+export interface FailedRefresh {
+  /** Unix ms. */
+  at: number;
+  failed: number;
+  providers: number;
+}
 
 let running: Promise<RefreshOutcome> | undefined;
-let lastFailureAt = -Infinity;
+/** The last refresh that produced nothing new, until one succeeds. */
+let lastFailure: FailedRefresh | undefined;
 
 /**
  * Joins the refresh already running in this isolate, or starts one: concurrent misses and
- * revalidations share one fan-out.
+ * revalidations share one fan-out. A list it leaves is also copied outside KV (once per version).
  */
 export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   running ??= refresh(deps, trigger)
-    .then((outcome) => {
+    .then(async (outcome) => {
       // A success ends the pause; a failure starts it.
-      lastFailureAt = outcome.succeeded ? -Infinity : Date.now();
+      lastFailure = outcome.succeeded ? undefined : failedRefresh(outcome.status, Date.now());
+      if (outcome.list !== null) await putListCopy(outcome.list);
       return outcome;
     })
     .finally(() => {
@@ -31,30 +48,59 @@ export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promi
   return running;
 }
 
+/** The failed refresh a miss must not repeat yet: one in this isolate within `FAILURE_PAUSE_MS`. */
+export function failedRecently(now: number): FailedRefresh | undefined {
+  return lastFailure !== undefined && now - lastFailure.at < FAILURE_PAUSE_MS ? lastFailure : undefined;
+}
+
+/** Whether Workers KV failed in this isolate within `FAILURE_PAUSE_MS`. */
+export function storeFailedRecently(now: number): boolean {
+  const { lastFailureAt } = storeHealth();
+  return lastFailureAt !== null && now - lastFailureAt < FAILURE_PAUSE_MS;
+}
+
+/** Whether any failure holds back a read's fan-out now. */
+export function paused(now: number): boolean {
+  return failedRecently(now) !== undefined || storeFailedRecently(now);
+}
+
+/**
+ * A refresh that produced nothing within `FAILURE_PAUSE_MS` in another isolate, as the stored status
+ * tells (remembered here too); undefined when there was none or KV cannot say.
+ */
+export async function failedElsewhere(kv: KVNamespace, now: number): Promise<FailedRefresh | undefined> {
+  const status = await readStatus(kv);
+  if (status === null || status.providers.some((p) => p.ok) || now - status.refreshedAt >= FAILURE_PAUSE_MS) return undefined;
+  lastFailure = failedRefresh(status, status.refreshedAt);
+  return lastFailure;
+}
+
+/** What a fresh isolate knows: no failure (tests start each case here). */
+export function forgetFailures(): void {
+  lastFailure = undefined;
+}
+
 /** The part of `ExecutionContext` a revalidation needs: somewhere to run after the response. */
 export interface Background {
   waitUntil(promise: Promise<unknown>): void;
 }
 
 /**
- * Refreshes behind a stale read, unless a refresh failed within `STALE_RETRY_MS` — in this isolate,
- * or anywhere, as the stored status tells — so an outage does not make every isolate hammer the
- * failing upstreams (and KV's one write per second) every few seconds.
+ * Refreshes behind a stale read, unless a failure holds it back (`pausedNow`, by default whether
+ * `paused` now): an outage must not make every isolate hammer the failing upstreams (and KV's one
+ * write per second) every few seconds. A read whose own KV read just failed passes whether it was
+ * paused before, so a long KV outage still refreshes a stale list once per pause.
  */
-export function revalidate(deps: RefreshDeps, ctx: Background): void {
-  if (running === undefined && Date.now() - lastFailureAt < STALE_RETRY_MS) return;
+export function revalidate(deps: RefreshDeps, ctx: Background, pausedNow = paused(Date.now())): void {
+  if (running === undefined && pausedNow) return;
   ctx.waitUntil(revalidateUnlessFailedElsewhere(deps));
 }
 
 async function revalidateUnlessFailedElsewhere(deps: RefreshDeps): Promise<void> {
-  if (running === undefined) {
-    const status = await readStatus(deps.kv);
-    const failedRecently = status !== null && !status.providers.some((p) => p.ok) && Date.now() - status.refreshedAt < STALE_RETRY_MS;
-    if (failedRecently) {
-      lastFailureAt = status.refreshedAt;
-      return;
-    }
-  }
+  if (running === undefined && (await failedElsewhere(deps.kv, Date.now())) !== undefined) return;
   await refreshShared(deps, 'stale');
 }
 
+function failedRefresh(status: CacheStatus, at: number): FailedRefresh {
+  return { at, failed: status.providers.filter((p) => !p.ok).length, providers: status.providers.length };
+}

@@ -6,7 +6,9 @@ import { errors } from 'jose';
 import type { AppEnv } from '../app-env.ts';
 import { adminAuth } from '../auth/admin-jwt.ts';
 import { crossSiteGuard } from '../auth/cross-site.ts';
-import { deleteAll, readList, readStatus, type StoredList } from '../cache/kv.ts';
+import { edgeDelete, LIST_COPY } from '../cache/edge.ts';
+import { deleteAll, storeHealth, tryReadList, tryReadStatus, type StoredList } from '../cache/kv.ts';
+import { lastKnown } from '../cache/memory.ts';
 import { failureReasons, type CacheStatus } from '../cache/status.ts';
 import { loadConfig } from '../config.ts';
 import { apiError } from '../errors.ts';
@@ -46,8 +48,13 @@ admin.use('/keys/*', audit, adminAuth());
 admin.route('/keys', keys);
 
 admin.post('/cache/purge', async function purge(c) {
-  await deleteAll(c.env.MODELS_KV);
+  try {
+    await deleteAll(c.env.MODELS_KV);
+  } catch (error) {
+    throw apiError(503, 'store_unavailable', `Workers KV failed; nothing was purged. ${storeHealth().error ?? ''}`.trim(), { cause: error });
+  }
   forgetList();
+  await edgeDelete(LIST_COPY);
   return c.json({ purged: true });
 });
 
@@ -62,8 +69,10 @@ admin.post('/cache/refresh', async function refreshNow(c) {
 
 admin.get('/cache/status', async function status(c) {
   loadConfig(c.env);
-  const [list, stored] = await Promise.all([readList(c.env.MODELS_KV), readStatus(c.env.MODELS_KV)]);
-  return c.json({ ...statusView(list, stored, Date.now()), views: [...loadConfig(c.env).views.keys()] });
+  const [list, stored] = await Promise.all([tryReadList(c.env.MODELS_KV), tryReadStatus(c.env.MODELS_KV)]);
+  const now = Date.now();
+  // While KV fails, the list this isolate serves stands in for the stored one.
+  return c.json({ ...statusView(list.ok ? list.value : (lastKnown(now) ?? null), stored.ok ? stored.value : null, now), views: [...loadConfig(c.env).views.keys()] });
 });
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
@@ -71,8 +80,9 @@ const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms)
 /** The contract's status document; holds no configuration, so no key can reach it. */
 function statusView(list: StoredList | null, status: CacheStatus | null, now: number) {
   const meta = list?.meta;
+  const store = storeHealth();
   return {
-    state: meta === undefined ? 'empty' : now < meta.freshUntil ? 'fresh' : now < meta.expiresAt ? 'stale' : 'expired',
+    state: meta === undefined ? (store.ok ? 'empty' : 'unavailable') : now < meta.freshUntil ? 'fresh' : now < meta.expiresAt ? 'stale' : 'expired',
     fetchedAt: iso(meta?.fetchedAt),
     freshUntil: iso(meta?.freshUntil),
     expiresAt: iso(meta?.expiresAt),
@@ -83,5 +93,7 @@ function statusView(list: StoredList | null, status: CacheStatus | null, now: nu
     error: status?.error ?? null,
     providers: (status?.providers ?? []).map((p) => ({ ...p, fetchedAt: iso(p.fetchedAt), checkedAt: iso(p.checkedAt) })),
     clashes: status?.clashes ?? [],
+    /** Workers KV in this isolate: `since` is the first failure of the current streak. */
+    store: { ok: store.ok, error: store.error, since: iso(store.since) },
   };
 }

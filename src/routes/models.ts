@@ -55,8 +55,11 @@ function viewHasProvider(scope: Scope, provider: string): boolean {
   return scope.view === null || (scope.config.views.has(scope.view) && (providers === undefined || providers.has(provider)));
 }
 
-function read(c: Context<AppEnv>, config: Config) {
-  return currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
+async function read(c: Context<AppEnv>, config: Config) {
+  const current = await currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
+  // Served while Workers KV fails: from this isolate's last list, the data centre's copy, or unstored.
+  if (current.store === 'unavailable') c.header('X-Store', 'unavailable');
+  return current;
 }
 
 /** Every answer is pre-serialised with its ETag: no JSON work and no hashing per request. */

@@ -2,45 +2,122 @@
  * @module Read-through: memory, then KV, then one shared refresh. It sits above cache/ and refresh/
  * (it calls down into both) and below the routes: the list, retrieve and inference all read here. A fresh list is a HIT, a list
  * past its freshness but not its expiry is served STALE while it refreshes behind the response,
- * and only an empty cache makes a client wait (MISS).
+ * and only an empty cache makes a client wait (MISS). When KV fails, this isolate's last list and
+ * then the data centre's copy (cache/edge.ts) stand in for it, STALE, before the upstreams are asked.
  */
-import { readList, type StoredList } from '../cache/kv.ts';
-import { forget, recall, remember } from '../cache/memory.ts';
-import { failureReasons } from '../cache/status.ts';
+import { getListCopy, listCopied, putListCopy } from '../cache/edge.ts';
+import { storeOk, tryReadList, type StoredList, type StoreRead } from '../cache/kv.ts';
+import { forget, hold, lastKnown, recall, remember } from '../cache/memory.ts';
 import { apiError } from '../errors.ts';
-import { refreshShared, revalidate, type Background, type RefreshDeps } from '../refresh/shared.ts';
+import {
+  FAILURE_PAUSE_MS,
+  failedElsewhere,
+  failedRecently,
+  paused,
+  refreshShared,
+  revalidate,
+  storeFailedRecently,
+  type Background,
+  type FailedRefresh,
+  type RefreshDeps,
+} from '../refresh/shared.ts';
 import { forgetAnswers } from './answers.ts';
 
 export type CacheState = 'HIT' | 'STALE' | 'MISS';
+/** Whether Workers KV is answering; `unavailable` becomes the header `X-Store: unavailable`. */
+export type StoreState = 'ok' | 'unavailable';
+
+export interface CurrentList {
+  list: StoredList;
+  state: CacheState;
+  store: StoreState;
+}
 
 /** The KV read under way in this isolate: requests arriving while it runs share it. */
-let reading: Promise<StoredList | null> | undefined;
+let reading: Promise<StoreRead<StoredList | null>> | undefined;
 
-export async function currentList(deps: RefreshDeps, ctx: Background): Promise<{ list: StoredList; state: CacheState }> {
+export async function currentList(deps: RefreshDeps, ctx: Background): Promise<CurrentList> {
   const now = Date.now();
-  let list = recall(now);
-  if (list === undefined) {
-    reading ??= readList(deps.kv).finally(() => {
-      reading = undefined;
-    });
-    list = (await reading) ?? undefined;
-    if (list !== undefined) remember(list, now);
-  }
-  // A list made under another configuration is stale at once: it refreshes behind this answer, and
-  // serve/answers.ts leaves out the providers it has but the configuration no longer names.
-  const sameConfig = list?.meta.fingerprint === deps.config.fingerprint;
-  if (list !== undefined && sameConfig && now < list.meta.freshUntil) return { list, state: 'HIT' };
-  if (list !== undefined && now < list.meta.expiresAt) {
+  const remembered = recall(now);
+  if (remembered !== undefined && now < remembered.meta.expiresAt) {
+    if (isFresh(remembered, deps, now)) return { list: remembered, state: 'HIT', store: storeState() };
     revalidate(deps, ctx);
-    return { list, state: 'STALE' };
+    return { list: remembered, state: 'STALE', store: storeState() };
   }
-  const outcome = await refreshShared(deps, 'miss');
-  if (outcome.list !== null) return { list: outcome.list, state: 'MISS' };
-  throw apiError(502, 'upstreams_unavailable', `No model list could be fetched or served: ${failureReasons(outcome.status)}`);
+  const pausedBefore = paused(now);
+  // While KV has failed within the pause, this isolate does not ask it again.
+  const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv);
+  if (read?.ok === true) {
+    const list = read.value;
+    if (list === null || now >= list.meta.expiresAt) return fill(deps, now, true);
+    remember(list, now);
+    if (!listCopied(list)) ctx.waitUntil(putListCopy(list));
+    // A list made under another configuration is stale at once: it refreshes behind this answer, and
+    // serve/answers.ts leaves out the providers it has but the configuration no longer names.
+    if (isFresh(list, deps, now)) return { list, state: 'HIT', store: 'ok' };
+    revalidate(deps, ctx);
+    return { list, state: 'STALE', store: 'ok' };
+  }
+  const fallback = lastKnown(now) ?? (await copyOutsideKv(now));
+  if (fallback === undefined) return fill(deps, now, false);
+  // At most one fan-out per pause: a read that was not paused before its own KV read failed may refresh.
+  if (!isFresh(fallback, deps, now)) revalidate(deps, ctx, pausedBefore);
+  return { list: fallback, state: 'STALE', store: 'unavailable' };
 }
 
 /** Drops this isolate's list and every answer derived from it (a purge). */
 export function forgetList(): void {
   forget();
   forgetAnswers();
+}
+
+function readShared(kv: KVNamespace): Promise<StoreRead<StoredList | null>> {
+  reading ??= tryReadList(kv).finally(() => {
+    reading = undefined;
+  });
+  return reading;
+}
+
+function isFresh(list: StoredList, deps: RefreshDeps, now: number): boolean {
+  return list.meta.fingerprint === deps.config.fingerprint && now < list.meta.freshUntil;
+}
+
+const storeState = (): StoreState => (storeOk() ? 'ok' : 'unavailable');
+
+/** The data centre's copy, held in this isolate once found so the next failed read needs no Cache API call. */
+async function copyOutsideKv(now: number): Promise<StoredList | undefined> {
+  const copy = await getListCopy(now);
+  if (copy === null) return undefined;
+  hold(copy);
+  return copy;
+}
+
+/**
+ * Nothing to serve: fetch, unless a fill failed within the pause — in this isolate, or (when KV
+ * answers) in another, as the stored status tells — so a failing fill fans out and writes the status
+ * at most once per pause.
+ */
+async function fill(deps: RefreshDeps, now: number, kvAnswered: boolean): Promise<CurrentList> {
+  if (failedRecently(now) === undefined && kvAnswered) await failedElsewhere(deps.kv, now);
+  const failure = failedRecently(Date.now());
+  if (failure !== undefined) throw unavailable(failure);
+  const outcome = await refreshShared(deps, 'miss');
+  if (outcome.list !== null) return { list: outcome.list, state: 'MISS', store: storeState() };
+  const failed = outcome.status.providers.filter((p) => !p.ok).length;
+  throw unavailable(failedRecently(Date.now()) ?? { at: Date.now(), failed, providers: outcome.status.providers.length });
+}
+
+/**
+ * The public 502: how many providers failed and where admins see why, never an upstream's URL or
+ * text (contract §11); the admin refresh's 502 names each error.
+ */
+function unavailable(failure: FailedRefresh) {
+  const retryAfterSeconds = Math.max(1, Math.ceil((failure.at + FAILURE_PAUSE_MS - Date.now()) / 1000));
+  const why = failure.failed > 0 ? `${failure.failed} of ${failure.providers} providers failed` : 'the fetched list could not be used';
+  return apiError(
+    502,
+    'upstreams_unavailable',
+    `No model list can be served: nothing is cached and ${why}. Admins see why in GET /admin/cache/status.`,
+    { headers: { 'Retry-After': String(retryAfterSeconds) } },
+  );
 }

@@ -128,7 +128,7 @@ describe('GET /admin/cache/status', () => {
     expect(status.ageSeconds).toBeGreaterThanOrEqual(0);
     expect(status.modelCount).toBe(5);
     expect(status.providers).toEqual([
-      { id: 'openai', ok: true, modelCount: 5, latencyMs: expect.any(Number), error: null, fetchedAt: status.fetchedAt, stale: false, checkedAt: expect.any(String) },
+      { id: 'openai', ok: true, modelCount: 5, latencyMs: expect.any(Number), error: null, fetchedAt: status.fetchedAt, stale: false, checkedAt: expect.any(String), skipped: 0 },
       {
         id: 'gemini',
         ok: false,

@@ -177,6 +177,7 @@ describe('fetchProvider', () => {
         id: 'azure',
         ok: true,
         latencyMs: 0,
+        skipped: 0,
         models: [
           { id: 'azure/gpt-4o', object: 'model', owned_by: 'azure', provider: 'azure', upstream_id: 'gpt-4o' },
           { id: 'azure/dall-e-3', object: 'model', owned_by: 'azure', provider: 'azure', upstream_id: 'dall-e-3' },
@@ -323,7 +324,6 @@ describe('fetchProvider', () => {
       ['an HTML page that echoes it', () => new Response(`<html>${KEY}</html>`, { headers: { 'Content-Type': 'text/html' } })],
       ['truncated JSON that echoes it', () => new Response(`{"error":"${KEY}`)],
       ['a wrong shape that echoes it', () => Response.json({ data: KEY })],
-      ['an entry without id that echoes it', () => Response.json({ data: [{ object: 'model', owned_by: KEY }] })],
     ];
 
     it.each(answers)('never appears in the error for %s', async (_, answer) => {
@@ -332,6 +332,13 @@ describe('fetchProvider', () => {
       // The key was sent, so the fake could have echoed it; the result must not carry it on.
       expect(requests[0]?.headers.get('Authorization')).toBe(`Bearer ${KEY}`);
       expect(result.ok).toBe(false);
+      expect(JSON.stringify(result)).not.toContain(KEY);
+    });
+
+    it('never appears in the reason an entry without id that echoes it was skipped', async () => {
+      const { fetcher } = fakeFetch(() => Response.json({ data: [{ object: 'model', owned_by: KEY }, { id: 'gpt-4o' }] }));
+      const result = await fetchProvider(configure({ id: 'openai', type: 'openai', apiKeySecret: 'SECRET' }), fetcher);
+      expect(result).toMatchObject({ ok: true, skipped: 1, skippedExample: 'an entry without a string "id"' });
       expect(JSON.stringify(result)).not.toContain(KEY);
     });
   });

@@ -4,6 +4,7 @@ import { forgetKeys, KEYS_KEY, KEYS_MEMORY_TTL_MS } from '../../src/keys/store.t
 import type { Env } from '../../src/env.ts';
 import type { Model } from '../../src/model.ts';
 import { expectApiError } from './support/expect-error.ts';
+import { failingKv } from './support/kv.ts';
 import { adminToken, bearer } from './support/tokens.ts';
 import { fakeUpstreams } from './support/upstreams.ts';
 import { call, CLIENT_KEY_SECRET, coldCache, providersVar, workerEnv } from './support/worker.ts';
@@ -185,7 +186,7 @@ describe('client keys on the list', () => {
     const keyed = await call(env, '/v1/models', { headers: bearer(key) });
     expect(await keyed.text()).toBe(await open.text());
     expect(keyed.headers.get('Cache-Control')).toMatch(/^private/);
-    expect(open.headers.get('Vary')).toBe('Authorization');
+    expect(open.headers.get('Vary')).toMatch(/(^|, *)Authorization(,|$)/);
   });
 
   it('a view has its own strong ETag, answered 304, different from the full list’s', async () => {
@@ -285,3 +286,38 @@ describe('client keys on the list', () => {
     expect(reads.filter((key) => key === KEYS_KEY)).toEqual([]);
   });
 });
+
+describe('client keys while Workers KV fails (contract §5)', () => {
+  async function keysThenOutage() {
+    const { env } = await setup();
+    const kept = await createKey(env, { name: 'kept' });
+    const revoked = await createKey(env, { name: 'revoked' });
+    await call(env, `/admin/keys/${revoked.id}`, { method: 'DELETE', headers: bearer(await adminToken()) });
+    expect((await call(env, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
+    const down = { ...env, MODELS_KV: failingKv(env.MODELS_KV, 'KV GET failed: 503 Service Unavailable', 'both') };
+    return { down, kept, revoked };
+  }
+
+  it('keeps the keys this isolate knows working, and a revocation made before the outage in force', async () => {
+    const { down, kept, revoked } = await keysThenOutage();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + KEYS_MEMORY_TTL_MS + 1); // the copy in memory is due for a KV read, which fails
+    expect((await call(down, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
+    await expectApiError(await call(down, '/v1/models', { headers: bearer(revoked.key) }), 401, 'invalid_api_key');
+  });
+
+  it('serves a fresh isolate the keys from the data centre’s copy, the revocation included', async () => {
+    const { down, kept, revoked } = await keysThenOutage();
+    forgetKeys(); // a new isolate: nothing in memory, KV failing
+    expect((await call(down, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
+    await expectApiError(await call(down, '/v1/models', { headers: bearer(revoked.key) }), 401, 'invalid_api_key');
+  });
+
+  it('answers a key change 503 store_unavailable while KV fails, changing nothing', async () => {
+    const { down, kept } = await keysThenOutage();
+    await expectApiError(await call(down, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body: '{"name":"new"}' }), 503, 'store_unavailable');
+    await expectApiError(await call(down, `/admin/keys/${kept.id}`, { method: 'DELETE', headers: bearer(await adminToken()) }), 503, 'store_unavailable');
+    expect((await call(down, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
+  });
+});
+

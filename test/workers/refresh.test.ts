@@ -107,8 +107,8 @@ describe('refresh', () => {
       'gpt-4o-mini',
     ]);
     expect((await readStatus(env.MODELS_KV))?.providers).toEqual([
-      { id: 'openai', ok: true, stale: false, modelCount: 3, latencyMs: expect.any(Number), error: null, fetchedAt: clock, checkedAt: clock },
-      { id: 'anthropic', ok: true, stale: false, modelCount: 2, latencyMs: expect.any(Number), error: null, fetchedAt: clock, checkedAt: clock },
+      { id: 'openai', ok: true, stale: false, modelCount: 3, latencyMs: expect.any(Number), error: null, fetchedAt: clock, checkedAt: clock, skipped: 0 },
+      { id: 'anthropic', ok: true, stale: false, modelCount: 2, latencyMs: expect.any(Number), error: null, fetchedAt: clock, checkedAt: clock, skipped: 0 },
     ]);
   });
 
@@ -177,19 +177,33 @@ describe('refresh', () => {
     expect((await readStatus(env.MODELS_KV))?.error).toMatch(/empty/);
   });
 
-  it("keeps the stored list when the merged one would pass KV's 25 MiB value limit, and says so", async () => {
-    const good = await refresh(deps, 'admin');
+  it("leaves the largest contributor out when the merged list would pass KV's 25 MiB value limit, and names why", async () => {
     // 60,000 ids of 220 characters: each appears as `id` and `upstream_id`, about 30 MB merged.
     const ids = Array.from({ length: 60_000 }, (_, i) => `${'x'.repeat(214)}${String(i).padStart(6, '0')}`);
-    const huge = parseConfig({ MODELS_KV: env.MODELS_KV, PROVIDERS: [{ id: 'huge', type: 'openai', models: ids }] });
+    const withHuge = parseConfig({
+      MODELS_KV: env.MODELS_KV,
+      PROVIDERS: [
+        { id: 'openai', type: 'openai', baseUrl: 'https://api.openai.test/v1' },
+        { id: 'huge', type: 'openai', models: ids, maxModels: 60_000 },
+        { id: 'anthropic', type: 'anthropic', baseUrl: 'https://api.anthropic.test/v1', prefix: 'anthropic/' },
+      ],
+      CACHE_TTL_SECONDS: FRESH_SECONDS,
+      STALE_TTL_SECONDS: STALE_SECONDS,
+    });
 
-    const outcome = await refresh({ ...deps, config: huge }, 'admin');
+    const outcome = await refresh({ ...deps, config: withHuge }, 'admin');
 
-    expect(outcome.written).toBe(false);
-    expect(outcome.status.error).toMatch(/over KV's 26214400-byte value limit/);
-    expect((await readList(env.MODELS_KV))?.meta.etag).toBe(good.list?.meta.etag);
-    expect((await readStatus(env.MODELS_KV))?.error).toBe(outcome.status.error);
-  });
+    expect(outcome.written).toBe(true);
+    expect(outcome.status.error).toBeUndefined();
+    expect(outcome.status.providers.find((p) => p.id === 'huge')).toMatchObject({
+      ok: false,
+      modelCount: 0,
+      error: expect.stringMatching(/^\[huge\] left out of this version: its models take \d+ bytes of a \d+-byte merged list, over KV's 26214400-byte value limit/),
+    });
+    const stored = await readList(env.MODELS_KV);
+    expect(new Set(idsOf(stored?.body ?? '{"data":[]}').map((m) => m.provider))).toStrictEqual(new Set(['openai', 'anthropic']));
+    expect(stored?.meta.modelCount).toBe(5);
+  }, 30_000);
 
   it('treats a 429 from a KV write as a logged non-event', async () => {
     const log = vi.spyOn(console, 'log');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Model } from '../../src/model.ts';
 import { expectApiError } from './support/expect-error.ts';
-import { failingKv, storedKeys } from './support/kv.ts';
+import { storedKeys } from './support/kv.ts';
 import { adminToken, bearer } from './support/tokens.ts';
 import { fakeUpstreams, totalHits } from './support/upstreams.ts';
 import { call, coldCache, providersVar, workerEnv } from './support/worker.ts';
@@ -69,7 +69,8 @@ describe('GET /v1/models', () => {
       id: 'gpt-4o',
       object: 'model',
       created: 1715367049,
-      owned_by: 'system',
+      // OpenAI's "system" names no owner: the provider id stands in (src/refresh/normalise.ts).
+      owned_by: 'openai',
       provider: 'openai',
       upstream_id: 'gpt-4o',
     });
@@ -175,12 +176,12 @@ describe('GET /v1/models', () => {
     },
   );
 
-  it('answers 502 upstreams_unavailable, naming each failure, when every provider fails on an empty cache', async () => {
+  it('answers 502 upstreams_unavailable, counting the failures, when every provider fails on an empty cache', async () => {
     const upstreams = await fakeUpstreams({ faults: { openai: 'error-500', gemini: 'unauthorized' } });
     const env = workerEnv(providersVar([upstreams.entry('openai'), upstreams.entry('gemini')]));
     const message = await expectApiError(await call(env, '/v1/models'), 502, 'upstreams_unavailable');
-    expect(message).toContain('[openai]');
-    expect(message).toContain('[gemini]');
+    expect(message).toContain('2 of 2 providers failed');
+    expect(message).toContain('GET /admin/cache/status');
     expect(await storedKeys(env.MODELS_KV)).not.toContain('models:list:v1');
   });
 
@@ -251,15 +252,29 @@ describe('errors', () => {
   it('answers an unknown route with 404 in OpenAI error shape', async () => {
     const env = workerEnv(providersVar([{ id: 'fixed', type: 'openai', models: ['m'] }]));
     await expectApiError(await call(env, '/v2/models'), 404, 'not_found');
-    await expectApiError(await call(env, '/v1/models', { method: 'DELETE' }), 404, 'not_found');
+  });
+
+  it('answers a known path with another method 405 with Allow, in the error shape', async () => {
+    const env = workerEnv(providersVar([{ id: 'fixed', type: 'openai', models: ['m'] }]));
+    const list = await call(env, '/v1/models', { method: 'DELETE' });
+    await expectApiError(list, 405, 'method_not_allowed');
+    expect(list.headers.get('Allow')).toBe('GET, HEAD');
+    const chat = await call(env, '/v1/chat/completions', { method: 'GET' });
+    await expectApiError(chat, 405, 'method_not_allowed');
+    expect(chat.headers.get('Allow')).toBe('POST');
   });
 
   it('answers an unexpected failure with 500 internal_error and logs it, never showing the stack', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    const env = workerEnv({ ...providersVar([{ id: 'fixed', type: 'openai', models: ['m'] }]), MODELS_KV: failingKv(workerEnv().MODELS_KV, 'kv exploded') });
+    // KV failing is survived (test/workers/kv-outage.test.ts); an environment that throws is not expected.
+    const env = Object.defineProperty(workerEnv(providersVar([{ id: 'fixed', type: 'openai', models: ['m'] }])), 'CACHE_TTL_SECONDS', {
+      get: () => {
+        throw new Error('env exploded');
+      },
+    });
     const message = await expectApiError(await call(env, '/v1/models'), 500, 'internal_error');
-    expect(message).not.toContain('kv exploded');
-    expect(log.mock.calls.map(([line]) => String(line)).some((line) => line.includes('kv exploded'))).toBe(true);
+    expect(message).not.toContain('env exploded');
+    expect(log.mock.calls.map(([line]) => String(line)).some((line) => line.includes('env exploded'))).toBe(true);
   });
 
   it.each([
@@ -279,11 +294,16 @@ describe('errors', () => {
       { ...providersVar([{ id: 'x', type: 'openai', models: ['a'] }]), CACHE_TTL_SECONDS: '30', STALE_TTL_SECONDS: '20' },
       ['CACHE_TTL_SECONDS', 'STALE_TTL_SECONDS'],
     ],
-  ])('answers /v1/models with 500 invalid_config naming the field when %s, while /healthz stays 200', async (_, vars, named) => {
-    vi.spyOn(console, 'log').mockImplementation(() => {});
+  ])('with nothing stored, answers /v1/models 500 invalid_config when %s — naming the field to admins and the log only — while /healthz stays 200', async (_, vars, named) => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const env = workerEnv(vars);
     const message = await expectApiError(await call(env, '/v1/models'), 500, 'invalid_config');
-    for (const field of named) expect(message).toContain(field);
+    expect(message).toMatch(/configuration is broken; its admins see why in GET \/admin\/cache\/status/);
+    for (const field of named) expect(message).not.toContain(field);
+    const logged = log.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"config_error"'));
+    for (const field of named) expect(logged.join('\n')).toContain(field);
+    const admin = await expectApiError(await call(env, '/admin/cache/refresh', { method: 'POST', headers: bearer(await adminToken()) }), 500, 'invalid_config');
+    for (const field of named) expect(admin).toContain(field);
     expect((await call(env, '/healthz')).status).toBe(200);
   });
 });

@@ -56,11 +56,17 @@ describe('anthropic provider', () => {
     expect(anthropic.parse(page).models[0]?.created).toBeUndefined();
   });
 
+  it('skips and counts an entry without a string id, keeping the others', () => {
+    const page = anthropic.parse({ data: [{ type: 'model', display_name: 'Claude' }, { type: 'model', id: 'claude-x' }], has_more: false });
+    expect(page.models).toHaveLength(1);
+    expect(page.skipped).toBe(1);
+    expect(page.skippedExample).toBe('an entry without a string "id"');
+  });
+
   describe('rejects other shapes with a ShapeError naming the field', () => {
     it.each([
       ['an object without data', { has_more: false }, /"data"/],
       ['data that is not an array', { data: 'claude-opus-4-20250514', has_more: false }, /"data" to be an array, got a string/],
-      ['an entry without id', { data: [{ type: 'model', display_name: 'Claude' }], has_more: false }, /string "id"/],
       ['has_more without last_id', { data: page1.data, has_more: true, first_id: 'claude-opus-4-1-20250805' }, /"last_id"/],
       ['an HTML page', '<html><body>Bad gateway</body></html>', /"data", got a string/],
     ])('%s', (_, json, message) => {

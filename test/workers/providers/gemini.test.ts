@@ -38,11 +38,17 @@ describe('gemini provider', () => {
     expect(gemini.parse({ ...page2, nextPageToken: '' }).next).toBeUndefined();
   });
 
+  it('skips and counts an entry without a string name, keeping the others', () => {
+    const page = gemini.parse({ models: [{ displayName: 'Gemini 2.5 Pro' }, { name: 'models/gemini-x' }] });
+    expect(page.models).toHaveLength(1);
+    expect(page.skipped).toBe(1);
+    expect(page.skippedExample).toBe('an entry without a string "name"');
+  });
+
   describe('rejects other shapes with a ShapeError naming the field', () => {
     it.each([
       ['an object without models', { nextPageToken: 'abc' }, /"models"/],
       ['models that is not an array', { models: { name: 'models/gemini-2.5-pro' } }, /"models" to be an array, got an object/],
-      ['an entry without name', { models: [{ displayName: 'Gemini 2.5 Pro' }] }, /string "name"/],
       ['an HTML page', '<!DOCTYPE html><html lang=en><title>Error 404 (Not Found)!!1</title>', /"models", got a string/],
     ])('%s', (_, json, message) => {
       expect(() => gemini.parse(json)).toThrow(ShapeError);

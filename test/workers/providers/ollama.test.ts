@@ -35,11 +35,17 @@ describe('ollama provider', () => {
     ]);
   });
 
+  it('skips and counts an entry without a string model, keeping the others', () => {
+    const page = ollama.parse({ models: [{ size: 1, digest: 'abc' }, { name: 'llama3:latest' }] });
+    expect(page.models).toHaveLength(1);
+    expect(page.skipped).toBe(1);
+    expect(page.skippedExample).toBe('an entry without a string "model"');
+  });
+
   describe('rejects other shapes with a ShapeError naming the field', () => {
     it.each([
       ['an object without models', { object: 'list', data: [] }, /"models"/],
       ['models that is not an array', { models: null }, /"models" to be an array, got null/],
-      ['an entry with neither model nor name', { models: [{ size: 1, digest: 'abc' }] }, /string "name"/],
       ['an HTML page', '<html><body>404 page not found</body></html>', /"models", got a string/],
     ])('%s', (_, json, message) => {
       expect(() => ollama.parse(json)).toThrow(ShapeError);

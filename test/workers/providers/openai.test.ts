@@ -8,6 +8,10 @@ import openaiList from '../../fixtures/openai/openai.json';
 import openrouter from '../../fixtures/openai/openrouter.json';
 import together from '../../fixtures/openai/together.json';
 import vllm from '../../fixtures/openai/vllm.json';
+import novita from '../../fixtures/openai/novita.json';
+import azureClassic from '../../fixtures/openai/azure-classic.json';
+import ollamaV1Empty from '../../fixtures/openai/ollama-v1-empty.json';
+import anthropicPage from '../../fixtures/anthropic/page-3.json';
 
 describe('openai provider', () => {
   it('lists GET {baseUrl}/models in one page', () => {
@@ -93,12 +97,52 @@ describe('openai provider', () => {
     ]);
   });
 
+  it('reads Novita’s title, context_size and max_output_tokens', () => {
+    const { models } = openai.parse(novita);
+    expect(models[0]).toStrictEqual({
+      id: 'meta-llama/llama-3.3-70b-instruct',
+      created: 1733560109,
+      owned_by: undefined,
+      name: 'meta-llama/llama-3.3-70b-instruct',
+      context_length: 131072,
+      max_output_tokens: 120000,
+    });
+  });
+
+  it('reads Azure OpenAI’s classic list, whose date is seconds in created_at', () => {
+    const { models } = openai.parse(azureClassic);
+    expect(models.map((m) => [m.id, m.created, m.owned_by])).toStrictEqual([
+      ['gpt-4o-2024-08-06', 1722902400, undefined],
+      ['text-embedding-3-small', 1706140800, undefined],
+    ]);
+  });
+
+  it('reads an RFC 3339 created_at and display_name, as in Anthropic’s list read through an openai entry', () => {
+    const { models } = openai.parse(anthropicPage);
+    expect(models[0]).toMatchObject({ id: anthropicPage.data[0]?.id, name: anthropicPage.data[0]?.display_name });
+    expect(models[0]?.created).toBe(Date.parse(anthropicPage.data[0]?.created_at ?? '') / 1000);
+  });
+
+  it('reads Ollama’s /v1 list with nothing pulled, data: null, as an empty list', () => {
+    expect(openai.parse(ollamaV1Empty)).toStrictEqual({ models: [], skipped: 0 });
+  });
+
+  it('reads a list object without data as an empty list', () => {
+    expect(openai.parse({ object: 'list' })).toStrictEqual({ models: [], skipped: 0 });
+  });
+
+  it('skips and counts entries it cannot list, keeping the others, with the first reason', () => {
+    const page = { object: 'list', data: [{ id: 'gpt-4o' }, 'gpt-4.1', { object: 'model', created: 1 }, { id: 42 }, null, { id: 'o3' }] };
+    const { models, skipped, skippedExample } = openai.parse(page);
+    expect(models.map((m) => m.id)).toStrictEqual(['gpt-4o', 'o3']);
+    expect(skipped).toBe(4);
+    expect(skippedExample).toBe('an entry that is a string, not an object');
+  });
+
   describe('rejects other shapes with a ShapeError naming the field', () => {
     it.each([
-      ['an object without data', { object: 'list' }, /"data"/],
+      ['an object that is no list', { error: { message: 'Invalid API key' } }, /"data"/],
       ['data that is not an array', { object: 'list', data: { id: 'gpt-4o' } }, /"data" to be an array, got an object/],
-      ['an entry without id', { object: 'list', data: [{ object: 'model', created: 1 }] }, /string "id"/],
-      ['an entry with a numeric id', { object: 'list', data: [{ id: 42 }] }, /string "id"/],
       ['an HTML page', '<!doctype html><title>Sign in</title>', /"data", got a string/],
       ['null', null, /"data", got null/],
     ])('%s', (_, json, message) => {

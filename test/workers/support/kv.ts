@@ -23,11 +23,20 @@ export function recordingKv(kv: KVNamespace): { kv: KVNamespace; puts: PutCall[]
   return { kv: recording, puts };
 }
 
-/** The real binding, with reads of the list failing as a KV outage would. */
-export function failingKv(kv: KVNamespace, message: string): KVNamespace {
+export type KvOperations = 'reads' | 'writes' | 'both';
+
+const FAILING: Record<KvOperations, string[]> = {
+  reads: ['get', 'getWithMetadata', 'list'],
+  writes: ['put', 'delete'],
+  both: ['get', 'getWithMetadata', 'list', 'put', 'delete'],
+};
+
+/** The real binding, with reads, writes or both failing as in a KV outage (`KV GET failed: 500 …`). */
+export function failingKv(kv: KVNamespace, message: string, failing: KvOperations = 'reads'): KVNamespace {
+  const names = FAILING[failing];
   return new Proxy(kv, {
     get(target, property) {
-      if (property === 'get' || property === 'getWithMetadata') return () => Promise.reject(new Error(message));
+      if (typeof property === 'string' && names.includes(property)) return () => Promise.reject(new Error(message));
       const value: unknown = Reflect.get(target, property);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -5,6 +5,9 @@
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from 'cloudflare:test';
 import { env as bindings } from 'cloudflare:workers';
 import { forgetKeys } from '../../../src/keys/store.ts';
+import { edgeDelete, LIST_COPY } from '../../../src/cache/edge.ts';
+import { forgetStoreHealth } from '../../../src/cache/kv.ts';
+import { forgetFailures } from '../../../src/refresh/shared.ts';
 import { forgetList } from '../../../src/serve/read.ts';
 import type { Env } from '../../../src/env.ts';
 import worker from '../../../src/index.ts';
@@ -52,9 +55,17 @@ export async function runCron(env: Env): Promise<void> {
   await waitOnExecutionContext(ctx);
 }
 
-/** KV emptied and this isolate's memory tier dropped: every test starts on a cold cache. */
-export async function coldCache(): Promise<void> {
+/** What a new isolate knows: no list in memory, no failure of the upstreams or of KV. */
+export function freshIsolate(): void {
   forgetList();
   forgetKeys();
+  forgetFailures();
+  forgetStoreHealth();
+}
+
+/** KV and the data centre's copy emptied, and a fresh isolate: every test starts on a cold cache. */
+export async function coldCache(): Promise<void> {
+  freshIsolate();
+  await edgeDelete(LIST_COPY);
   await reset();
 }
