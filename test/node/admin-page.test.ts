@@ -244,7 +244,9 @@ describe('admin page', () => {
     await page.route('**/admin/cache/status', async (route) => {
       const response = await route.fetch();
       const status = (await response.json()) as Record<string, unknown>;
-      await route.fulfill({ response, json: { ...status, store } });
+      const failing = (store as { ok: boolean }).ok === false;
+      // While KV fails and the isolate holds no list, the state is `unavailable` (README, Admin).
+      await route.fulfill({ response, json: { ...status, store, ...(failing ? { state: 'unavailable' } : {}) } });
     });
     await openWithStoredToken(page);
     await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
@@ -253,6 +255,7 @@ describe('admin page', () => {
     expect(await warning.innerText()).toBe(
       'Workers KV is failing since 2026-06-12 17:52:00 UTC: KV GET failed: 503 Service Unavailable; serving from memory / the edge copy / the upstreams.',
     );
+    expect(await text(page, '#state')).toBe('unavailable');
 
     store = { ok: true, error: null, since: null };
     await page.reload();

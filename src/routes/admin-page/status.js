@@ -8,7 +8,8 @@ let shownAt = 0;
 function render(status) {
   shown = status;
   shownAt = Date.now();
-  const state = ['fresh', 'stale', 'expired', 'empty'].includes(status.state) ? status.state : 'unknown';
+  // `unavailable`: Workers KV fails and this isolate holds no list, so whether one is stored is unknown.
+  const state = ['fresh', 'stale', 'expired', 'empty', 'unavailable'].includes(status.state) ? status.state : 'unknown';
   setState(state, state);
   $('fetched').textContent = when(status.fetchedAt);
   $('fresh-until').textContent = when(status.freshUntil);
@@ -117,6 +118,9 @@ async function refreshFailure() {
     return head + 'The cached list (' + text(status.modelCount) + ' models) was kept and is still served.' + why;
   }
   if (status.state === 'expired') return head + 'The cached list has expired: nothing is served until a provider answers.' + why;
+  if (status.state === 'unavailable') {
+    return head + 'Workers KV cannot be read and this worker holds no list: nothing is served until a provider answers or KV is back.' + why;
+  }
   return head + 'Nothing was cached, so nothing is served until a provider answers.' + why;
 }
 
