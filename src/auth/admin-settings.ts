@@ -43,7 +43,8 @@ function parseOrError(env: Env): AdminSettings | ConfigError {
   }
 }
 
-function parseSettings(env: Env): AdminSettings {
+/** The checks alone, without the per-isolate memo and log line (`npm run check-config`). */
+export function parseSettings(env: Env): AdminSettings {
   const current = secret(env.ADMIN_JWT_SECRET, 'ADMIN_JWT_SECRET', SECRET_FIX);
   const previous = secret(
     env.ADMIN_JWT_SECRET_PREVIOUS,

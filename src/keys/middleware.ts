@@ -5,7 +5,8 @@
  */
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
-import { loadConfig } from '../config.ts';
+import { ConfigError, configOrError } from '../config.ts';
+import type { Env } from '../env.ts';
 import { apiError } from '../errors.ts';
 import { KEY_LENGTH } from './format.ts';
 import { keySecrets } from './secret.ts';
@@ -18,7 +19,7 @@ export const clientKey = (need: 'always' | 'if-configured') =>
   createMiddleware<AppEnv>(async function clientKey(c, next) {
     const presented = bearerToken(c.req.header('Authorization'));
     if (presented === undefined) {
-      if (need === 'always' || loadConfig(c.env).requireClientKey) throw invalidKey('A client key is required: send it as Authorization: Bearer sk-me-….');
+      if (need === 'always' || keyRequired(c.env)) throw invalidKey('A client key is required: send it as Authorization: Bearer sk-me-….');
       c.set('clientKey', null);
       return next();
     }
@@ -28,6 +29,17 @@ export const clientKey = (need: 'always' | 'if-configured') =>
     c.set('clientKey', record);
     await next();
   });
+
+/**
+ * `REQUIRE_CLIENT_KEY`; under a configuration error the list is still served, so the raw var
+ * decides, failing closed: anything but unset or false requires a key.
+ */
+function keyRequired(env: Env): boolean {
+  const config = configOrError(env);
+  if (!(config instanceof ConfigError)) return config.requireClientKey;
+  const raw = env.REQUIRE_CLIENT_KEY;
+  return !(raw === undefined || raw === '' || raw === false || raw === 'false');
+}
 
 /** undefined: no credentials at all; null: an `Authorization` header that is not one Bearer token. */
 function bearerToken(header: string | undefined): string | null | undefined {

@@ -10,7 +10,7 @@ import { edgeDelete, LIST_COPY } from '../cache/edge.ts';
 import { deleteAll, storeHealth, tryReadList, tryReadStatus, type StoredList } from '../cache/kv.ts';
 import { lastKnown } from '../cache/memory.ts';
 import { failureReasons, type CacheStatus } from '../cache/status.ts';
-import { loadConfig } from '../config.ts';
+import { ConfigError, configOrError, loadConfig } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
 import { refreshShared } from '../refresh/shared.ts';
@@ -68,11 +68,16 @@ admin.post('/cache/refresh', async function refreshNow(c) {
 });
 
 admin.get('/cache/status', async function status(c) {
-  loadConfig(c.env);
+  // Under a configuration error the status still answers (the stored list is still served): it says why.
+  const config = configOrError(c.env);
   const [list, stored] = await Promise.all([tryReadList(c.env.MODELS_KV), tryReadStatus(c.env.MODELS_KV)]);
   const now = Date.now();
   // While KV fails, the list this isolate serves stands in for the stored one.
-  return c.json({ ...statusView(list.ok ? list.value : (lastKnown(now) ?? null), stored.ok ? stored.value : null, now), views: [...loadConfig(c.env).views.keys()] });
+  return c.json({
+    ...statusView(list.ok ? list.value : (lastKnown(now) ?? null), stored.ok ? stored.value : null, now),
+    views: config instanceof ConfigError ? [] : [...config.views.keys()],
+    configError: config instanceof ConfigError ? { field: config.field, message: config.message } : null,
+  });
 });
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());

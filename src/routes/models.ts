@@ -2,11 +2,11 @@
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import type { AppEnv } from '../app-env.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { ConfigError, configOrError, type Config } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { clientKey } from '../keys/middleware.ts';
-import { listAnswer, modelAnswer, providerAnswer, scopeOf, type Answer, type Scope } from '../serve/answers.ts';
-import { currentList, type CacheState } from '../serve/read.ts';
+import { AS_STORED, listAnswer, modelAnswer, providerAnswer, scopeOf, type Answer, type Scope } from '../serve/answers.ts';
+import { currentList, storedListOnly, type CacheState } from '../serve/read.ts';
 
 /**
  * Clients may keep a copy this long: well under the time a purge takes to reach every data centre
@@ -29,7 +29,7 @@ models.get('/', async function listModels(c) {
   const provider = c.req.query('provider');
   if (provider === undefined) return respond(c, listAnswer(list, scope), state);
   // A provider outside the key's view is as unknown as one that is not configured.
-  if (!config.providers.some((p) => p.id === provider) || !viewHasProvider(scope, provider)) {
+  if (!scope.seesProvider(provider)) {
     throw apiError(404, 'provider_not_found', `No provider with id '${provider}' is configured.`);
   }
   return respond(c, providerAnswer(list, scope, provider), state);
@@ -45,20 +45,29 @@ models.get('/:id{.+}', async function retrieveModel(c) {
   return respond(c, answer, state);
 });
 
-function scopeFor(c: Context<AppEnv>): { config: Config; scope: Scope } {
-  const config = loadConfig(c.env);
-  return { config, scope: scopeOf(config, c.get('clientKey')?.view ?? null) };
+/**
+ * The request's configuration and scope. Under a configuration error the stored list is still
+ * served as it is (marked `X-Config-Error`), except to a key with a view: a view that cannot be
+ * read cannot be applied, and a key never sees more than its view.
+ */
+function scopeFor(c: Context<AppEnv>): { config: Config | ConfigError; scope: Scope } {
+  const config = configOrError(c.env);
+  const view = c.get('clientKey')?.view ?? null;
+  if (config instanceof ConfigError) {
+    if (view !== null) throw config;
+    return { config, scope: AS_STORED };
+  }
+  return { config, scope: scopeOf(config, view) };
 }
 
-function viewHasProvider(scope: Scope, provider: string): boolean {
-  const providers = scope.view === null ? undefined : scope.config.views.get(scope.view)?.providers;
-  return scope.view === null || (scope.config.views.has(scope.view) && (providers === undefined || providers.has(provider)));
-}
-
-async function read(c: Context<AppEnv>, config: Config) {
-  const current = await currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
+async function read(c: Context<AppEnv>, config: Config | ConfigError) {
+  const current =
+    config instanceof ConfigError
+      ? await storedListOnly(c.env.MODELS_KV, config)
+      : await currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
   // Served while Workers KV fails: from this isolate's last list, the data centre's copy, or unstored.
   if (current.store === 'unavailable') c.header('X-Store', 'unavailable');
+  if (config instanceof ConfigError) c.header('X-Config-Error', 'true');
   return current;
 }
 

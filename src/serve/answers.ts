@@ -20,9 +20,19 @@ export interface Scope {
   key: string;
   /** The view's name, or null for the full list. */
   view: string | null;
-  config: Config;
+  /** The configuration's fingerprint; null for the list as stored, when the configuration is broken. */
+  fingerprint: string | null;
   keeps(model: Model): boolean;
+  /** Whether `?provider=<id>` names a provider this scope may see. */
+  seesProvider(id: string): boolean;
 }
+
+/**
+ * The list exactly as stored, for when the configuration is broken (contract: a config mistake
+ * never takes the list offline): nothing to filter by, so nothing is filtered. Never for a key
+ * with a view — that view cannot be applied, and a key must never see more than it was granted.
+ */
+export const AS_STORED: Scope = { key: 'stored', view: null, fingerprint: null, keeps: () => true, seesProvider: () => true };
 
 interface VersionIndex {
   /** The list's ETag without its quotes: every derived ETag starts with it. */
@@ -50,12 +60,14 @@ export function scopeOf(config: Config, view: string | null): Scope {
   if (scope === undefined) {
     const configured = new Set(config.providers.map((p) => p.id));
     const definition = view === null ? undefined : config.views.get(view);
+    // A view that the configuration no longer has keeps nothing: never more than was granted.
+    const viewSees = (provider: string) => view === null || (definition !== undefined && (definition.providers?.has(provider) ?? true));
     scope = {
       key: `${config.fingerprint}.${view ?? '*'}`,
       view,
-      config,
-      // A view that the configuration no longer has keeps nothing: never more than was granted.
-      keeps: (model) => configured.has(model.provider) && (view === null || (definition !== undefined && viewKeeps(definition, model.provider, model.id))),
+      fingerprint: config.fingerprint,
+      keeps: (model) => configured.has(model.provider) && viewSees(model.provider) && (definition === undefined || viewKeeps(definition, model.provider, model.id)),
+      seesProvider: (id) => configured.has(id) && viewSees(id),
     };
     byView.set(view, scope);
   }
@@ -64,7 +76,7 @@ export function scopeOf(config: Config, view: string | null): Scope {
 
 /** `GET /v1/models`: the stored bytes themselves when the scope is the whole list as stored. */
 export function listAnswer(list: StoredList, scope: Scope): Answer {
-  if (scope.view === null && list.meta.fingerprint === scope.config.fingerprint) return { body: list.body, etag: list.meta.etag };
+  if (scope.view === null && (scope.fingerprint === null || list.meta.fingerprint === scope.fingerprint)) return { body: list.body, etag: list.meta.etag };
   const version = indexOf(list);
   return answer(version, `${scope.key}-l`, () => ({ object: 'list', data: version.models.filter((_, i) => membersOf(version, scope)[i] === 1) }));
 }

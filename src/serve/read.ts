@@ -8,6 +8,7 @@
 import { getListCopy, listCopied, putListCopy } from '../cache/edge.ts';
 import { storeOk, tryReadList, type StoredList, type StoreRead } from '../cache/kv.ts';
 import { forget, hold, lastKnown, recall, remember } from '../cache/memory.ts';
+import type { ConfigError } from '../config.ts';
 import { apiError } from '../errors.ts';
 import {
   FAILURE_PAUSE_MS,
@@ -63,6 +64,21 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<C
   // At most one fan-out per pause: a read that was not paused before its own KV read failed may refresh.
   if (!isFresh(fallback, deps, now)) revalidate(deps, ctx, pausedBefore);
   return { list: fallback, state: 'STALE', store: 'unavailable' };
+}
+
+/**
+ * Under a configuration error nothing can be refreshed, but what is stored can still be served:
+ * this isolate's list, KV's, or the data centre's copy, as long as it has not expired. With none,
+ * the configuration error itself is the answer.
+ */
+export async function storedListOnly(kv: KVNamespace, error: ConfigError): Promise<CurrentList> {
+  const now = Date.now();
+  const read = lastKnown(now) === undefined && !storeFailedRecently(now) ? await readShared(kv) : undefined;
+  const stored = read?.ok === true ? read.value : undefined;
+  const list = (stored !== null && stored !== undefined && now < stored.meta.expiresAt ? stored : undefined) ?? lastKnown(now) ?? (await copyOutsideKv(now));
+  if (list === undefined) throw error;
+  if (stored === list) remember(list, now);
+  return { list, state: now < list.meta.freshUntil ? 'HIT' : 'STALE', store: read?.ok === false ? 'unavailable' : storeState() };
 }
 
 /** Drops this isolate's list and every answer derived from it (a purge). */
