@@ -62,7 +62,8 @@ admin.post('/cache/refresh', async function refreshNow(c) {
   const outcome = await refreshShared({ kv: c.env.MODELS_KV, config: loadConfig(c.env) }, 'admin');
   if (!outcome.status.providers.some((p) => p.ok)) {
     const reasons = failureReasons(outcome.status);
-    throw apiError(502, 'upstreams_unavailable', `No provider returned a model list; the cached list was kept. ${reasons}`);
+    const kept = outcome.list === null ? 'nothing was cached, so nothing is served' : 'the cached list was kept and is still served';
+    throw apiError(502, 'upstreams_unavailable', `No provider returned a model list; ${kept}. ${reasons}`);
   }
   return c.json(statusView(outcome.list, outcome.status, Date.now()));
 });
