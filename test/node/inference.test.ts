@@ -151,6 +151,15 @@ describe('inference through the openai client', () => {
   });
 
   it.each([
+    ['openai', 'gpt-4o-mini', 'gpt-4o-mini'],
+    ['ollama', 'qwen2.5-coder:7b', 'qwen2.5-coder:7b'],
+  ] as const)('answers legacy completions from the %s provider type', async (kind, model, upstream) => {
+    const answer = await clientWith(fullKey).completions.create({ model, prompt: 'Say hello.' });
+    expect(answer.object).toBe('text_completion');
+    expect(answer.choices[0]?.text).toBe(`Hello from the ${kind} demo, as ${upstream}.`);
+  });
+
+  it.each([
     ['openai', 'text-embedding-3-small'],
     ['ollama', 'llama3.2:latest'],
     ['gemini', 'gemini-2.0-flash'],
@@ -238,6 +247,16 @@ describe('inference through the openai client', () => {
     expect(error).toBeInstanceOf(APIError);
     expect(error).toMatchObject({ status: 400, code: 'context_length_exceeded', type: 'invalid_request_error' });
     expect((error as APIError).message).toContain('maximum context length');
+
+    // Gemini's compatibility layer answers errors as an array: it reaches the client byte for byte.
+    const raw = await fetch(`${worker.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${fullKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: CHAT_MODELS.gemini.id, messages: [{ role: 'user', content: CONTEXT_LENGTH_TRIGGER }] }),
+    });
+    expect(raw.status).toBe(400);
+    expect(raw.headers.get('Content-Type')).toMatch(/^application\/json/);
+    expect(await raw.json()).toEqual([{ error: { code: 400, message: expect.stringContaining('maximum context length'), status: 'INVALID_ARGUMENT' } }]);
   });
 
   it('never shows a provider key, a client key or a secret in an answer or a log line', async () => {
