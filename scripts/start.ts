@@ -2,9 +2,10 @@
  * @module `npm start`: the worker under `wrangler dev` on http://127.0.0.1:8787 with local KV.
  *
  * Without configuration (no `.dev.vars`, no `PROVIDERS` in the environment) it runs the offline demo:
- * fake OpenAI, Anthropic, Gemini and Ollama upstreams on loopback, the worker pointed at them, and a
- * random admin secret made on the first start and kept in the state directory
- * (scripts/lib/demo-secret.ts), where `npm run token` finds it. With a
+ * fake OpenAI, Anthropic, Gemini and Ollama upstreams on loopback (lists and inference), the worker
+ * pointed at them with one sample view, and a random admin secret and client key secret made on the
+ * first start and kept in the state directory (scripts/lib/demo-secret.ts), where `npm run token`
+ * finds the admin one. With a
  * `.dev.vars` it runs `wrangler dev` against that real configuration; with `PROVIDERS` in the
  * environment it hands the worker its own settings from there (and the keys PROVIDERS names).
  *
@@ -12,7 +13,7 @@
  *   PORT              the worker's port (default 8787, or any free port if 8787 is taken)
  *   UPSTREAM_PORT     the demo upstreams' port (default 8790, same fallback)
  *   MODELS_EDGE_DEMO=1  the demo even when a `.dev.vars` exists (the tests use it)
- *   MODELS_EDGE_STATE_DIR  where local KV and the demo's admin secret live (default .wrangler/state, the demo .wrangler/demo-state)
+ *   MODELS_EDGE_STATE_DIR  where local KV and the demo's secrets live (default .wrangler/state, the demo .wrangler/demo-state)
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoSecretPath, ensureDemoSecret } from './lib/demo-secret.ts';
+import { DEMO_CLIENT_KEY_SECRET_FILE, demoSecretPath, ensureDemoSecret } from './lib/demo-secret.ts';
 import { DEV_VARS_PATH, ROOT, adminJwtSettings, isDemoMode, stateDir as stateDirFor } from './lib/local-config.ts';
 import { providerEntries, startUpstreams, type RunningUpstreams } from './lib/upstreams.ts';
 
@@ -42,7 +43,15 @@ const WORKER_VARS = [
   'ADMIN_JWT_ISSUER',
   'ADMIN_JWT_AUDIENCE',
   'ADMIN_JWKS_URL',
+  'VIEWS',
+  'REQUIRE_CLIENT_KEY',
+  'CLIENT_KEY_SECRET',
+  'CLIENT_KEY_SECRET_PREVIOUS',
+  'CORS_ORIGINS',
+  'MAX_REQUEST_BYTES',
 ];
+/** The demo's one sample view: a key made with `"view": "openai-only"` sees and calls the OpenAI fake only. */
+const DEMO_VIEWS = { 'openai-only': { providers: ['openai'] } };
 
 const demo = isDemoMode();
 const port = await choosePort('PORT', DEFAULT_PORT);
@@ -62,6 +71,8 @@ if (demo) {
   const admin = adminJwtSettings();
   await handOver({
     PROVIDERS: JSON.stringify(providerEntries(upstreams.origin)),
+    VIEWS: JSON.stringify(DEMO_VIEWS),
+    CLIENT_KEY_SECRET: process.env.CLIENT_KEY_SECRET || ensureDemoSecret(stateDir, DEMO_CLIENT_KEY_SECRET_FILE),
     ADMIN_JWT_SECRET: admin.secret,
     ADMIN_JWT_ISSUER: admin.issuer,
     ADMIN_JWT_AUDIENCE: admin.audience,
@@ -190,6 +201,9 @@ function nextSteps(): string {
     ...(demo && !process.env.ADMIN_JWT_SECRET
       ? [`Admin secret: random, made for this state directory, in ${demoSecretPath(stateDir)} (npm run token reads it).`]
       : []),
+    ...(demo && !process.env.CLIENT_KEY_SECRET
+      ? [`Client key secret: random too, in ${demoSecretPath(stateDir, DEMO_CLIENT_KEY_SECRET_FILE)}; keys made here work until you delete it.`]
+      : []),
     ...(port !== DEFAULT_PORT && !process.env.PORT ? [`Port ${DEFAULT_PORT} is in use, so this runs on ${port} (set PORT to choose).`] : []),
     '',
     `  Model list    curl ${url}/v1/models`,
@@ -200,8 +214,38 @@ function nextSteps(): string {
     `  Refresh       curl -X POST -H "Authorization: Bearer $(${token})" ${url}/admin/cache/refresh`,
     `  Run the cron  curl ${url}/cdn-cgi/handler/scheduled`,
     '',
+    'Client keys and calls (the key is shown once, in the answer that creates it):',
+    '',
+    `  Create a key  curl -X POST -H "Authorization: Bearer $(${token})" -d '{"name":"my-app"}' ${url}/admin/keys`,
+    ...(demo ? [`  With a view   curl -X POST -H "Authorization: Bearer $(${token})" -d '{"name":"my-openai-app","view":"openai-only"}' ${url}/admin/keys`] : []),
+    `  List with it  curl -H "Authorization: Bearer sk-me-…" ${url}/v1/models`,
+    `  Chat (curl)   curl ${url}/v1/chat/completions -H "Authorization: Bearer sk-me-…" -d '${chatBody(true)}'`,
+    `  Chat (SDK)    OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=sk-me-… node --input-type=module -e "${sdkChat()}"`,
+    '',
   ];
   return lines.join('\n');
+}
+
+/** The model a printed chat command names: the demo's own, else a placeholder for the developer's list. */
+function chatModel(): string {
+  return demo ? 'gpt-4o' : '<a model id from /v1/models>';
+}
+
+function chatBody(stream: boolean): string {
+  return JSON.stringify({ model: chatModel(), messages: [{ role: 'user', content: 'hi' }], stream });
+}
+
+/**
+ * A chat through the official `openai` package (a devDependency, so it runs from the repo), which
+ * reads OPENAI_BASE_URL and OPENAI_API_KEY from the environment; printed inside double quotes.
+ */
+function sdkChat(): string {
+  return [
+    "import OpenAI from 'openai';",
+    `const stream = await new OpenAI().chat.completions.create({ model: '${chatModel()}', messages: [{ role: 'user', content: 'hi' }], stream: true });`,
+    "for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.content ?? '');",
+    "console.log();",
+  ].join(' ');
 }
 
 /**

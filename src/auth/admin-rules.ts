@@ -15,6 +15,8 @@ export const PUBLISHED_SECRETS: readonly string[] = [
   'change-me-to-at-least-32-random-bytes-of-secret',
   // The fixed demo secret `npm start` used before the demo made its own per state directory.
   'local-demo-secret-not-for-production-0000',
+  // The CLIENT_KEY_SECRET placeholder in .dev.vars.example: anyone could mint client keys with it.
+  'change-me-client-key-secret-to-48-random-bytes',
 ];
 
 /** The longest `exp − iat` accepted unless `ADMIN_JWT_MAX_AGE` says otherwise: one day. */
@@ -23,9 +25,9 @@ export const DEFAULT_MAX_AGE_SECONDS = 86_400;
 /** How to make and install a good secret. */
 export const SECRET_FIX = 'make one with `openssl rand -base64 48`, then `wrangler secret put ADMIN_JWT_SECRET`';
 
-/** Why `secret` must not sign or verify admin tokens, or `undefined` when it may. Never repeats the secret. */
+/** Why `secret` must not sign or verify admin tokens (or client keys), or `undefined` when it may. Never repeats the secret. */
 export function secretProblem(secret: string): string | undefined {
-  if (PUBLISHED_SECRETS.includes(secret.trim())) return 'is a value published in this repository, so anyone could sign admin tokens with it';
+  if (PUBLISHED_SECRETS.includes(secret.trim())) return 'is a value published in this repository, so anyone could sign with it';
   const bytes = new TextEncoder().encode(secret).byteLength;
   if (bytes < MIN_SECRET_BYTES) return `is ${bytes} bytes; it must be at least ${MIN_SECRET_BYTES}`;
   return undefined;

@@ -3,11 +3,9 @@
  * imported once per isolate. Without it no key can be minted or checked: the key routes answer 503
  * and every presented key is refused, never accepted unchecked.
  */
+import { secretProblem } from '../auth/admin-rules.ts';
 import { ConfigError } from '../config.ts';
 import type { Env } from '../env.ts';
-
-/** HMAC-SHA256 wants a key at least as long as its output (RFC 2104 §3). */
-export const MIN_SECRET_BYTES = 32;
 
 /** Current secret first: it signs new keys; both verify. Empty when none is configured. */
 export type KeySecrets = readonly CryptoKey[];
@@ -35,10 +33,11 @@ async function importAll(env: Env): Promise<KeySecrets> {
   const secrets: CryptoKey[] = [];
   for (const [field, value] of named) {
     if (!value) continue;
+    // Shorter than HMAC-SHA256's output (RFC 2104 §3), or published in this repository (the
+    // .dev.vars.example placeholder): refused alike, by the same rule as the admin secret.
+    const problem = secretProblem(value);
+    if (problem !== undefined) throw new ConfigError(field, `${problem}; make one with \`openssl rand -base64 48\`, then \`wrangler secret put ${field}\``);
     const bytes = new TextEncoder().encode(value);
-    if (bytes.byteLength < MIN_SECRET_BYTES) {
-      throw new ConfigError(field, `must be at least ${MIN_SECRET_BYTES} bytes (openssl rand -base64 48, then wrangler secret put ${field})`);
-    }
     secrets.push(await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']));
   }
   return secrets;

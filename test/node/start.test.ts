@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoSecretPath, ensureDemoSecret, readDemoSecret } from '../../scripts/lib/demo-secret.ts';
+import { DEMO_CLIENT_KEY_SECRET_FILE, demoSecretPath, ensureDemoSecret, readDemoSecret } from '../../scripts/lib/demo-secret.ts';
 import { freePort } from '../../scripts/lib/dev-worker.ts';
 import { ROOT } from '../../scripts/lib/local-config.ts';
 import { KINDS } from '../../scripts/lib/upstreams.ts';
@@ -16,9 +16,25 @@ const READY_TIMEOUT_MS = 100_000;
 const EXIT_TIMEOUT_MS = 15_000;
 
 /** Settings a developer's shell might carry that would turn the demo into something else. */
-const CONFIG_NAMES = ['PROVIDERS', 'ADMIN_JWT_SECRET', 'ADMIN_JWT_SECRET_PREVIOUS', 'ADMIN_JWT_MAX_AGE', 'ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE', 'ADMIN_JWKS_URL'];
+const CONFIG_NAMES = [
+  'PROVIDERS', 'ADMIN_JWT_SECRET', 'ADMIN_JWT_SECRET_PREVIOUS', 'ADMIN_JWT_MAX_AGE', 'ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE', 'ADMIN_JWKS_URL',
+  'VIEWS', 'REQUIRE_CLIENT_KEY', 'CLIENT_KEY_SECRET', 'CLIENT_KEY_SECRET_PREVIOUS',
+];
+/** The placeholder the printed commands hold where the created key goes. */
+const KEY_PLACEHOLDER = 'sk-me-…';
 
 /** `npm run token` as the printed next steps run it, for the demo whose state is in `stateDir`. */
+/**
+ * Runs one printed command line in a shell, from the repo, as a developer would paste it (with the
+ * key they were given in place of the placeholder); its stdout.
+ */
+async function runPrinted(command: string, key = ''): Promise<string> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of CONFIG_NAMES) delete env[name];
+  const { stdout } = await promisify(execFile)('sh', ['-c', command.replaceAll(KEY_PLACEHOLDER, key)], { cwd: ROOT, env, timeout: 60_000 });
+  return stdout;
+}
+
 async function demoToken(stateDir: string): Promise<string> {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MODELS_EDGE_DEMO: '1', MODELS_EDGE_STATE_DIR: stateDir };
   const { stdout } = await promisify(execFile)(NODE, [join(ROOT, 'scripts/token.ts')], { cwd: ROOT, env });
@@ -74,6 +90,43 @@ describe('npm start (zero-configuration demo)', () => {
     expect((await stat(demoSecretPath(stateDir))).mode & 0o777).toBe(0o600);
   });
 
+  it('made a client key secret there too, and prints where, never the secret', async () => {
+    const path = demoSecretPath(stateDir, DEMO_CLIENT_KEY_SECRET_FILE);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const secret = readDemoSecret(stateDir, DEMO_CLIENT_KEY_SECRET_FILE);
+    expect(secret?.length).toBeGreaterThanOrEqual(32);
+    expect(secret).not.toBe(readDemoSecret(stateDir));
+    expect(output).toContain(path);
+    expect(output).not.toContain(secret);
+  });
+
+  it('prints a key and chat flow that works as printed: create a key, chat with curl and with the openai SDK', async () => {
+    const created = JSON.parse(await runPrinted(printed(output, 'Create a key'))) as { key: string; view: string | null };
+    expect(created).toMatchObject({ key: expect.stringMatching(/^sk-me-/), view: null });
+
+    const listed = JSON.parse(await runPrinted(printed(output, 'List with it'), created.key)) as { data: { provider: string }[] };
+    expect(new Set(listed.data.map((m) => m.provider))).toEqual(new Set(KINDS));
+
+    const events = await runPrinted(printed(output, 'Chat (curl)'), created.key);
+    const text = events
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map((line) => (JSON.parse(line.slice('data: '.length)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
+      .join('');
+    expect(text).toBe('Hello from the openai demo, as gpt-4o.');
+    expect(events.trimEnd().endsWith('data: [DONE]')).toBe(true);
+
+    expect((await runPrinted(printed(output, 'Chat (SDK)'), created.key)).trim()).toBe('Hello from the openai demo, as gpt-4o.');
+  });
+
+  it("prints a key with the demo's sample view, which sees the OpenAI fake only", async () => {
+    const created = JSON.parse(await runPrinted(printed(output, 'With a view'))) as { key: string; view: string | null };
+    expect(created.view).toBe('openai-only');
+    const listed = JSON.parse(await runPrinted(printed(output, 'List with it'), created.key)) as { data: { provider: string }[] };
+    expect(listed.data.length).toBeGreaterThan(0);
+    expect(new Set(listed.data.map((m) => m.provider))).toEqual(new Set(['openai']));
+  });
+
   it('accepts the token npm run token mints from the state directory', async () => {
     const res = await fetch(`${url}/admin/cache/purge`, { method: 'POST', headers: { Authorization: `Bearer ${await demoToken(stateDir)}` } });
     expect(res.status).toBe(200);
@@ -105,6 +158,13 @@ describe('npm start (zero-configuration demo)', () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });
+
+/** The command printed after `label` in npm start's next steps. */
+function printed(output: string, label: string): string {
+  const line = output.split('\n').find((l) => l.startsWith(`  ${label}  `));
+  if (line === undefined) throw new Error(`npm start printed no "${label}" line:\n${output}`);
+  return line.slice(`  ${label}  `.length).trim();
+}
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import devVarsExample from '../../.dev.vars.example?raw';
 import { KEY_PREFIX, mintKey } from '../../src/keys/format.ts';
 import { forgetKeys, KEYS_KEY, KEYS_MEMORY_TTL_MS } from '../../src/keys/store.ts';
 import type { Env } from '../../src/env.ts';
@@ -98,6 +99,25 @@ describe('POST /admin/keys', () => {
     const response = await call(env, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body: '{"name":"a"}' });
     await expectApiError(response, 503, 'client_keys_not_configured');
     expect(await env.MODELS_KV.get(KEYS_KEY)).toBeNull();
+  });
+
+  it.each([
+    ['the .dev.vars.example placeholder', /^CLIENT_KEY_SECRET=(.+)$/m.exec(devVarsExample)?.[1] ?? ''],
+    ['a secret shorter than 32 bytes', 'only-31-bytes-long-secret-value'],
+  ])('refuses %s as CLIENT_KEY_SECRET: 500 invalid_config naming it, no key minted or accepted', async (_, secret) => {
+    expect(secret.length).toBeGreaterThan(0);
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { env } = await setup({ CLIENT_KEY_SECRET: secret });
+    const response = await call(env, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body: '{"name":"a"}' });
+    const message = await expectApiError(response, 500, 'invalid_config');
+    expect(message).toMatch(/^Configuration error: CLIENT_KEY_SECRET: /);
+    expect(message).toContain('openssl rand -base64 48');
+    expect(message).not.toContain(secret);
+    expect(await env.MODELS_KV.get(KEYS_KEY)).toBeNull();
+    // A key signed with the published value opens nothing either.
+    const hmac = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const { key } = await mintKey(hmac);
+    await expectApiError(await call(env, '/v1/models', { headers: bearer(key) }), 500, 'invalid_config');
   });
 
   it('needs an admin token: a client key is not one', async () => {
