@@ -95,20 +95,56 @@ async function readCapped(response: Response, limit: number): Promise<{ text: st
     throw tooLarge();
   }
   if (response.body === null) return { text: '', bytes: 0 };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { text: text + decoder.decode(), bytes };
-    bytes += value.byteLength;
-    if (bytes > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    text += decoder.decode(value, { stream: true });
+  for await (const chunk of chunksOf(response.body)) {
+    bytes += chunk.byteLength;
+    // Leaving the loop cancels the rest of the body (chunksOf's finally).
+    if (bytes > limit) throw tooLarge();
+    chunks.push(chunk);
   }
+  // Kept as bytes and decoded once: decoding chunk by chunk into a growing string costs more than
+  // parsing the body.
+  const body = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : joined(chunks, bytes);
+  return { text: new TextDecoder().decode(body), bytes };
+}
+
+/**
+ * Bytes asked of the runtime per read. The runtime hands a body over in 4 KiB chunks, and each read
+ * is a round through the event loop that costs far more than its bytes: workerd's `readAtLeast`
+ * gathers this much per read (a 1 MB list takes 4 reads instead of 256).
+ */
+const READ_BYTES = 256 * 1024;
+
+/** The body's chunks; a consumer that stops early cancels the rest. */
+async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let reader: ReadableStreamBYOBReader | ReadableStreamDefaultReader<Uint8Array>;
+  let ended = false;
+  try {
+    reader = body.getReader({ mode: 'byob' });
+  } catch {
+    // A stream built in JavaScript (a test double) has no byte source: chunk by chunk.
+    reader = body.getReader();
+  }
+  try {
+    while (!ended) {
+      const { done, value } = reader instanceof ReadableStreamBYOBReader ? await reader.readAtLeast(READ_BYTES, new Uint8Array(READ_BYTES)) : await reader.read();
+      ended = done;
+      if (value !== undefined && value.byteLength > 0) yield value;
+    }
+  } finally {
+    if (!ended) await reader.cancel();
+  }
+}
+
+function joined(chunks: Uint8Array[], bytes: number): Uint8Array {
+  const body = new Uint8Array(bytes);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
 }
 
 function parseJson(text: string, bytes: number, response: Response): unknown {
