@@ -168,9 +168,11 @@ function lastGoodModels({ list, status }: Previous, failed: string[], oldestKept
 }
 
 /** The list to store, and its size in UTF-8 bytes (encoded once, for the hash and the size alike). */
+const UTF8 = new TextEncoder();
+
 async function storedList(models: Model[], now: number, config: Config): Promise<{ list: StoredList; bytes: number }> {
   const body = listBody(models);
-  const bytes = new TextEncoder().encode(body);
+  const bytes = UTF8.encode(body);
   const list: StoredList = {
     body,
     meta: {
