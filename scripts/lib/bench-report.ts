@@ -289,8 +289,9 @@ the floor is ${slowest} ms; one after the other it would be ${sequential} ms.
 ${reads.map((r, i) => `| ${i + 1} | ${fixed(r.ms, 0)} | ${fixed(r.ms - slowest, 0)} | ${r.cache} | ${r.upstreamCalls} | ${fixed(r.cpuMs ?? Number.NaN, 1)} |`).join('\n')}
 
 Median **${fixed(median(reads.map((r) => r.ms)), 0)} ms**: the MISS waits for the fan-out, the merge, serialising and hashing
-the list, then answers; the list is already in the isolate's memory, and its KV writes run after the
-answer (\`waitUntil\`). The workerd CPU column includes that writing, and the runtime's HTTP work.`;
+the list, then answers; the list is in the isolate's memory before its KV writes, which run after the
+answer when the read hands the refresh its \`waitUntil\` (\`RefreshDeps.background\`). The workerd CPU column
+includes that writing, and the runtime's HTTP work.`;
 }
 
 export function refreshCpuSection(sizes: RefreshCpuSize[], profile: RefreshProfile | undefined): string {
