@@ -9,7 +9,15 @@ const CALL_TIMEOUT_MS = 30_000;
 export interface HeapInspector {
   /** V8's used heap of the worker's isolate after a full collection, in bytes. */
   liveHeapBytes(): Promise<number>;
+  /** V8's sampling CPU profile of the isolate while `during` runs: self time in ms per function. */
+  selfTimes(during: () => Promise<unknown>, intervalMicros?: number): Promise<Map<string, number>>;
   close(): void;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
 }
 
 export async function connectInspector(port: number): Promise<HeapInspector> {
@@ -48,6 +56,28 @@ export async function connectInspector(port: number): Promise<HeapInspector> {
       const usage = (await call('Runtime.getHeapUsage')) as { usedSize: number };
       return usage.usedSize;
     },
+    async selfTimes(during, intervalMicros = 50) {
+      await call('Profiler.enable');
+      await call('Profiler.setSamplingInterval', { interval: intervalMicros });
+      await call('Profiler.start');
+      await during();
+      const { profile } = (await call('Profiler.stop')) as { profile: CpuProfile };
+      const names = new Map(profile.nodes.map((node) => [node.id, frameName(node.callFrame)]));
+      const self = new Map<string, number>();
+      // timeDeltas[i] is the time before sample i; it is charged to the function sampled at i.
+      profile.samples.forEach((id, i) => {
+        const name = names.get(id) ?? '(unknown)';
+        self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+      });
+      return self;
+    },
     close: () => socket.close(),
   };
+}
+
+/** `function (file:line)` with the file's path from the repository root, or V8's own name for its states. */
+function frameName({ functionName, url, lineNumber }: { functionName: string; url: string; lineNumber: number }): string {
+  if (url === '') return functionName || '(anonymous)';
+  const file = url.replace(/^.*?\/(src|bench|scripts|node_modules)\//, '$1/');
+  return `${functionName || '(anonymous)'} (${file}:${lineNumber + 1})`;
 }

@@ -10,8 +10,9 @@ import type { Config } from '../config.ts';
 import { logEvent } from '../log.ts';
 import type { Model } from '../model.ts';
 import { fetchProvider, type ProviderResult } from './fetch-provider.ts';
-import { inSlots } from './in-slots.ts';
 import { bytesByProvider, largestToDrop } from './fit.ts';
+import { inSlots } from './in-slots.ts';
+import { listBody, modelsOf } from './list-body.ts';
 import { merge } from './merge.ts';
 
 /**
@@ -26,7 +27,10 @@ export interface RefreshOutcome {
   /** The list stored after this refresh: the new one, or the previous one it declined to replace. */
   list: StoredList | null;
   status: CacheStatus;
-  /** Whether this refresh replaced the stored list. */
+  /**
+   * Whether this refresh replaced the stored list (false after a 429). With `background`, whether it
+   * left the new list to be written there.
+   */
   written: boolean;
   /** Whether it produced a new list; false opens the failure pause (refresh/shared.ts). */
   succeeded: boolean;
@@ -36,39 +40,41 @@ export interface RefreshDeps {
   kv: KVNamespace;
   config: Config;
   fetcher?: typeof fetch;
+  /**
+   * Where a refresh someone is waiting for (a miss) leaves its KV writes: they run after the answer,
+   * the new list already in this isolate's memory. Without it the writes are awaited (cron, admin).
+   */
+  background?: { waitUntil(promise: Promise<unknown>): void };
 }
 
-export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
+export async function refresh({ kv, config, fetcher = fetch, background }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   const started = Date.now();
-  const [stored, previousStatus, results] = await Promise.all([
-    readList(kv),
-    readStatus(kv),
-    inSlots(config.providers, MAX_PARALLEL_PROVIDERS, (entry) => fetchProvider(entry, fetcher, config.secretValues)),
-  ]);
+  const results = await inSlots(config.providers, MAX_PARALLEL_PROVIDERS, (entry) => fetchProvider(entry, fetcher, config.secretValues));
   const now = Date.now();
-  // KV may hold a list past its expiresAt (KV's TTL floor is 60 s): for readers it is gone.
-  const previous = stored !== null && now < stored.meta.expiresAt ? stored : null;
   const keepFor = (config.cacheTtlSeconds + config.staleTtlSeconds) * 1000;
-  const lastGood = lastGoodModels(previous, previousStatus, now - keepFor);
+  // The stored list is read only when it can matter: a provider failed, or the new list is unusable.
+  // When every provider answered, the previous list is neither read nor parsed.
+  let previousRead: Promise<Previous> | undefined;
+  const previous = () => (previousRead ??= readPrevious(kv, now));
 
+  const failed = results.flatMap((result) => (result.ok ? [] : [result.id]));
+  const lastGood = failed.length === 0 ? new Map<string, LastGood>() : lastGoodModels(await previous(), failed, now - keepFor);
   const contributions = results.map((result) => contribution(result, lastGood.get(result.id), now));
   const prefixes = new Map(config.providers.map((entry) => [entry.id, entry.prefix]));
   const mergeAll = () => merge(contributions.map(({ provider, models }) => ({ provider, prefix: prefixes.get(provider) ?? '', models })));
   let merged = mergeAll();
   let fresh = results.some((result) => result.ok) ? await storedList(merged.models, now, config) : null;
-  let bytes = fresh === null ? 0 : new TextEncoder().encode(fresh.body).byteLength;
-  if (fresh !== null && bytes > KV_MAX_VALUE_BYTES) {
+  if (fresh !== null && fresh.bytes > KV_MAX_VALUE_BYTES) {
     // The largest contributors sit out this version with a named error; the others are written (fit.ts).
     const sizes = bytesByProvider(merged.models);
-    for (const dropped of largestToDrop(sizes, bytes, KV_MAX_VALUE_BYTES)) {
+    for (const dropped of largestToDrop(sizes, fresh.bytes, KV_MAX_VALUE_BYTES)) {
       const part = contributions.find((c) => c.provider === dropped);
       if (part === undefined) continue;
       part.models = [];
-      part.status = { ...part.status, ok: false, stale: false, fetchedAt: null, error: tooLargeError(dropped, sizes.get(dropped) ?? 0, bytes) };
+      part.status = { ...part.status, ok: false, stale: false, fetchedAt: null, error: tooLargeError(dropped, sizes.get(dropped) ?? 0, fresh.bytes) };
     }
     merged = mergeAll();
     fresh = await storedList(merged.models, now, config);
-    bytes = new TextEncoder().encode(fresh.body).byteLength;
   }
   const { models, clashes, counts } = merged;
   const status: CacheStatus = {
@@ -76,37 +82,53 @@ export async function refresh({ kv, config, fetcher = fetch }: RefreshDeps, trig
     providers: contributions.map(({ status }) => ({ ...status, modelCount: counts.get(status.id) ?? 0 })),
     clashes,
   };
-
-  let list = previous;
-  let written = false;
-  if (bytes > KV_MAX_VALUE_BYTES) {
-    status.error = `the merged list is ${bytes} bytes, over KV's ${KV_MAX_VALUE_BYTES}-byte value limit`;
+  if (fresh !== null && fresh.bytes > KV_MAX_VALUE_BYTES) {
+    status.error = `the merged list is ${fresh.bytes} bytes, over KV's ${KV_MAX_VALUE_BYTES}-byte value limit`;
   }
-  if (fresh !== null && models.length === 0 && previous !== null && previous.meta.modelCount > 0) {
+  if (fresh !== null && models.length === 0 && ((await previous()).list?.meta.modelCount ?? 0) > 0) {
     status.error = 'the new list is empty; the previous list was kept';
   }
-  if (fresh !== null && status.error === undefined) {
-    list = fresh;
-    written = await writeList(kv, list, status, keepFor / 1000);
+  const replacement = fresh !== null && status.error === undefined ? fresh.list : null;
+  const replacing = replacement !== null;
+  let list: StoredList | null;
+  let write: () => Promise<boolean>;
+  if (replacement !== null) {
+    list = replacement;
+    write = () => writeList(kv, replacement, status, keepFor / 1000);
   } else {
     // Nothing new: keep the list as it is (its own expiry still applies) and record why.
-    const remaining = previous === null ? keepFor : previous.meta.expiresAt - now;
-    await writeStatus(kv, status, Math.ceil(remaining / 1000));
+    const kept = (await previous()).list;
+    list = kept;
+    const remaining = kept === null ? keepFor : kept.meta.expiresAt - now;
+    write = async () => {
+      await writeStatus(kv, status, Math.ceil(remaining / 1000));
+      return false;
+    };
   }
+  // Remembered before the writes, so this isolate's next read finds it whether or not they are done.
   if (list !== null) remember(list, now);
 
-  logEvent('refresh', {
-    trigger,
-    written,
-    modelCount: list?.meta.modelCount ?? 0,
-    durationMs: Date.now() - started,
-    providers: status.providers.map(({ id, ok, stale, modelCount, latencyMs, error, skipped, skippedExample }) => ({
-      id, ok, stale, modelCount, latencyMs, error, skipped, skippedExample,
-    })),
-    clashes: clashes.length,
-    ...(status.error === undefined ? {} : { error: status.error }),
-  });
-  return { list, status, written, succeeded: list === fresh && fresh !== null };
+  const persist = async () => {
+    const written = await write();
+    logEvent('refresh', {
+      trigger,
+      written,
+      modelCount: list?.meta.modelCount ?? 0,
+      durationMs: Date.now() - started,
+      providers: status.providers.map(({ id, ok, stale, modelCount, latencyMs, error, skipped, skippedExample }) => ({
+        id, ok, stale, modelCount, latencyMs, error, skipped, skippedExample,
+      })),
+      clashes: clashes.length,
+      ...(status.error === undefined ? {} : { error: status.error }),
+    });
+    return written;
+  };
+  const succeeded = replacing;
+  if (background === undefined) return { list, status, written: await persist(), succeeded };
+  background.waitUntil(
+    persist().catch((error: unknown) => logEvent('refresh_write_failed', { trigger, message: error instanceof Error ? error.message : String(error) })),
+  );
+  return { list, status, written: replacing, succeeded };
 }
 
 interface Contribution {
@@ -129,23 +151,37 @@ function contribution(result: ProviderResult, lastGood: LastGood | undefined, no
   };
 }
 
+/** The stored list, if readers could still be served it, and the status that says when each provider's models were fetched. */
+interface Previous {
+  list: StoredList | null;
+  status: CacheStatus | null;
+}
+
+async function readPrevious(kv: KVNamespace, now: number): Promise<Previous> {
+  const [stored, status] = await Promise.all([readList(kv), readStatus(kv)]);
+  // KV may hold a list past its expiresAt (KV's TTL floor is 60 s): for readers it is gone.
+  return { list: stored !== null && now < stored.meta.expiresAt ? stored : null, status };
+}
+
 interface LastGood {
   models: Model[];
   fetchedAt: number;
 }
 
-/** Each provider's models in the previous list, unless they were fetched before `oldestKept`. */
-function lastGoodModels(previous: StoredList | null, status: CacheStatus | null, oldestKept: number): Map<string, LastGood> {
+/** The `failed` providers' models in the previous list, unless they were fetched before `oldestKept`. */
+function lastGoodModels({ list, status }: Previous, failed: string[], oldestKept: number): Map<string, LastGood> {
   const lastGood = new Map<string, LastGood>();
-  if (previous === null) return lastGood;
+  if (list === null) return lastGood;
   const fetchedAt = new Map(status?.providers.map((p) => [p.id, p.fetchedAt]) ?? []);
-  const { data } = JSON.parse(previous.body) as { data: Model[] };
-  for (const model of data) {
-    const since = fetchedAt.get(model.provider) ?? previous.meta.fetchedAt;
-    if (since === null || since < oldestKept) continue;
-    const entry = lastGood.get(model.provider) ?? { models: [], fetchedAt: since };
-    entry.models.push(model);
-    lastGood.set(model.provider, entry);
+  const keptSince = new Map<string, number>();
+  for (const id of failed) {
+    const since = fetchedAt.get(id) ?? list.meta.fetchedAt;
+    if (since !== null && since >= oldestKept) keptSince.set(id, since);
+  }
+  if (keptSince.size === 0) return lastGood;
+  for (const [id, models] of modelsOf(list.body, [...keptSince.keys()])) {
+    const since = keptSince.get(id);
+    if (since !== undefined && models.length > 0) lastGood.set(id, { models, fetchedAt: since });
   }
   return lastGood;
 }
@@ -157,24 +193,29 @@ function tooLargeError(provider: string, providerBytes: number, listBytes: numbe
   );
 }
 
-async function storedList(models: Model[], now: number, config: Config): Promise<StoredList> {
-  const body = JSON.stringify({ object: 'list', data: models });
-  return {
+/** The list to store, and its size in UTF-8 bytes (encoded once, for the hash and the size alike). */
+const UTF8 = new TextEncoder();
+
+async function storedList(models: Model[], now: number, config: Config): Promise<{ list: StoredList; bytes: number }> {
+  const body = listBody(models);
+  const bytes = UTF8.encode(body);
+  const list: StoredList = {
     body,
     meta: {
       fetchedAt: now,
       freshUntil: now + config.cacheTtlSeconds * 1000,
       expiresAt: now + (config.cacheTtlSeconds + config.staleTtlSeconds) * 1000,
-      etag: await strongEtag(body),
+      etag: await strongEtag(bytes),
       modelCount: models.length,
       fingerprint: config.fingerprint,
     },
   };
+  return { list, bytes: bytes.byteLength };
 }
 
 /** SHA-256 of the body, computed once here so no request ever hashes the list. */
-async function strongEtag(body: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
+async function strongEtag(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   const hex = Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('');
   return `"${hex}"`;
 }

@@ -7,8 +7,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
-import { deleteAll, readList, readStatus } from '../../src/cache/kv.ts';
-import { forget } from '../../src/cache/memory.ts';
+import { deleteAll, LIST_KEY, readList, readStatus } from '../../src/cache/kv.ts';
+import { forget, recall } from '../../src/cache/memory.ts';
 import { currentList } from '../../src/serve/read.ts';
 import { parseConfig } from '../../src/config.ts';
 import worker from '../../src/index.ts';
@@ -41,15 +41,45 @@ function fakeProviders() {
   return { upstreams, fetcher };
 }
 
-/** The runtime's KV with `put` replaced; every other method is the binding's own. */
-function withPut(kv: KVNamespace, put: KVNamespace['put']): KVNamespace {
+/** The runtime's KV with some methods replaced; every other method is the binding's own. */
+function withMethods(kv: KVNamespace, methods: Partial<KVNamespace>): KVNamespace {
   return new Proxy(kv, {
     get(target, name) {
-      if (name === 'put') return put;
+      if (Object.hasOwn(methods, name)) return Reflect.get(methods, name);
       const value: unknown = Reflect.get(target, name);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+const withPut = (kv: KVNamespace, put: KVNamespace['put']) => withMethods(kv, { put });
+
+/** The runtime's KV, counting every read of the stored list (get and getWithMetadata alike). */
+function countingListReads(kv: KVNamespace): { kv: KVNamespace; reads: () => number } {
+  let reads = 0;
+  const count = (key: unknown) => {
+    if (key === LIST_KEY) reads++;
+  };
+  const get = ((key: string, options?: never) => {
+    count(key);
+    return kv.get(key, options);
+  }) as KVNamespace['get'];
+  const getWithMetadata = ((key: string, options?: never) => {
+    count(key);
+    return kv.getWithMetadata(key, options);
+  }) as KVNamespace['getWithMetadata'];
+  return { kv: withMethods(kv, { get, getWithMetadata }), reads: () => reads };
+}
+
+/** The text of every `JSON.parse` call made while `run` runs. */
+async function parsedDuring(run: () => Promise<unknown>): Promise<string[]> {
+  const parse = vi.spyOn(JSON, 'parse');
+  try {
+    await run();
+    return parse.mock.calls.map(([text]) => String(text));
+  } finally {
+    parse.mockRestore();
+  }
 }
 
 const rateLimited = withPut(env.MODELS_KV, async () => {
@@ -177,6 +207,7 @@ describe('refresh', () => {
     expect((await readStatus(env.MODELS_KV))?.error).toMatch(/empty/);
   });
 
+  // Builds and hashes a 30 MB list: seconds on a busy machine.
   it("leaves the largest contributor out when the merged list would pass KV's 25 MiB value limit, and names why", async () => {
     // 60,000 ids of 220 characters: each appears as `id` and `upstream_id`, about 30 MB merged.
     const ids = Array.from({ length: 60_000 }, (_, i) => `${'x'.repeat(214)}${String(i).padStart(6, '0')}`);
@@ -227,6 +258,81 @@ describe('refresh', () => {
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(200);
     expect(response.headers.get('X-Cache')).toBe('MISS');
+  });
+});
+
+describe('refresh CPU: the previous list is touched only for providers that failed', () => {
+  it('neither reads nor parses the stored list when every provider answered', async () => {
+    const previous = await refresh(deps, 'cron');
+    const { kv, reads } = countingListReads(env.MODELS_KV);
+    upstreams.openai.models = 4;
+
+    at(2 * MINUTE_MS);
+    let outcome: Awaited<ReturnType<typeof refresh>> | undefined;
+    const parsed = await parsedDuring(async () => {
+      outcome = await refresh({ ...deps, kv }, 'cron');
+    });
+
+    expect(outcome?.written).toBe(true);
+    expect(outcome?.list?.meta.modelCount).toBe(6);
+    expect(reads()).toBe(0);
+    expect(parsed).not.toContain(previous.list?.body);
+  });
+
+  it("parses only a failed provider's models out of the stored list, not the rest of it", async () => {
+    const previous = await refresh(deps, 'cron');
+    const body = previous.list?.body ?? '';
+    upstreams.anthropic.failing = true;
+
+    at(2 * MINUTE_MS);
+    const parsed = await parsedDuring(() => refresh(deps, 'cron'));
+
+    const fromPrevious = parsed.filter((text) => body.includes(text));
+    expect(fromPrevious).toHaveLength(2);
+    expect(fromPrevious.every((text) => (JSON.parse(text) as { provider: string }).provider === 'anthropic')).toBe(true);
+    expect((await readStatus(env.MODELS_KV))?.providers.find((p) => p.id === 'anthropic')).toMatchObject({ ok: false, stale: true, modelCount: 2 });
+  });
+
+  it('stores one model per line, so the list stays valid JSON and each provider can be found by line', async () => {
+    const { list } = await refresh(deps, 'cron');
+    const lines = (list?.body ?? '').split('\n');
+    expect(lines).toHaveLength(2 + 5);
+    expect(lines.slice(1, -1).every((line) => line.startsWith('{"id":'))).toBe(true);
+    expect(JSON.parse(list?.body ?? '')).toEqual({ object: 'list', data: expect.any(Array) });
+  });
+
+  it('keeps a failed provider\'s models from a list stored before one model per line', async () => {
+    const { list } = await refresh(deps, 'cron');
+    if (list === null) throw new Error('no list stored');
+    const compact = JSON.stringify(JSON.parse(list.body));
+    await env.MODELS_KV.put(LIST_KEY, compact, { metadata: list.meta });
+    upstreams.anthropic.failing = true;
+
+    at(2 * MINUTE_MS);
+    const outcome = await refresh(deps, 'cron');
+
+    expect(idsOf(outcome.list?.body ?? '').filter((m) => m.provider === 'anthropic')).toHaveLength(2);
+  });
+
+  it('with somewhere to run in the background, answers before its KV writes land, the list already in memory', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowWrites = withPut(env.MODELS_KV, async (key, value, options) => {
+      await gate;
+      return env.MODELS_KV.put(key, value, options);
+    });
+    const pending: Promise<unknown>[] = [];
+
+    const outcome = await refresh({ ...deps, kv: slowWrites, background: { waitUntil: (p) => pending.push(p) } }, 'miss');
+
+    expect(outcome.list?.meta.modelCount).toBe(5);
+    expect(recall(Date.now())).toBe(outcome.list);
+    expect(await readList(env.MODELS_KV)).toBeNull();
+    expect(pending).toHaveLength(1);
+    release();
+    await Promise.all(pending);
+    expect((await readList(env.MODELS_KV))?.meta).toEqual(outcome.list?.meta);
+    expect((await readStatus(env.MODELS_KV))?.refreshedAt).toBe(clock);
   });
 });
 
