@@ -15,6 +15,8 @@ interface ForwardEnv {
 export default {
   fetch(request: Request, env: ForwardEnv): Promise<Response> {
     const path = new URL(request.url).pathname.replace(/^\/v1/, '');
+    // What the dev-worker launcher asks before it hands the worker over.
+    if (path === '/healthz') return Promise.resolve(new Response('ok'));
     return fetch(`${env.FORWARD_TO}${path}`, {
       method: request.method,
       headers: { Authorization: `Bearer ${env.FORWARD_KEY}`, 'Content-Type': 'application/json' },

@@ -19,13 +19,14 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alternate, type Contender, type Run, type Runs, type Schedule } from './lib/bench-alternate.ts';
+import { passthroughFigures, startForwarder } from './lib/bench-passthrough.ts';
 import { coldFills, memoryFigures, staleReads } from './lib/bench-probes.ts';
 import { refreshCpu } from './lib/bench-refresh-cpu.ts';
 import {
-  coldFillSection, coldFillVerdict, machine, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type Verdict,
+  coldFillSection, coldFillVerdict, KEYED, machine, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type Verdict,
 } from './lib/bench-report.ts';
 import { userRuntimePid } from './lib/bench-procs.ts';
-import { adminToken, directUrl, servedList, startLimitWorker, startModelsEdge } from './lib/bench-workers.ts';
+import { adminToken, createClientKey, directUrl, servedList, startLimitWorker, startModelsEdge } from './lib/bench-workers.ts';
 import { ROOT, type DevWorker } from './lib/dev-worker.ts';
 import { KINDS, startUpstreams, type Kind } from './lib/upstreams.ts';
 
@@ -55,6 +56,15 @@ const PAGE_SIZE = 100_000;
 /** The issue's sizes for a refresh's CPU; rounds of every case per size. */
 const REFRESH_CPU_MODELS = [1_000, 3_000, 10_000];
 const REFRESH_CPU_ROUNDS = { full: 15, quick: 3 };
+/** The view the keyed row's key has: every provider, so its answer is the full list's bytes. */
+const BENCH_VIEW = 'bench-all';
+const KEYED_VARS = {
+  CLIENT_KEY_SECRET: 'bench-only-client-key-secret-0123456789-abcdef',
+  VIEWS: JSON.stringify({ [BENCH_VIEW]: { providers: KINDS } }),
+};
+/** Streamed chat calls per contender per round for the time to first byte; one long stream each for throughput. */
+const passthroughOptions = { rounds: 7, callsPerRound: 40, model: 'gpt-4o' };
+
 /** Sections `--only` can run alone. */
 const SECTIONS = ['refresh-cpu', 'cold-fill'];
 
@@ -64,6 +74,7 @@ const { values: flags } = parseArgs({
 const unknown = flags.only.filter((name) => !SECTIONS.includes(name));
 if (unknown.length > 0) throw new Error(`--only ${unknown.join(', ')}: not a section; one of ${SECTIONS.join(', ')}`);
 const schedule = flags.quick ? QUICK : FULL;
+if (flags.quick) Object.assign(passthroughOptions, { rounds: 2, callsPerRound: 10 });
 const reps = flags.quick ? 3 : 5;
 const refreshCpuRounds = flags.quick ? REFRESH_CPU_ROUNDS.quick : REFRESH_CPU_ROUNDS.full;
 // Without this wrangler's Node process handles a log line for every request, a third of a core at
@@ -96,8 +107,11 @@ async function stop(worker: DevWorker): Promise<void> {
 let run: BenchRun;
 try {
   log(`starting models-edge and the limit worker (${LIST_MODELS} models)`);
-  const edge = await started(startModelsEdge(upstreams.origin));
+  const edge = await started(startModelsEdge(upstreams.origin, KEYED_VARS));
   const served = await servedList(edge);
+  // A key whose view keeps every provider: the same bytes as the full list, served through the
+  // view's own answer, so the keyed row measures the key check and the view lookup alone.
+  const clientKey = await createClientKey(edge, await adminToken(), BENCH_VIEW);
   const limit = await started(startLimitWorker(served));
   const [edgeDirect, limitDirect] = [await directUrl(edge, served.etag), await directUrl(limit, served.etag)];
   const revalidate = { 'If-None-Match': served.etag };
@@ -114,6 +128,7 @@ try {
     list('limit', limit, limit.url, THROUGHPUT_CONNECTIONS),
     list('models-edge', edge, edge.url, THROUGHPUT_CONNECTIONS),
     list('models-edge 304', edge, edge.url, THROUGHPUT_CONNECTIONS, revalidate),
+    { ...list(KEYED, edge, edge.url, THROUGHPUT_CONNECTIONS), headers: { Authorization: `Bearer ${clientKey}` } },
     list('limit, 1 conn', limit, limit.url, LATENCY_CONNECTIONS),
     list('models-edge, 1 conn', edge, edge.url, LATENCY_CONNECTIONS),
     list('models-edge 304, 1 conn', edge, edge.url, LATENCY_CONNECTIONS, revalidate),
@@ -137,6 +152,23 @@ try {
   const [byId] = (await alternate([{ ...list('models-edge by id', edge, edge.url, THROUGHPUT_CONNECTIONS), url: byIdUrl }], { ...schedule, rounds: 1 }, report))['models-edge by id'] ?? [];
   if (byId === undefined) throw new Error('the /v1/models/{id} run returned nothing');
   await stop(limit);
+
+  log(`inference passthrough: models-edge against a one-fetch forwarder, ${passthroughOptions.rounds} rounds`);
+  const forwarder = await started(startForwarder(`${upstreams.origin}/openai/v1`, 'bench-provider-key'));
+  const forwarderPid = userRuntimePid(forwarder.url);
+  const edgePid = pids.get(edge.url);
+  const passthrough = await passthroughFigures(
+    [
+      { name: 'forwarder', url: forwarder.url, headers: {}, ...(forwarderPid === undefined ? {} : { runtimePid: forwarderPid }) },
+      { name: 'models-edge', url: edge.url, headers: { Authorization: `Bearer ${clientKey}` }, ...(edgePid === undefined ? {} : { runtimePid: edgePid }) },
+    ],
+    passthroughOptions,
+    (chunks) => (upstreams.state.chunks = chunks),
+  );
+  for (const [name, f] of Object.entries(passthrough)) {
+    log(`${name.padEnd(12)} TTFB p50 ${f.ttfbP50Ms.toFixed(2)} ms  p99 ${f.ttfbP99Ms.toFixed(2)} ms  stream ${f.streamMBps.toFixed(1)} MB/s  workerd CPU ${f.cpuMsPerCall.toFixed(2)} ms/call`);
+  }
+  await stop(forwarder);
 
   log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
   const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps);
@@ -174,6 +206,7 @@ try {
     stale,
     memory,
     refreshCpu: refreshFigures,
+    passthrough,
     loadAtEnd: loadavg()[0] ?? Number.NaN,
   };
 } finally {

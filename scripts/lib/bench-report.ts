@@ -3,6 +3,7 @@
  * docs/performance.md. Every figure written comes from the run passed in; the prose around them
  * only says how they were taken.
  */
+import type { PassthroughFigures } from './bench-passthrough.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -23,7 +24,15 @@ export const TARGET = {
   /** A refresh's CPU against parsing the upstream bodies, serialising and hashing the list once. */
   refreshCpuRatio: 1.3,
   refreshCpuModels: 3_000,
+  /** A keyed list hit (a key with a view) against an unkeyed one, same run. */
+  keyedRatio: 0.9,
+  /** Time to first byte of a forwarded call against a one-fetch forwarder's: ratio, plus slack. */
+  ttfbRatio: 1.1,
+  ttfbSlackMs: 1,
 };
+
+/** The hot-path contender that sends a client key whose view keeps every provider. */
+export const KEYED = 'models-edge keyed';
 
 export interface BenchRun {
   date: string;
@@ -41,6 +50,8 @@ export interface BenchRun {
   stale: TimedRead[];
   memory: MemoryFigures;
   refreshCpu: { sizes: RefreshCpuSize[]; profile: RefreshProfile | undefined };
+  /** Inference passthrough, by contender: `models-edge` and `forwarder`. */
+  passthrough: Record<string, PassthroughFigures>;
   loadAtEnd: number;
 }
 
@@ -114,7 +125,62 @@ export function verdicts(run: BenchRun): Verdict[] {
       met: true,
     },
     ...refreshCpuVerdicts(run.refreshCpu.sizes),
+    ...passthroughVerdicts(run),
   ];
+}
+
+/** Issue #8's keyed hit, and issue #9's passthrough targets. */
+function passthroughVerdicts(run: BenchRun): Verdict[] {
+  const [edge, keyed] = [summarise(run.hot['models-edge'] ?? []), summarise(run.hot[KEYED] ?? [])];
+  const [through, forward] = [run.passthrough['models-edge'], run.passthrough.forwarder];
+  const verdicts: Verdict[] = [
+    {
+      target: `keyed list hit (a key with a view) ≥ ${TARGET.keyedRatio}× the unkeyed hit's throughput`,
+      measured: `${fixed(keyed.rps / edge.rps, 3)}× (${fixed(keyed.rps, 0)} vs ${fixed(edge.rps, 0)} req/s)`,
+      met: keyed.rps / edge.rps >= TARGET.keyedRatio,
+    },
+  ];
+  if (through === undefined || forward === undefined) return verdicts;
+  const limit = forward.ttfbP50Ms * TARGET.ttfbRatio + TARGET.ttfbSlackMs;
+  return [
+    ...verdicts,
+    {
+      target: `passthrough time to first byte, p50 ≤ ${TARGET.ttfbRatio}× a one-fetch forwarder's + ${TARGET.ttfbSlackMs} ms`,
+      measured: `${fixed(through.ttfbP50Ms, 2)} vs ${fixed(forward.ttfbP50Ms, 2)} ms (limit ${fixed(limit, 2)} ms)`,
+      met: through.ttfbP50Ms <= limit,
+    },
+    {
+      target: 'workerd CPU per forwarded call stated',
+      measured: `${fixed(through.cpuMsPerCall, 2)} ms (forwarder ${fixed(forward.cpuMsPerCall, 2)} ms); streamed ${fixed(through.streamMBps, 1)} vs ${fixed(forward.streamMBps, 1)} MB/s`,
+      met: true,
+    },
+  ];
+}
+
+/** The keyed-hit and passthrough part of docs/performance.md. */
+function passthroughSection(run: BenchRun): string {
+  const rows = Object.entries(run.passthrough)
+    .map(([name, f]) => `| ${name} | ${fixed(f.ttfbP50Ms, 2)} | ${fixed(f.ttfbP99Ms, 2)} | ${fixed(f.streamMBps, 1)} | ${fixed(f.cpuMsPerCall, 2)} |`)
+    .join('\n');
+  return `## Client keys and inference passthrough
+
+**Keyed list hit**: the same load as the full-list hit, with \`Authorization: Bearer <client key>\` whose
+view keeps every provider (so the answer is the same bytes, served as that view's own pre-serialised
+answer): the key check (a map lookup once the key was seen) and the view lookup are all it adds.
+
+| contender | req/s | p50 ms | p99 ms |
+|---|--:|--:|--:|
+${['models-edge', KEYED].map((name) => { const h = summarise(run.hot[name] ?? []); return `| ${name} | ${fixed(h.rps, 0)} | ${fixed(h.p50Ms, 2)} | ${fixed(h.p99Ms, 2)} |`; }).join('\n')}
+
+**Passthrough**: a streamed \`POST /v1/chat/completions\` (server-sent events) through models-edge, with a
+client key, against [bench/forward-worker.ts](../bench/forward-worker.ts), a worker that forwards the same
+call to the same loopback upstream with one \`fetch\`; both under the same \`wrangler dev\`, alternated
+over the rounds. Time to first byte is from the request to the first body bytes (3-chunk streams, one
+call at a time); throughput is one 20,000-chunk stream per round; CPU is the workerd process's per call.
+
+| contender | TTFB p50 ms | TTFB p99 ms | stream MB/s | workerd CPU ms/call |
+|---|--:|--:|--:|--:|
+${rows}`;
 }
 
 export function coldFillVerdict(coldDelays: Record<Kind, number>, reads: TimedRead[]): Verdict {
@@ -234,6 +300,8 @@ ${[
 models-edge answers a matching \`If-None-Match\` with a 304 at ${fixed(summarise(run.hot['models-edge 304'] ?? []).rps, 0)} req/s, against
 ${fixed(summarise(run.hot['models-edge'] ?? []).rps, 0)} req/s for the full ${run.bodyBytes.toLocaleString('en')}-byte answer; one at a time, a 304 takes
 ${fixed(summarise(run.hot['models-edge 304, 1 conn'] ?? []).p50Ms, 2)} ms at the median against ${fixed(summarise(run.hot['models-edge, 1 conn'] ?? []).p50Ms, 2)} ms.
+
+${passthroughSection(run)}
 
 ${coldFillSection(run.coldDelays, run.cold)}
 

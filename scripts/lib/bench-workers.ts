@@ -74,6 +74,17 @@ export function adminToken(): Promise<string> {
   return signAdminToken({ secret: BENCH_ADMIN_SECRET, sub: 'bench', ttl: '1h' });
 }
 
+/** A client key (with `view`, if given) created through the admin API, for the keyed and inference rows. */
+export async function createClientKey(worker: DevWorker, token: string, view?: string): Promise<string> {
+  const response = await fetch(`${worker.url}/admin/keys`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: `bench-${Date.now()}`, ...(view === undefined ? {} : { view }) }),
+  });
+  if (response.status !== 201) throw new Error(`creating a client key answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { key: string }).key;
+}
+
 export async function purge(worker: DevWorker, token: string): Promise<void> {
   const response = await fetch(`${worker.url}/admin/cache/purge`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`purge answered ${response.status}: ${await response.text()}`);
