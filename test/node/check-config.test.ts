@@ -49,7 +49,7 @@ describe('npm run check-config', () => {
     expect(code).toBe(1);
     expect(out).toContain('✗ PROVIDERS[0].baseURL: unknown field; did you mean baseUrl?');
     expect(out).toMatch(/✗ ADMIN_JWT_SECRET: is 9 bytes; .*openssl rand -base64 48/);
-    expect(out).toMatch(/✗ CLIENT_KEY_SECRET: must be at least 32 bytes/);
+    expect(out).toMatch(/✗ CLIENT_KEY_SECRET: is 10 bytes; it must be at least 32; .*wrangler secret put CLIENT_KEY_SECRET/);
     expect(out).toContain('3 problems');
     expect(out).not.toContain('too-short');
   });
