@@ -76,8 +76,8 @@ function parseOrError(env: Env): Config | ConfigError {
 }
 
 export function parseConfig(env: Env): Config {
-  const cacheTtlSeconds = seconds(env.CACHE_TTL_SECONDS, 'CACHE_TTL_SECONDS', DEFAULT_CACHE_TTL_SECONDS);
-  const staleTtlSeconds = seconds(env.STALE_TTL_SECONDS, 'STALE_TTL_SECONDS', DEFAULT_STALE_TTL_SECONDS);
+  const cacheTtlSeconds = wholeNumber(env.CACHE_TTL_SECONDS, 'CACHE_TTL_SECONDS', DEFAULT_CACHE_TTL_SECONDS, { unit: 'seconds' });
+  const staleTtlSeconds = wholeNumber(env.STALE_TTL_SECONDS, 'STALE_TTL_SECONDS', DEFAULT_STALE_TTL_SECONDS, { unit: 'seconds' });
   if (cacheTtlSeconds < 1) throw new ConfigError('CACHE_TTL_SECONDS', 'must be at least 1');
   if (cacheTtlSeconds + staleTtlSeconds < KV_MIN_TTL_SECONDS) {
     throw new ConfigError(
@@ -112,13 +112,6 @@ function providerArray(raw: unknown): unknown[] {
   if (!Array.isArray(value)) throw new ConfigError('PROVIDERS', 'must be a JSON array of provider entries');
   if (value.length === 0) throw new ConfigError('PROVIDERS', 'is empty: configure at least one provider');
   return value;
-}
-
-function seconds(value: unknown, field: string, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const number = typeof value === 'string' ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number) || number < 0) throw new ConfigError(field, 'must be a whole number of seconds');
-  return number;
 }
 
 /** `*` (the default), or origins as a TOML array, a JSON array string or a comma-separated string. */

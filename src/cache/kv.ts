@@ -197,6 +197,7 @@ async function tolerateRateLimit(write: () => Promise<void>): Promise<boolean> {
   }
 }
 
-function isRateLimited(error: unknown): boolean {
+/** KV's one-write-per-second-per-key refusal. */
+export function isRateLimited(error: unknown): boolean {
   return /429|too many requests/i.test(error instanceof Error ? error.message : String(error));
 }

@@ -69,10 +69,12 @@ export function jsonVar(raw: unknown, field: string, expected: string): unknown 
 }
 
 /** A whole number, given as a number (TOML) or a string of one (`.dev.vars`). */
-export function wholeNumber(value: unknown, field: string, fallback: number, { min = 0 } = {}): number {
+export function wholeNumber(value: unknown, field: string, fallback: number, { min = 0, unit = '' } = {}): number {
   if (value === undefined || value === '') return fallback;
   const number = typeof value === 'string' ? Number(value) : value;
-  if (!isWholeNumber(number) || number < min) throw new ConfigError(field, `must be a whole number${min > 0 ? ` of at least ${min}` : ''}`);
+  if (!isWholeNumber(number) || number < min) {
+    throw new ConfigError(field, `must be a whole number${unit ? ` of ${unit}` : ''}${min > 0 ? ` of at least ${min}` : ''}`);
+  }
   return number;
 }
 

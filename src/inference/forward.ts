@@ -22,7 +22,9 @@ const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type', 'user-agent', 'open
 const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2'];
 
 export interface Call {
-  entry: ProviderEntry & { inferenceBase: string };
+  entry: ProviderEntry;
+  /** The entry's OpenAI-compatible root (its `inferenceBase`, known to be set). */
+  base: string;
   model: Model;
   /** The OpenAI path without `/v1`: `/chat/completions`, `/completions`, `/embeddings`. */
   path: string;
@@ -37,7 +39,7 @@ export interface Call {
 
 export async function forward(call: Call): Promise<Response> {
   const started = Date.now();
-  const url = joinUrl(call.entry.inferenceBase, call.path);
+  const url = joinUrl(call.base, call.path);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = call.request.headers.get(name);
@@ -57,10 +59,15 @@ export async function forward(call: Call): Promise<Response> {
   } catch (error) {
     // A refused redirect says where it pointed; anything else is explained (refused, name, TLS, …)
     // with the runtime's own words logged beside it, sanitised: never a key.
-    const failure = error instanceof RedirectRefused ? undefined : explainFetchFailure(error, url, { secrets: call.secrets });
-    if (failure !== undefined) logFetchFailure(call.entry.id, 'inference', url, failure);
-    logLine(call, { status: 502, ttfbMs: Date.now() - started, durationMs: Date.now() - started, error: failure?.kind ?? 'redirect_refused' });
-    const why = failure?.message ?? (error as RedirectRefused).message;
+    let why: string;
+    let kind: string;
+    if (error instanceof RedirectRefused) [why, kind] = [error.message, 'redirect_refused'];
+    else {
+      const failure = explainFetchFailure(error, url, { secrets: call.secrets });
+      logFetchFailure(call.entry.id, 'inference', url, failure);
+      [why, kind] = [failure.message, failure.kind];
+    }
+    logLine(call, { status: 502, ttfbMs: Date.now() - started, durationMs: Date.now() - started, error: kind });
     throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(url).origin}: ${why}`, { cause: error });
   }
   const ttfbMs = Date.now() - started;

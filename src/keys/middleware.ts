@@ -10,9 +10,10 @@ import type { Env } from '../env.ts';
 import { apiError } from '../errors.ts';
 import { KEY_LENGTH } from './format.ts';
 import { keySecrets } from './secret.ts';
+import type { KeyRecord } from './store.ts';
 import { verifyKey } from './verify.ts';
 
-export type KeyVariables = { clientKey: import('./store.ts').KeyRecord | null };
+export type KeyVariables = { clientKey: KeyRecord | null };
 
 /** `always`: inference. `if-configured`: the list, which needs a key only under `REQUIRE_CLIENT_KEY`. */
 export const clientKey = (need: 'always' | 'if-configured') =>

@@ -4,7 +4,7 @@
  * seconds beats a KV read per key: a made-up key never reaches KV, and revocation is one write.
  */
 import { edgeGet, edgePut } from '../cache/edge.ts';
-import { KV_CACHE_TTL_SECONDS, KV_WRITE_INTERVAL_MS } from '../cache/kv.ts';
+import { isRateLimited, KV_CACHE_TTL_SECONDS, KV_WRITE_INTERVAL_MS } from '../cache/kv.ts';
 import { logEvent } from '../log.ts';
 
 /** The index of every client key. */
@@ -116,7 +116,7 @@ export async function changeKeys<T>(kv: KVNamespace, change: (keys: Map<string, 
   try {
     await put();
   } catch (error) {
-    if (!/429|too many requests/i.test(error instanceof Error ? error.message : String(error))) throw error;
+    if (!isRateLimited(error)) throw error;
     await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
     await put();
   }

@@ -85,8 +85,10 @@ class UpstreamError extends Error {}
 
 /** No answer (or no whole body): the runtime's error, explained for the status and logged beside its raw text. */
 class Unreachable extends Error {
-  constructor(readonly failure: FetchFailure) {
+  readonly failure: FetchFailure;
+  constructor(failure: FetchFailure) {
     super(failure.message);
+    this.failure = failure;
   }
 }
 

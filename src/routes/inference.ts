@@ -66,7 +66,8 @@ for (const path of INFERENCE_PATHS) {
       throw apiError(403, 'inference_disabled', `Calls to '${id}' are turned off: its provider '${entry.id}' is listed only ("inference": false).`);
     }
     return forward({
-      entry: { ...entry, inferenceBase: entry.inferenceBase },
+      entry,
+      base: entry.inferenceBase,
       model,
       path,
       body: withModel(text, model.upstream_id),
