@@ -25,12 +25,27 @@ export const gemini: ProviderSpec = {
   authHeaders: (key) => ({ 'x-goog-api-key': key }),
   parse(json) {
     const page = listEntries(arrayField(json, 'models'), toModel);
+    copyOut(page.models);
     // The last page has no token, or an empty one.
     const next = isObject(json) ? optionalString(json.nextPageToken) : undefined;
     if (next !== undefined) page.next = next;
     return page;
   },
 };
+
+/**
+ * An id cut from `models/…` is, to V8, a view into the longer name, and a single such view anywhere
+ * in the list sends `JSON.stringify` off its fast path for the whole list (twice the CPU). One JSON
+ * round trip of the page's ids gives each its own copy, for a fraction of that.
+ */
+function copyOut(models: UpstreamModel[]): void {
+  const ids = JSON.parse(JSON.stringify(models.map((model) => model.id))) as string[];
+  for (let i = 0; i < models.length; i++) {
+    const model = models[i];
+    const id = ids[i];
+    if (model !== undefined && id !== undefined) model.id = id;
+  }
+}
 
 function toModel(entry: Json): UpstreamModel | Skip {
   const name = optionalString(entry.name);
