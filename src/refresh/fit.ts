@@ -3,14 +3,14 @@
  * contributors are left out of this version, never the whole write. Only runs on an oversized list,
  * so the usual refresh pays nothing for it.
  */
-import type { Model } from '../model.ts';
+import { entryJson, type ListEntry } from './list-body.ts';
 
 /** UTF-8 bytes each provider's models take in the serialised list, each with its separating comma. */
-export function bytesByProvider(models: readonly Model[]): Map<string, number> {
+export function bytesByProvider(models: readonly ListEntry[]): Map<string, number> {
   const encoder = new TextEncoder();
   const sizes = new Map<string, number>();
   for (const model of models) {
-    sizes.set(model.provider, (sizes.get(model.provider) ?? 0) + encoder.encode(JSON.stringify(model)).byteLength + 1);
+    sizes.set(model.provider, (sizes.get(model.provider) ?? 0) + encoder.encode(entryJson(model)).byteLength + 1);
   }
   return sizes;
 }

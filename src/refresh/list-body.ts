@@ -1,59 +1,124 @@
 /**
- * @module The stored list's bytes: one model per line, so a refresh finds one provider's models in
- * the previous list by scanning for its name and parsing those lines alone, never the whole list.
- * A raw line break never occurs inside JSON text's strings (JSON escapes it as `\n`), so every line
- * break in the body is one of ours.
+ * @module The stored list's bytes, and a failed provider's models found in them without parsing.
+ * A model kept from the previous list is carried into the next one as the JSON text it was stored
+ * as: never parsed, never serialised again, and the bytes come out exactly as `JSON.stringify`
+ * would write them for the model itself, so a list carrying kept models has the same ETag as one
+ * fetched fresh.
  */
 import type { Model, ModelList } from '../model.ts';
 
-const HEAD = '{"object":"list","data":[\n';
-const SEPARATOR = ',\n';
-const TAIL = '\n]}';
-const COMMA = 0x2c;
+/** A model of the previous list, as its JSON text there. */
+export interface StoredModel {
+  readonly id: string;
+  readonly provider: string;
+  readonly json: string;
+}
 
-/** `{"object":"list","data":[…]}` with each model on its own line: valid JSON, served as it is. */
-export function listBody(models: readonly Model[]): string {
-  if (models.length === 0) return '{"object":"list","data":[]}';
-  // One stringify of the whole array costs V8 half as much as one per model. Inside it, `},{"id":`
-  // can only be the seam between two models: a quote inside a string is always escaped, and a model
-  // holds no array of objects.
-  const array = JSON.stringify(models);
-  return HEAD + array.slice(1, -1).replaceAll('},{"id":', `}${SEPARATOR}{"id":`) + TAIL;
+/** What a list is built from: fresh models, and kept ones. */
+export type ListEntry = Model | StoredModel;
+
+const isStored = (entry: ListEntry): entry is StoredModel => 'json' in entry;
+
+/** `{"object":"list","data":[…]}`, exactly as `JSON.stringify` writes it, whichever entries were kept. */
+export function listBody(entries: readonly ListEntry[]): string {
+  const parts: string[] = [];
+  let run = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as ListEntry;
+    if (!isStored(entry)) continue;
+    if (i > run) parts.push(JSON.stringify(entries.slice(run, i)).slice(1, -1));
+    parts.push(entry.json);
+    run = i + 1;
+  }
+  // The usual refresh: every provider answered, one JSON.stringify of the whole list.
+  if (parts.length === 0) return JSON.stringify({ object: 'list', data: entries });
+  if (run < entries.length) parts.push(JSON.stringify(entries.slice(run)).slice(1, -1));
+  return `{"object":"list","data":[${parts.join(',')}]}`;
+}
+
+/** The UTF-8 bytes one entry takes in the list, without its separating comma. */
+export function entryJson(entry: ListEntry): string {
+  return isStored(entry) ? entry.json : JSON.stringify(entry);
 }
 
 /**
- * The models of each of `providers` in a stored list body, parsing only their lines. A body written
- * before lists had one model per line is parsed whole, once.
+ * Every model begins `{"id":"…","object":"model"`: `normalise` builds each one with that key
+ * order. `{"id":` can begin nothing else: a model holds no object, and a quote inside a JSON string
+ * is always escaped, so no string can hold it.
  */
-export function modelsOf(body: string, providers: readonly string[]): Map<string, Model[]> {
-  if (body.startsWith(HEAD)) {
-    try {
-      return byLine(body, providers);
-    } catch {
-      // A line that is not one model: fall through to the whole parse.
-    }
+const MODEL_START = '{"id":"';
+const ID_END = '","object":"model"';
+
+/**
+ * Each of `providers`' models in a stored list body, found by its `"provider":"…"` field and cut
+ * out between the model starts around it; only an id holding an escape is parsed (a few characters).
+ * A body this cannot read (written before the key order above) is parsed whole, once.
+ */
+export function storedModels(body: string, providers: readonly string[]): Map<string, StoredModel[]> {
+  try {
+    return scanned(body, providers);
+  } catch {
+    const found = new Map<string, StoredModel[]>(providers.map((id) => [id, []]));
+    for (const model of (JSON.parse(body) as ModelList).data) found.get(model.provider)?.push({ id: model.id, provider: model.provider, json: JSON.stringify(model) });
+    return found;
   }
-  const found = new Map<string, Model[]>(providers.map((id) => [id, []]));
-  for (const model of (JSON.parse(body) as ModelList).data) found.get(model.provider)?.push(model);
-  return found;
 }
 
-function byLine(body: string, providers: readonly string[]): Map<string, Model[]> {
-  const found = new Map<string, Model[]>();
+const LIST_START = '{"object":"list","data":[';
+
+function scanned(body: string, providers: readonly string[]): Map<string, StoredModel[]> {
+  if (!body.startsWith(LIST_START)) throw new SyntaxError('not a list this can scan');
+  const found = new Map<string, StoredModel[]>();
+  // Where the last model ends: the `}` before the array's closing `]`.
+  const last = body.lastIndexOf('}', body.lastIndexOf(']')) + 1;
+  // Usually no string in the list holds an escape: then every id ends at its first quote.
+  const escapes = body.includes('\\');
   for (const provider of providers) {
-    const models: Model[] = [];
+    const models: StoredModel[] = [];
     // Provider ids are `[a-z0-9-]+`; the closing quote keeps `openai` from matching `openai-eu`.
     const needle = `"provider":${JSON.stringify(provider)}`;
-    for (let at = body.indexOf(needle); at >= 0; ) {
-      const start = body.lastIndexOf('\n', at) + 1;
-      const end = body.indexOf('\n', at);
-      if (end < 0) throw new SyntaxError('a list body ends with a line break');
-      const model = JSON.parse(body.slice(start, body.charCodeAt(end - 1) === COMMA ? end - 1 : end)) as Model;
-      // The needle can only be this model's own field; checked all the same.
-      if (model.provider === provider) models.push(model);
-      at = body.indexOf(needle, end);
+    let at = body.indexOf(needle);
+    let start = at < 0 ? -1 : body.lastIndexOf(MODEL_START, at);
+    let next = at < 0 ? -1 : body.indexOf(MODEL_START, at);
+    while (at >= 0) {
+      const end = next < 0 ? last : endBefore(body, next);
+      if (start < 0 || end <= at) throw new SyntaxError('not a list this can scan');
+      const json = body.slice(start, end);
+      models.push({ id: escapes ? idOf(json) : json.slice(MODEL_START.length, json.indexOf('"', MODEL_START.length)), provider, json });
+      at = body.indexOf(needle, at + needle.length);
+      if (at < 0) break;
+      // Usually the provider's next model is the very next one (its ids share a prefix, so they sort
+      // together): it starts at `next` when no model starts between there and `at`.
+      const after = next < 0 || next > at ? -1 : body.indexOf(MODEL_START, next + 1);
+      if (next >= 0 && next < at && (after < 0 || after > at)) {
+        start = next;
+        next = after;
+      } else {
+        start = body.lastIndexOf(MODEL_START, at);
+        next = body.indexOf(MODEL_START, at);
+      }
     }
     found.set(provider, models);
   }
   return found;
 }
+
+/** Where the model before the one starting at `next` ends: after its `}`, before `,` (or `,` and a line break). */
+function endBefore(body: string, next: number): number {
+  if (body.charCodeAt(next - 1) === COMMA && body.charCodeAt(next - 2) === CLOSE) return next - 1;
+  return body.lastIndexOf('}', next) + 1;
+}
+
+/** The id of one model's JSON text; only an id holding an escape is parsed (a few characters). */
+function idOf(json: string): string {
+  const quote = json.indexOf('"', MODEL_START.length);
+  const raw = json.slice(MODEL_START.length, quote);
+  // Without a backslash the first quote is the id's end, and its characters are the id's own.
+  if (json.startsWith(ID_END, quote) && !raw.includes('\\')) return raw;
+  const end = json.indexOf(ID_END);
+  if (end < 0) throw new SyntaxError('not a list this can scan');
+  return JSON.parse(`"${json.slice(MODEL_START.length, end)}"`) as string;
+}
+
+const COMMA = 0x2c;
+const CLOSE = 0x7d;

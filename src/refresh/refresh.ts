@@ -8,11 +8,10 @@ import { remember } from '../cache/memory.ts';
 import type { CacheStatus, ProviderStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
 import { logEvent } from '../log.ts';
-import type { Model } from '../model.ts';
 import { fetchProvider, type ProviderResult } from './fetch-provider.ts';
 import { bytesByProvider, largestToDrop } from './fit.ts';
 import { inSlots } from './in-slots.ts';
-import { listBody, modelsOf } from './list-body.ts';
+import { listBody, storedModels, type ListEntry, type StoredModel } from './list-body.ts';
 import { merge } from './merge.ts';
 
 /**
@@ -133,7 +132,7 @@ export async function refresh({ kv, config, fetcher = fetch, background }: Refre
 
 interface Contribution {
   provider: string;
-  models: Model[];
+  models: readonly ListEntry[];
   status: Omit<ProviderStatus, 'modelCount'>;
 }
 
@@ -164,7 +163,8 @@ async function readPrevious(kv: KVNamespace, now: number): Promise<Previous> {
 }
 
 interface LastGood {
-  models: Model[];
+  /** As their JSON text in the stored list: carried over, never parsed. */
+  models: StoredModel[];
   fetchedAt: number;
 }
 
@@ -179,7 +179,7 @@ function lastGoodModels({ list, status }: Previous, failed: string[], oldestKept
     if (since !== null && since >= oldestKept) keptSince.set(id, since);
   }
   if (keptSince.size === 0) return lastGood;
-  for (const [id, models] of modelsOf(list.body, [...keptSince.keys()])) {
+  for (const [id, models] of storedModels(list.body, [...keptSince.keys()])) {
     const since = keptSince.get(id);
     if (since !== undefined && models.length > 0) lastGood.set(id, { models, fetchedAt: since });
   }
@@ -196,7 +196,7 @@ function tooLargeError(provider: string, providerBytes: number, listBytes: numbe
 /** The list to store, and its size in UTF-8 bytes (encoded once, for the hash and the size alike). */
 const UTF8 = new TextEncoder();
 
-async function storedList(models: Model[], now: number, config: Config): Promise<{ list: StoredList; bytes: number }> {
+async function storedList(models: readonly ListEntry[], now: number, config: Config): Promise<{ list: StoredList; bytes: number }> {
   const body = listBody(models);
   const bytes = UTF8.encode(body);
   const list: StoredList = {

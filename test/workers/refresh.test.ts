@@ -279,39 +279,57 @@ describe('refresh CPU: the previous list is touched only for providers that fail
     expect(parsed).not.toContain(previous.list?.body);
   });
 
-  it("parses only a failed provider's models out of the stored list, not the rest of it", async () => {
+  it("never parses the stored list when a provider failed: its models are carried over as their stored text", async () => {
     const previous = await refresh(deps, 'cron');
     const body = previous.list?.body ?? '';
     upstreams.anthropic.failing = true;
 
     at(2 * MINUTE_MS);
-    const parsed = await parsedDuring(() => refresh(deps, 'cron'));
+    let outcome: Awaited<ReturnType<typeof refresh>> | undefined;
+    const parsed = await parsedDuring(async () => {
+      outcome = await refresh(deps, 'cron');
+    });
 
-    const fromPrevious = parsed.filter((text) => body.includes(text));
-    expect(fromPrevious).toHaveLength(2);
-    expect(fromPrevious.every((text) => (JSON.parse(text) as { provider: string }).provider === 'anthropic')).toBe(true);
+    expect(parsed.filter((text) => body.includes(text))).toStrictEqual([]);
+    const kept = idsOf(outcome?.list?.body ?? '').filter((m) => m.provider === 'anthropic');
+    expect(kept).toStrictEqual(idsOf(body).filter((m) => m.provider === 'anthropic'));
+    expect(kept).toHaveLength(2);
     expect((await readStatus(env.MODELS_KV))?.providers.find((p) => p.id === 'anthropic')).toMatchObject({ ok: false, stale: true, modelCount: 2 });
   });
 
-  it('stores one model per line, so the list stays valid JSON and each provider can be found by line', async () => {
-    const { list } = await refresh(deps, 'cron');
-    const lines = (list?.body ?? '').split('\n');
-    expect(lines).toHaveLength(2 + 5);
-    expect(lines.slice(1, -1).every((line) => line.startsWith('{"id":'))).toBe(true);
-    expect(JSON.parse(list?.body ?? '')).toEqual({ object: 'list', data: expect.any(Array) });
-  });
-
-  it('keeps a failed provider\'s models from a list stored before one model per line', async () => {
-    const { list } = await refresh(deps, 'cron');
-    if (list === null) throw new Error('no list stored');
-    const compact = JSON.stringify(JSON.parse(list.body));
-    await env.MODELS_KV.put(LIST_KEY, compact, { metadata: list.meta });
+  it('writes a list carrying kept models byte for byte as a fresh fetch of the same models would: the ETag stays', async () => {
+    const previous = await refresh(deps, 'cron');
     upstreams.anthropic.failing = true;
 
     at(2 * MINUTE_MS);
     const outcome = await refresh(deps, 'cron');
 
-    expect(idsOf(outcome.list?.body ?? '').filter((m) => m.provider === 'anthropic')).toHaveLength(2);
+    expect(outcome.written).toBe(true);
+    expect(outcome.list?.body).toBe(previous.list?.body);
+    expect(outcome.list?.meta.etag).toBe(previous.list?.meta.etag);
+    expect(outcome.list?.body).toBe(JSON.stringify(JSON.parse(outcome.list?.body ?? '')));
+  });
+
+  it.each([
+    ['one model per line (the previous format), scanned', (data: unknown[]) => `{"object":"list","data":[\n${data.map((m) => JSON.stringify(m)).join(',\n')}\n]}`, false],
+    ['indented, parsed whole once', (data: unknown[]) => JSON.stringify({ object: 'list', data }, null, 2), true],
+  ])("keeps a failed provider's models from a list stored %s", async (_, format, parsesWhole) => {
+    const { list } = await refresh(deps, 'cron');
+    if (list === null) throw new Error('no list stored');
+    const { data } = JSON.parse(list.body) as { data: unknown[] };
+    const stored = format(data);
+    await env.MODELS_KV.put(LIST_KEY, stored, { metadata: list.meta });
+    upstreams.anthropic.failing = true;
+
+    at(2 * MINUTE_MS);
+    let outcome: Awaited<ReturnType<typeof refresh>> | undefined;
+    const parsed = await parsedDuring(async () => {
+      outcome = await refresh(deps, 'cron');
+    });
+
+    expect(idsOf(outcome?.list?.body ?? '').filter((m) => m.provider === 'anthropic')).toHaveLength(2);
+    expect(outcome?.list?.body).toBe(list.body);
+    expect(parsed.includes(stored)).toBe(parsesWhole);
   });
 
   it('with somewhere to run in the background, answers before its KV writes land, the list already in memory', async () => {
