@@ -73,11 +73,12 @@ export function normalise(entry: ProviderEntry, listed: Listed, startedAt: numbe
     const created = m.created !== undefined && m.created > 0 && m.created <= latestDate ? m.created : undefined;
     const owner = text(m.owned_by);
     const owned_by = owner === undefined || PLACEHOLDER_OWNERS.has(owner) ? entry.id : owner;
+    const id = prefixed(entry.prefix, upstreamId);
     // One object per model in a fixed key order (the bytes, and so the ETag, stay the same).
     const model: Model =
       created === undefined
-        ? { id: entry.prefix + upstreamId, object: 'model', owned_by, provider: entry.id, upstream_id: upstreamId }
-        : { id: entry.prefix + upstreamId, object: 'model', created, owned_by, provider: entry.id, upstream_id: upstreamId };
+        ? { id, object: 'model', owned_by, provider: entry.id, upstream_id: upstreamId }
+        : { id, object: 'model', created, owned_by, provider: entry.id, upstream_id: upstreamId };
     const name = text(m.name);
     if (name !== undefined) model.name = name;
     const context = count(m.context_length);
@@ -95,6 +96,15 @@ export function normalise(entry: ProviderEntry, listed: Listed, startedAt: numbe
     };
   }
   return skippedExample === undefined ? { ok: true, models, skipped } : { ok: true, models, skipped, skippedExample };
+}
+
+/**
+ * `prefix + id` as one flat string. `+` gives V8 a rope (two pointers to the halves), and a single
+ * rope among the list's strings sends `JSON.stringify` off its fast path for the whole list, which
+ * then costs twice the CPU; `join` writes the characters out once.
+ */
+function prefixed(prefix: string, id: string): string {
+  return prefix === '' ? id : [prefix, id].join('');
 }
 
 /** Why an id cannot be listed, in our words (the id itself is upstream text and stays out), or undefined. */
