@@ -6,7 +6,7 @@
 import { putListCopy } from '../cache/edge.ts';
 import { readStatus, storeHealth } from '../cache/kv.ts';
 import type { CacheStatus } from '../cache/status.ts';
-import { refresh, type RefreshDeps, type RefreshOutcome, type RefreshTrigger } from './refresh.ts';
+import { behindAnswer, refresh, type RefreshDeps, type RefreshOutcome, type RefreshTrigger } from './refresh.ts';
 
 export type { RefreshDeps, RefreshOutcome, RefreshTrigger } from './refresh.ts';
 
@@ -32,14 +32,19 @@ let lastFailure: FailedRefresh | undefined;
 
 /**
  * Joins the refresh already running in this isolate, or starts one: concurrent misses and
- * revalidations share one fan-out. A list it leaves is also copied outside KV (once per version).
+ * revalidations share one fan-out. A list it leaves is also copied outside KV (once per version),
+ * behind the answer when the refresh has somewhere to run there (`deps.background`).
  */
 export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   running ??= refresh(deps, trigger)
     .then(async (outcome) => {
       // A success ends the pause; a failure starts it.
       lastFailure = outcome.succeeded ? undefined : failedRefresh(outcome.status, Date.now());
-      if (outcome.list !== null) await putListCopy(outcome.list);
+      const { list } = outcome;
+      if (list !== null) {
+        if (deps.background === undefined) await putListCopy(list);
+        else deps.background.waitUntil(behindAnswer(() => putListCopy(list)));
+      }
       return outcome;
     })
     .finally(() => {

@@ -50,7 +50,7 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<C
   const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv);
   if (read?.ok === true) {
     const list = read.value;
-    if (list === null || now >= list.meta.expiresAt) return fill(deps, now, true);
+    if (list === null || now >= list.meta.expiresAt) return fill(deps, ctx, now, true);
     remember(list, now);
     if (!listCopied(list)) ctx.waitUntil(putListCopy(list));
     // A list made under another configuration is stale at once: it refreshes behind this answer, and
@@ -60,7 +60,7 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<C
     return { list, state: 'STALE', store: 'ok' };
   }
   const fallback = lastKnown(now) ?? (await copyOutsideKv(now));
-  if (fallback === undefined) return fill(deps, now, false);
+  if (fallback === undefined) return fill(deps, ctx, now, false);
   // At most one fan-out per pause: a read that was not paused before its own KV read failed may refresh.
   if (!isFresh(fallback, deps, now)) revalidate(deps, ctx, pausedBefore);
   return { list: fallback, state: 'STALE', store: 'unavailable' };
@@ -111,13 +111,14 @@ async function copyOutsideKv(now: number): Promise<StoredList | undefined> {
 /**
  * Nothing to serve: fetch, unless a fill failed within the pause — in this isolate, or (when KV
  * answers) in another, as the stored status tells — so a failing fill fans out and writes the status
- * at most once per pause.
+ * at most once per pause. The client waits for the fan-out only: the list is in this isolate's
+ * memory before the answer, and its KV writes and copy outside KV run behind it (`ctx`).
  */
-async function fill(deps: RefreshDeps, now: number, kvAnswered: boolean): Promise<CurrentList> {
+async function fill(deps: RefreshDeps, ctx: Background, now: number, kvAnswered: boolean): Promise<CurrentList> {
   if (failedRecently(now) === undefined && kvAnswered) await failedElsewhere(deps.kv, now);
   const failure = failedRecently(Date.now());
   if (failure !== undefined) throw unavailable(failure);
-  const outcome = await refreshShared(deps, 'miss');
+  const outcome = await refreshShared({ ...deps, background: ctx }, 'miss');
   if (outcome.list !== null) return { list: outcome.list, state: 'MISS', store: storeState() };
   const failed = outcome.status.providers.filter((p) => !p.ok).length;
   throw unavailable(failedRecently(Date.now()) ?? { at: Date.now(), failed, providers: outcome.status.providers.length });

@@ -7,9 +7,9 @@ import { env } from 'cloudflare:workers';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
-import { deleteAll, LIST_KEY, writeStatus } from '../../src/cache/kv.ts';
+import { deleteAll, LIST_KEY, readList, writeStatus } from '../../src/cache/kv.ts';
 import { forget, MEMORY_TTL_MS } from '../../src/cache/memory.ts';
-import { currentList } from '../../src/serve/read.ts';
+import { currentList, type CurrentList } from '../../src/serve/read.ts';
 import type { ProviderStatus } from '../../src/cache/status.ts';
 import { parseConfig } from '../../src/config.ts';
 import { refreshShared, FAILURE_PAUSE_MS, type Background, type RefreshDeps } from '../../src/refresh/shared.ts';
@@ -41,8 +41,25 @@ function openAiUpstream() {
 /** Collects what a read hands to `waitUntil`, so a test can see and await the revalidation. */
 function background(): Background & { pending: Promise<unknown>[] } {
   const pending: Promise<unknown>[] = [];
-  return { pending, waitUntil: (promise) => void pending.push(promise) };
+  return {
+    pending,
+    waitUntil: (promise) => {
+      pending.push(promise);
+      pendingWork.push(promise);
+    },
+  };
 }
+
+/**
+ * A read and whatever it left behind its answer (a fill's KV writes and copy), finished as the
+ * runtime's `waitUntil` finishes them.
+ */
+async function settled(read: Promise<CurrentList>): Promise<CurrentList> {
+  const result = await read;
+  await Promise.all(pendingWork.splice(0));
+  return result;
+}
+const pendingWork: Promise<unknown>[] = [];
 
 const failedProvider = (id: string, at: number): ProviderStatus => ({
   id,
@@ -88,7 +105,7 @@ afterEach(() => {
 
 describe('reading the model list', () => {
   it('fetches on an empty cache (MISS), then answers from the cache (HIT) until freshUntil', async () => {
-    const first = await currentList(deps, background());
+    const first = await settled(currentList(deps, background()));
     expect(first.state).toBe('MISS');
     expect(ids(first.list.body)).toEqual(['gpt-4o', 'gpt-4o-mini']);
     expect(first.list.meta).toMatchObject({ fetchedAt: clock, freshUntil: clock + FRESH_SECONDS * 1000 });
@@ -104,7 +121,7 @@ describe('reading the model list', () => {
   });
 
   it('answers with the stale copy at once between freshUntil and expiresAt and revalidates behind it', async () => {
-    const { list: old } = await currentList(deps, background());
+    const { list: old } = await settled(currentList(deps, background()));
     upstream.models = 3;
     upstream.hold();
 
@@ -120,14 +137,14 @@ describe('reading the model list', () => {
 
     upstream.release();
     await Promise.all(ctx.pending);
-    const next = await currentList(deps, background());
+    const next = await settled(currentList(deps, background()));
     expect(next.state).toBe('HIT');
     expect(ids(next.list.body)).toEqual(['gpt-4o', 'gpt-4o-audio-preview', 'gpt-4o-mini']);
     expect(upstream.calls).toBe(2);
   });
 
   it('keeps serving the stale copy while every upstream fails, retrying at most every FAILURE_PAUSE_MS', async () => {
-    const { list: old } = await currentList(deps, background());
+    const { list: old } = await settled(currentList(deps, background()));
     upstream.failing = true;
 
     vi.setSystemTime(old.meta.freshUntil + 1000);
@@ -150,7 +167,7 @@ describe('reading the model list', () => {
   });
 
   it('does not revalidate while the stored status shows a refresh that failed elsewhere within FAILURE_PAUSE_MS', async () => {
-    const { list: old } = await currentList(deps, background());
+    const { list: old } = await settled(currentList(deps, background()));
     vi.setSystemTime(old.meta.freshUntil + 1000);
     // Another isolate's refresh failed a second ago; its status is what KV now holds.
     const failedAt = Date.now() - 1000;
@@ -169,7 +186,7 @@ describe('reading the model list', () => {
   });
 
   it('shares one KV read among the requests that arrive while it runs', async () => {
-    await currentList(deps, background());
+    await settled(currentList(deps, background()));
     forget();
     let reads = 0;
     const kv = new Proxy(env.MODELS_KV, {
@@ -187,7 +204,7 @@ describe('reading the model list', () => {
   it('revalidates a stale list at once when a refresh has succeeded since the last failure', async () => {
     // Freshness shorter than FAILURE_PAUSE_MS, so a list can turn stale again within the retry pause.
     const short = { ...deps, config: { ...deps.config, cacheTtlSeconds: 5 } };
-    const { list } = await currentList(short, background());
+    const { list } = await settled(currentList(short, background()));
     upstream.failing = true;
     vi.setSystemTime(list.meta.freshUntil);
     const failed = background();
@@ -203,7 +220,7 @@ describe('reading the model list', () => {
   });
 
   it('makes the client wait for a refresh once the list is past expiresAt (MISS)', async () => {
-    const { list: old } = await currentList(deps, background());
+    const { list: old } = await settled(currentList(deps, background()));
     upstream.models = 3;
 
     vi.setSystemTime(old.meta.expiresAt);
@@ -211,11 +228,44 @@ describe('reading the model list', () => {
     const read = await currentList(deps, ctx);
     expect(read.state).toBe('MISS');
     expect(ids(read.list.body)).toHaveLength(3);
-    expect(ctx.pending).toEqual([]);
+    // Behind the answer: the fill's own KV writes, and no second fan-out.
+    await Promise.all(ctx.pending);
+    expect(upstream.calls).toBe(2);
+    expect((await readList(env.MODELS_KV))?.meta.etag).toBe(read.list.meta.etag);
+  });
+
+  it('answers a MISS before its KV writes land: the list is in memory first, KV follows behind the answer', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const puts: string[] = [];
+    const kv = new Proxy(env.MODELS_KV, {
+      get(target, name) {
+        if (name === 'put') {
+          return async (...args: Parameters<KVNamespace['put']>) => {
+            await gate;
+            puts.push(args[0]);
+            return target.put(...args);
+          };
+        }
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const ctx = background();
+
+    const read = await currentList({ ...deps, kv }, ctx);
+
+    expect(read.state).toBe('MISS');
+    expect(await readList(env.MODELS_KV)).toBeNull();
+    expect((await currentList({ ...deps, kv }, background())).state).toBe('HIT');
+    release();
+    await Promise.all(ctx.pending);
+    expect(puts.sort()).toEqual([LIST_KEY, 'models:status:v1']);
+    expect((await readList(env.MODELS_KV))?.meta.etag).toBe(read.list.meta.etag);
   });
 
   it('answers 502 upstreams_unavailable once the list is past expiresAt and every upstream fails', async () => {
-    const { list: old } = await currentList(deps, background());
+    const { list: old } = await settled(currentList(deps, background()));
     upstream.failing = true;
 
     // KV still holds the value here (its own TTL runs on the real clock and has a 60 s floor):
@@ -235,16 +285,16 @@ describe('reading the model list', () => {
   });
 
   it('sees a purge made by another isolate once MEMORY_TTL_MS has passed, not before', async () => {
-    const { list } = await currentList(deps, background());
+    const { list } = await settled(currentList(deps, background()));
     // Another isolate purges: KV changes, this isolate's memory does not.
     await deleteAll(env.MODELS_KV);
     upstream.models = 3;
 
     vi.setSystemTime(clock + MEMORY_TTL_MS - 1);
-    expect(await currentList(deps, background())).toMatchObject({ state: 'HIT', list: { meta: { etag: list.meta.etag } } });
+    expect(await settled(currentList(deps, background()))).toMatchObject({ state: 'HIT', list: { meta: { etag: list.meta.etag } } });
 
     vi.setSystemTime(clock + MEMORY_TTL_MS);
-    const after = await currentList(deps, background());
+    const after = await settled(currentList(deps, background()));
     expect(after.state).toBe('MISS');
     expect(ids(after.list.body)).toHaveLength(3);
   });
