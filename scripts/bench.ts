@@ -171,8 +171,8 @@ try {
   await stop(forwarder);
 
   log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
-  const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps);
-  for (const r of cold) log(`cold read ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
+  const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps, edgeDirect);
+  for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
   await stop(edge);
 
   log(`stale reads: CACHE_TTL_SECONDS=${STALE_FRESH_SECONDS}, providers at ${STALE_UPSTREAM_DELAY_MS} ms`);
@@ -236,9 +236,10 @@ async function runSections(names: string[]): Promise<void> {
     const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });
     const edge = await startModelsEdge(upstreams.origin);
     try {
+      const edgeDirect = await directUrl(edge, (await servedList(edge)).etag);
       log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
-      const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps);
-      for (const r of cold) log(`cold read ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
+      const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps, edgeDirect);
+      for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
       sections.push(coldFillSection(COLD_DELAYS, cold));
       rows.push(coldFillVerdict(COLD_DELAYS, cold));
     } finally {

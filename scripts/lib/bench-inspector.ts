@@ -20,10 +20,11 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-export async function connectInspector(port: number): Promise<HeapInspector> {
+/** `path`: wrangler's inspector proxy serves `/ws`; workerd's own serves the service's name. */
+export async function connectInspector(port: number, path = '/ws'): Promise<HeapInspector> {
   // The inspector accepts only local DevTools origins; Node's WebSocket takes headers as an extension.
   const init = { headers: { Origin: 'http://127.0.0.1' } } as unknown as string[];
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, init);
+  const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, init);
   await new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve());
     socket.addEventListener('error', () => reject(new Error(`inspector on port ${port} refused the connection`)));

@@ -15,24 +15,33 @@ export interface TimedRead {
   upstreamCalls: number;
   /** CPU the worker's workerd spent on the read, where it could be measured. */
   cpuMs?: number;
+  /** Sent straight to the worker's workerd, past wrangler's dev proxy. */
+  direct?: boolean;
 }
 
-/** Purges, then times the first read, `reps` times; the upstreams answer after `delays`. */
-export async function coldFills(worker: DevWorker, upstreams: RunningUpstreams, token: string, delays: Record<Kind, number>, reps: number): Promise<TimedRead[]> {
+/**
+ * Purges, then times the first read, `reps` times; the upstreams answer after `delays`. With
+ * `direct` (the worker's own workerd socket) every purge is followed by a read there too, the two
+ * taking turns.
+ */
+export async function coldFills(worker: DevWorker, upstreams: RunningUpstreams, token: string, delays: Record<Kind, number>, reps: number, direct?: string): Promise<TimedRead[]> {
   const saved = upstreams.state.delayMs;
   upstreams.state.delayMs = delays;
   const pid = userRuntimePid(worker.url);
   const cpu = () => (pid === undefined ? undefined : cpuMs(pid));
   const reads: TimedRead[] = [];
   try {
+    const bases = direct === undefined ? [worker.url] : [worker.url, direct];
     for (let i = 0; i < reps; i++) {
-      await purge(worker, token);
-      const before = totalCalls(upstreams);
-      const cpuBefore = cpu();
-      const { ms, cache } = await timedGet(`${worker.url}/v1/models`);
-      const cpuAfter = cpu();
-      const cpuMsSpent = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-      reads.push({ ms, cache, upstreamCalls: totalCalls(upstreams) - before, ...(cpuMsSpent === undefined ? {} : { cpuMs: cpuMsSpent }) });
+      for (const base of i % 2 === 0 ? bases : [...bases].reverse()) {
+        await purge(worker, token);
+        const before = totalCalls(upstreams);
+        const cpuBefore = cpu();
+        const { ms, cache } = await timedGet(`${base}/v1/models`);
+        const cpuAfter = cpu();
+        const cpuMsSpent = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+        reads.push({ ms, cache, upstreamCalls: totalCalls(upstreams) - before, ...(cpuMsSpent === undefined ? {} : { cpuMs: cpuMsSpent }), ...(base === direct ? { direct: true } : {}) });
+      }
     }
   } finally {
     upstreams.state.delayMs = saved;

@@ -2,16 +2,19 @@
  * @module The refresh's own CPU, inside workerd: bench/refresh-cpu-worker.ts runs `refresh()` against
  * in-memory KV and providers, and the floor (parse every upstream body once, serialise the merged
  * list once, hash it once) beside it, each case many times per request, timed inside the isolate.
+ * The worker runs in workerd alone (scripts/lib/plain-worker.ts), as deployed: under `wrangler dev`
+ * the refresh's one log line waits on wrangler's inspector connection for milliseconds.
  * Nothing in a case waits on I/O (the doubles answer at once), so its time is the isolate's CPU time
  * plus whatever the machine took away; the **fastest** of many rounds is kept, the round least
  * disturbed by other work on a shared machine, as for any CPU-bound microbenchmark. The cases take
  * turns within a round, the order reversed every other round.
  */
 import { connectInspector } from './bench-inspector.ts';
-import { cpuMs, inspectorPort, userRuntimePid } from './bench-procs.ts';
+import { cpuMs } from './bench-procs.ts';
 import { median } from './bench-load.ts';
-import { startDevWorker } from './dev-worker.ts';
+import { startPlainWorker } from './plain-worker.ts';
 
+const WORKER = 'bench/refresh-cpu-worker.ts';
 /** The free plan's CPU per invocation, cron included. */
 export const FREE_PLAN_CPU_MS = 10;
 /** The provider that fails in the "one failed" case: the OpenRouter-like one, whose parse is the largest share of the floor. */
@@ -64,12 +67,11 @@ const CASES: Case[] = [
 ];
 
 export async function refreshCpu(sizes: number[], rounds: number, log: (line: string) => void): Promise<{ sizes: RefreshCpuSize[]; profile: RefreshProfile | undefined }> {
-  const worker = await startDevWorker({ main: 'bench/refresh-cpu-worker.ts', vars: {} });
+  const worker = await startPlainWorker(WORKER);
+  const pid = worker.pid;
   try {
-    const pid = userRuntimePid(worker.url);
-    if (pid === undefined) throw new Error("could not find the refresh-CPU worker's workerd (this measurement needs Linux /proc)");
     const results: RefreshCpuSize[] = [];
-    let profile: RefreshProfile | undefined;
+    let profiledReps: number | undefined;
     for (const models of sizes) {
       const setup = (await (await fetch(`${worker.url}/setup?models=${models}`)).json()) as { models: number; upstreamBytes: number };
       if (setup.models !== models) throw new Error(`the refresh-CPU worker set up ${setup.models} models, not ${models}`);
@@ -107,27 +109,38 @@ export async function refreshCpu(sizes: number[], rounds: number, log: (line: st
       log(`refresh CPU, ${models} models: ${size.refreshMs.toFixed(2)} ms against a floor of ${size.floorMs.toFixed(2)} (${(size.refreshMs / size.floorMs).toFixed(2)}×); ` +
         `${FAILING_PROVIDER} failed: ${size.refreshFailedMs.toFixed(2)} against ${size.floorFailedMs.toFixed(2)} (${(size.refreshFailedMs / size.floorFailedMs).toFixed(2)}×)`);
       results.push(size);
-      if (models === PROFILE_MODELS) profile = await profiled(worker.url, models, reps * 2);
+      if (models === PROFILE_MODELS) profiledReps = reps * 2;
     }
-    return { sizes: results, profile };
+    return { sizes: results, profile: profiledReps === undefined ? undefined : await profiled(PROFILE_MODELS, profiledReps) };
   } finally {
     await worker.stop();
   }
 }
 
-/** One request of `reps` refreshes (every provider answering) under the profiler; the bundle's names are the sources'. */
-async function profiled(url: string, models: number, reps: number): Promise<RefreshProfile | undefined> {
-  const port = inspectorPort(url);
-  if (port === undefined) return undefined;
-  const inspector = await connectInspector(port);
+/**
+ * One request of `reps` refreshes (every provider answering) under the profiler, in a workerd of its
+ * own started with an inspector (which the timed runs go without); the bundle's names are the sources'.
+ */
+async function profiled(models: number, reps: number): Promise<RefreshProfile | undefined> {
+  const worker = await startPlainWorker(WORKER, { inspector: true });
   try {
-    const self = await inspector.selfTimes(async () => (await fetch(`${url}/run?case=refresh&reps=${reps}`)).arrayBuffer());
-    const busy = [...self].filter(([name]) => name !== '(idle)');
-    const total = busy.reduce((sum, [, ms]) => sum + ms, 0);
-    const shares = busy.sort((a, b) => b[1] - a[1]).slice(0, PROFILE_ROWS).map(([name, ms]): [string, number] => [name.replace(/ \(refresh-cpu-worker\.js:\d+\)$/, ''), ms / total]);
-    return { models, shares };
+    if (worker.inspector === undefined) return undefined;
+    await fetch(`${worker.url}/setup?models=${models}`);
+    // Warm, as the timed runs are: the JIT has compiled the code.
+    for (let i = 0; i < 3; i++) await (await fetch(`${worker.url}/run?case=refresh&reps=${reps}`)).arrayBuffer();
+    const { port, pathname } = new URL(worker.inspector);
+    const inspector = await connectInspector(Number(port), pathname);
+    try {
+      const self = await inspector.selfTimes(async () => (await fetch(`${worker.url}/run?case=refresh&reps=${reps}`)).arrayBuffer());
+      const busy = [...self].filter(([name]) => name !== '(idle)');
+      const total = busy.reduce((sum, [, ms]) => sum + ms, 0);
+      const shares = busy.sort((a, b) => b[1] - a[1]).slice(0, PROFILE_ROWS).map(([name, ms]): [string, number] => [name.replace(/ \(worker:\d+\)$/, ''), ms / total]);
+      return { models, shares };
+    } finally {
+      inspector.close();
+    }
   } finally {
-    inspector.close();
+    await worker.stop();
   }
 }
 

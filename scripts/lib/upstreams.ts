@@ -97,8 +97,16 @@ export async function handleUpstream(request: Request, state: UpstreamState): Pr
   const kind = LIST_PATHS[url.pathname];
   if (kind === undefined || request.method !== 'GET') return json({ error: { message: `no route ${url.pathname}` } }, 404);
   state.hits[kind]++;
-  const delay = state.delayMs[kind] ?? 0;
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  // The delay is the upstream's time to answer: the fake's own work building the page counts towards
+  // it, so the answer leaves `delay` ms after the request came, not that plus the building.
+  const arrived = Date.now();
+  const response = await listAnswer(request, url, kind, state);
+  const left = (state.delayMs[kind] ?? 0) - (Date.now() - arrived);
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+  return response;
+}
+
+function listAnswer(request: Request, url: URL, kind: Kind, state: UpstreamState): Response | Promise<Response> {
   const key = state.keys[kind];
   if (key !== undefined && presentedKey(kind, request) !== key) return json(errorBody(kind, 'invalid x-api-key'), 401);
   const fault = state.faults[kind] ?? 'none';
