@@ -115,7 +115,9 @@ async function readCapped(response: Response, limit: number): Promise<{ text: st
   const expected = declared > 0 && !response.headers.has('Content-Encoding') ? declared : undefined;
   const body = await readAll(response.body, limit, expected);
   if (body === undefined) throw tooLarge();
-  return { text: UTF8.decode(body), bytes: body.byteLength };
+  const text = UTF8.decode(body);
+  spare(body.buffer);
+  return { text, bytes: body.byteLength };
 }
 
 /** One decoder for every body: making one costs workerd more than decoding a short page. */
@@ -143,7 +145,7 @@ async function readAll(stream: ReadableStream<Uint8Array>, limit: number, expect
     // A stream built in JavaScript (a test double) has no byte source: chunk by chunk.
     return readChunks(stream.getReader(), limit);
   }
-  let buffer = new Uint8Array(expected === undefined ? READ_BYTES : Math.min(expected + 1, limit + 1));
+  let buffer = reused(expected === undefined ? READ_BYTES : Math.min(expected + 1, limit + 1));
   let filled = 0;
   for (;;) {
     if (filled === buffer.byteLength) {
@@ -151,8 +153,9 @@ async function readAll(stream: ReadableStream<Uint8Array>, limit: number, expect
         await reader.cancel();
         return undefined;
       }
-      const larger = new Uint8Array(Math.min(buffer.byteLength * 2, limit + 1));
+      const larger = reused(Math.min(buffer.byteLength * 2, limit + 1));
       larger.set(buffer);
+      spare(buffer.buffer);
       buffer = larger;
     }
     // The read transfers the buffer; the view it answers is the buffer from now on.
@@ -167,6 +170,28 @@ async function readAll(stream: ReadableStream<Uint8Array>, limit: number, expect
     }
     if (done) return buffer.subarray(0, filled);
   }
+}
+
+/**
+ * Read buffers given back once their body is decoded, for the next read in this isolate: a refresh
+ * then allocates (and zeroes) no new megabytes per page, which would also count towards V8's next
+ * garbage collection. A few are kept, the largest MAX_UPSTREAM_BYTES + 1.
+ */
+const spares: ArrayBuffer[] = [];
+const MAX_SPARES = 4;
+
+/** A buffer of at least `size` bytes (its contents are overwritten by the read). */
+function reused(size: number): Uint8Array {
+  const at = spares.findIndex((spare) => spare.byteLength >= size);
+  if (at < 0) return new Uint8Array(size);
+  const [spare] = spares.splice(at, 1);
+  return new Uint8Array(spare as ArrayBuffer);
+}
+
+function spare(buffer: ArrayBufferLike): void {
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0 || buffer.detached) return;
+  if (spares.length === MAX_SPARES) spares.sort((a, b) => a.byteLength - b.byteLength).shift();
+  spares.push(buffer);
 }
 
 async function readChunks(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
