@@ -33,6 +33,13 @@ export interface RefreshCpuSize {
   /** Parts: the floor's parsing alone, and the refresh's fetch + parse + normalise of every provider. */
   floorParseMs: number;
   providersMs: number;
+  /**
+   * Refresh over floor within each round (the two measured one after the other), median over the
+   * rounds: steadier than a ratio of two fastest rounds, since both sides of it met the same machine.
+   */
+  ratio: number;
+  /** The same for the refresh with one provider failed, against the same floor. */
+  failedRatio: number;
   /** The workerd process's CPU (all threads) per refresh, median: the isolate's time plus the runtime's own work. */
   processCpuMs: number;
   reps: number;
@@ -51,7 +58,7 @@ const PROFILE_MODELS = 3_000;
 const PROFILE_ROWS = 14;
 
 interface Case {
-  name: keyof Omit<RefreshCpuSize, 'models' | 'upstreamBytes' | 'processCpuMs' | 'reps' | 'rounds'>;
+  name: keyof Omit<RefreshCpuSize, 'models' | 'upstreamBytes' | 'processCpuMs' | 'reps' | 'rounds' | 'ratio' | 'failedRatio'>;
   path: string;
   /** What the worker must answer, so a case that silently did less is caught. */
   check: (models: number) => RegExp;
@@ -93,6 +100,7 @@ export async function refreshCpu(sizes: number[], rounds: number, log: (line: st
         }
       }
       const perRun = (name: Case['name']) => Math.min(...(samples.get(name) ?? [])) / reps;
+      const roundRatio = (name: Case['name']) => median((samples.get(name) ?? []).map((ms, round) => ms / (samples.get('floorMs')?.[round] ?? Number.NaN)));
       const size: RefreshCpuSize = {
         models,
         upstreamBytes: setup.upstreamBytes,
@@ -102,12 +110,14 @@ export async function refreshCpu(sizes: number[], rounds: number, log: (line: st
         refreshFailedMs: perRun('refreshFailedMs'),
         floorParseMs: perRun('floorParseMs'),
         providersMs: perRun('providersMs'),
+        ratio: roundRatio('refreshMs'),
+        failedRatio: roundRatio('refreshFailedMs'),
         processCpuMs: median(cpuSamples) / reps,
         reps,
         rounds,
       };
-      log(`refresh CPU, ${models} models: ${size.refreshMs.toFixed(2)} ms against a floor of ${size.floorMs.toFixed(2)} (${(size.refreshMs / size.floorMs).toFixed(2)}×); ` +
-        `${FAILING_PROVIDER} failed: ${size.refreshFailedMs.toFixed(2)} against ${size.floorFailedMs.toFixed(2)} (${(size.refreshFailedMs / size.floorFailedMs).toFixed(2)}×)`);
+      log(`refresh CPU, ${models} models: ${size.refreshMs.toFixed(2)} ms against a floor of ${size.floorMs.toFixed(2)}, ${size.ratio.toFixed(2)}× (median per round); ` +
+        `${FAILING_PROVIDER} failed: ${size.refreshFailedMs.toFixed(2)} ms, ${size.failedRatio.toFixed(2)}×`);
       results.push(size);
       if (models === PROFILE_MODELS) profiledReps = reps * 2;
     }
