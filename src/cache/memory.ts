@@ -32,3 +32,18 @@ export function hold(list: StoredList): void {
 export function forget(): void {
   held = undefined;
 }
+
+/**
+ * Purges seen by this isolate. A refresh notes the count when it starts and stores nothing (memory,
+ * KV, the copy outside KV) once it has moved: a purge is never undone by a refresh begun before it,
+ * whose writes may run behind its answer.
+ */
+let purges = 0;
+
+export function notePurge(): void {
+  purges++;
+}
+
+export function purgeCount(): number {
+  return purges;
+}

@@ -4,7 +4,7 @@
  * models, and replaces the stored list only with a usable result.
  */
 import { KV_MAX_VALUE_BYTES, readList, readStatus, writeList, writeStatus, type StoredList } from '../cache/kv.ts';
-import { remember } from '../cache/memory.ts';
+import { purgeCount, remember } from '../cache/memory.ts';
 import type { CacheStatus, ProviderStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
 import { logEvent } from '../log.ts';
@@ -33,6 +33,10 @@ export interface RefreshOutcome {
   written: boolean;
   /** Whether it produced a new list; false opens the failure pause (refresh/shared.ts). */
   succeeded: boolean;
+  /** Settles once its KV writes are done (at once without `background`), to whether the list was written. */
+  landed: Promise<boolean>;
+  /** False once this isolate has purged since the refresh began: then it stores nothing more. */
+  current(): boolean;
 }
 
 export interface RefreshDeps {
@@ -48,6 +52,8 @@ export interface RefreshDeps {
 
 export async function refresh({ kv, config, fetcher = fetch, background }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   const started = Date.now();
+  const purges = purgeCount();
+  const current = () => purgeCount() === purges;
   const results = await inSlots(config.providers, MAX_PARALLEL_PROVIDERS, (entry) => fetchProvider(entry, fetcher, config.secretValues));
   const now = Date.now();
   const keepFor = (config.cacheTtlSeconds + config.staleTtlSeconds) * 1000;
@@ -105,10 +111,11 @@ export async function refresh({ kv, config, fetcher = fetch, background }: Refre
     };
   }
   // Remembered before the writes, so this isolate's next read finds it whether or not they are done.
-  if (list !== null) remember(list, now);
+  if (list !== null && current()) remember(list, now);
 
   const persist = async () => {
-    const written = await write();
+    // A purge since the start wins: nothing is written back.
+    const written = current() ? await write() : false;
     logEvent('refresh', {
       trigger,
       written,
@@ -123,11 +130,16 @@ export async function refresh({ kv, config, fetcher = fetch, background }: Refre
     return written;
   };
   const succeeded = replacing;
-  if (background === undefined) return { list, status, written: await persist(), succeeded };
-  background.waitUntil(
-    behindAnswer(persist).catch((error: unknown) => logEvent('refresh_write_failed', { trigger, message: error instanceof Error ? error.message : String(error) })),
-  );
-  return { list, status, written: replacing, succeeded };
+  if (background === undefined) {
+    const written = await persist();
+    return { list, status, written, succeeded, landed: Promise.resolve(written), current };
+  }
+  const landed = behindAnswer(persist).catch((error: unknown) => {
+    logEvent('refresh_write_failed', { trigger, message: error instanceof Error ? error.message : String(error) });
+    return false;
+  });
+  background.waitUntil(landed);
+  return { list, status, written: replacing, succeeded, landed, current };
 }
 
 /**

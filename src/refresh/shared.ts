@@ -33,25 +33,42 @@ let lastFailure: FailedRefresh | undefined;
 /**
  * Joins the refresh already running in this isolate, or starts one: concurrent misses and
  * revalidations share one fan-out. A list it leaves is also copied outside KV (once per version),
- * behind the answer when the refresh has somewhere to run there (`deps.background`).
+ * behind the answer when the refresh has somewhere to run there (`deps.background`). A caller with
+ * nowhere to run work after its answer (the cron, the admin refresh) that joins such a refresh
+ * still waits for its writes, and learns whether the list was written.
  */
 export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
-  running ??= refresh(deps, trigger)
-    .then(async (outcome) => {
-      // A success ends the pause; a failure starts it.
-      lastFailure = outcome.succeeded ? undefined : failedRefresh(outcome.status, Date.now());
-      const { list } = outcome;
-      if (list !== null) {
-        if (deps.background === undefined) await putListCopy(list);
-        else deps.background.waitUntil(behindAnswer(() => putListCopy(list)));
-      }
-      return outcome;
-    })
-    .finally(() => {
-      running = undefined;
-    });
-  return running;
+  if (running === undefined) {
+    runningBehindAnswer = deps.background !== undefined;
+    running = refresh(deps, trigger)
+      .then(async (outcome) => {
+        // A success ends the pause; a failure starts it.
+        lastFailure = outcome.succeeded ? undefined : failedRefresh(outcome.status, Date.now());
+        const { list } = outcome;
+        if (list === null) return outcome;
+        const copy = () => (outcome.current() ? putListCopy(list) : Promise.resolve());
+        if (deps.background === undefined) {
+          await copy();
+          return outcome;
+        }
+        const copied = behindAnswer(copy);
+        deps.background.waitUntil(copied);
+        const landed = outcome.landed.then(async (written) => {
+          await copied;
+          return written;
+        });
+        return { ...outcome, landed };
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  }
+  if (deps.background !== undefined || !runningBehindAnswer) return running;
+  return running.then(async (outcome) => ({ ...outcome, written: await outcome.landed }));
 }
+
+/** Whether the running refresh leaves its writes behind an answer. */
+let runningBehindAnswer = false;
 
 /** The failed refresh a miss must not repeat yet: one in this isolate within `FAILURE_PAUSE_MS`. */
 export function failedRecently(now: number): FailedRefresh | undefined {

@@ -48,12 +48,13 @@ admin.use('/keys/*', audit, adminAuth());
 admin.route('/keys', keys);
 
 admin.post('/cache/purge', async function purge(c) {
+  // First, so a refresh under way (its writes may run behind a miss's answer) stores nothing after it.
+  forgetList();
   try {
     await deleteAll(c.env.MODELS_KV);
   } catch (error) {
     throw apiError(503, 'store_unavailable', `Workers KV failed; nothing was purged. ${storeHealth().error ?? ''}`.trim(), { cause: error });
   }
-  forgetList();
   await edgeDelete(LIST_COPY);
   return c.json({ purged: true });
 });

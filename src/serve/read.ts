@@ -7,7 +7,7 @@
  */
 import { getListCopy, listCopied, putListCopy } from '../cache/edge.ts';
 import { storeOk, tryReadList, type StoredList, type StoreRead } from '../cache/kv.ts';
-import { forget, hold, lastKnown, recall, remember } from '../cache/memory.ts';
+import { forget, hold, lastKnown, notePurge, recall, remember } from '../cache/memory.ts';
 import type { ConfigError } from '../config.ts';
 import { apiError } from '../errors.ts';
 import {
@@ -81,8 +81,12 @@ export async function storedListOnly(kv: KVNamespace, error: ConfigError): Promi
   return { list, state: now < list.meta.freshUntil ? 'HIT' : 'STALE', store: read?.ok === false ? 'unavailable' : storeState() };
 }
 
-/** Drops this isolate's list and every answer derived from it (a purge). */
+/**
+ * Drops this isolate's list and every answer derived from it (a purge), and keeps a refresh already
+ * under way from storing its list afterwards. Called before the stored copies are deleted.
+ */
 export function forgetList(): void {
+  notePurge();
   forget();
   forgetAnswers();
 }

@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
 import { deleteAll, LIST_KEY, readList, writeStatus } from '../../src/cache/kv.ts';
 import { forget, MEMORY_TTL_MS } from '../../src/cache/memory.ts';
-import { currentList, type CurrentList } from '../../src/serve/read.ts';
+import { edgeDelete, edgeGet, LIST_COPY } from '../../src/cache/edge.ts';
+import { currentList, forgetList, type CurrentList } from '../../src/serve/read.ts';
 import type { ProviderStatus } from '../../src/cache/status.ts';
 import { parseConfig } from '../../src/config.ts';
 import { refreshShared, FAILURE_PAUSE_MS, type Background, type RefreshDeps } from '../../src/refresh/shared.ts';
@@ -262,6 +263,55 @@ describe('reading the model list', () => {
     await Promise.all(ctx.pending);
     expect(puts.sort()).toEqual([LIST_KEY, 'models:status:v1']);
     expect((await readList(env.MODELS_KV))?.meta.etag).toBe(read.list.meta.etag);
+  });
+
+  it('never undoes a purge made right after a MISS: the writes left behind its answer store nothing', async () => {
+    await edgeDelete(LIST_COPY);
+    const ctx = background();
+    const read = await currentList(deps, ctx);
+    expect(read.state).toBe('MISS');
+
+    // The admin purge's order: this isolate forgets (and notes the purge), then KV and the copy go.
+    forgetList();
+    await deleteAll(env.MODELS_KV);
+    await edgeDelete(LIST_COPY);
+    await Promise.all(ctx.pending);
+
+    expect(await readList(env.MODELS_KV)).toBeNull();
+    expect(await edgeGet(LIST_COPY)).toBeNull();
+    const after = await settled(currentList(deps, background()));
+    expect(after.state).toBe('MISS');
+    expect(upstream.calls).toBe(2);
+  });
+
+  it('makes a caller with nowhere to run work after its answer wait for the writes of a miss it joins', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const kv = new Proxy(env.MODELS_KV, {
+      get(target, name) {
+        if (name === 'put') return async (...args: Parameters<KVNamespace['put']>) => (await gate, target.put(...args));
+        const value = Reflect.get(target, name) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const ctx = background();
+    upstream.hold();
+    const miss = currentList({ ...deps, kv }, ctx);
+    // Joined while the miss's fan-out is under way.
+    await vi.waitFor(() => expect(upstream.calls).toBe(1));
+    const admin = refreshShared({ ...deps, kv }, 'admin');
+    let adminDone = false;
+    void admin.then(() => (adminDone = true));
+    upstream.release();
+
+    expect((await miss).state).toBe('MISS');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(adminDone).toBe(false);
+    release();
+    expect((await admin).written).toBe(true);
+    expect((await readList(env.MODELS_KV))?.meta.etag).toBe((await miss).list.meta.etag);
+    await Promise.all(ctx.pending);
+    expect(upstream.calls).toBe(1);
   });
 
   it('answers 502 upstreams_unavailable once the list is past expiresAt and every upstream fails', async () => {
