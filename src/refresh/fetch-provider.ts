@@ -175,21 +175,27 @@ async function readAll(stream: ReadableStream<Uint8Array>, limit: number, expect
 /**
  * Read buffers given back once their body is decoded, for the next read in this isolate: a refresh
  * then allocates (and zeroes) no new megabytes per page, which would also count towards V8's next
- * garbage collection. A few are kept, the largest MAX_UPSTREAM_BYTES + 1.
+ * garbage collection. Only buffers up to SPARE_BYTES are kept, at most MAX_SPARES of them, so an
+ * isolate holds a few MiB at most; a read takes the smallest that fits.
  */
 const spares: ArrayBuffer[] = [];
 const MAX_SPARES = 4;
+const SPARE_BYTES = 2 * 1024 * 1024;
 
 /** A buffer of at least `size` bytes (its contents are overwritten by the read). */
 function reused(size: number): Uint8Array {
-  const at = spares.findIndex((spare) => spare.byteLength >= size);
-  if (at < 0) return new Uint8Array(size);
-  const [spare] = spares.splice(at, 1);
+  let best = -1;
+  for (let i = 0; i < spares.length; i++) {
+    const length = (spares[i] as ArrayBuffer).byteLength;
+    if (length >= size && (best < 0 || length < (spares[best] as ArrayBuffer).byteLength)) best = i;
+  }
+  if (best < 0) return new Uint8Array(size);
+  const [spare] = spares.splice(best, 1);
   return new Uint8Array(spare as ArrayBuffer);
 }
 
 function spare(buffer: ArrayBufferLike): void {
-  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0 || buffer.detached) return;
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0 || buffer.byteLength > SPARE_BYTES || buffer.detached) return;
   if (spares.length === MAX_SPARES) spares.sort((a, b) => a.byteLength - b.byteLength).shift();
   spares.push(buffer);
 }

@@ -26,7 +26,8 @@ export interface ProviderModels<T extends Listed> {
 
 /**
  * `lists` in `PROVIDERS` order: on a shared id the earlier provider keeps it, unless the id is under
- * another's prefix. One sort and one pass, no map of ids: hashing thousands of fresh id strings costs
+ * another's prefix. Each model is its own object (as `normalise` and `storedModels` make them): a
+ * clash is reported at its model's place, found by identity. One sort and one pass, no map of ids: hashing thousands of fresh id strings costs
  * V8 more than sorting them, and in a sorted list a shared id is a run of neighbours.
  */
 export function merge<T extends Listed>(lists: readonly ProviderModels<T>[]): Merged<T> {
