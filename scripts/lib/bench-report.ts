@@ -370,8 +370,8 @@ the floor is ${slowest} ms; one after the other it would be ${sequential} ms.
 |--:|---|--:|--:|---|--:|--:|
 ${reads.map((r, i) => `| ${i + 1} | ${r.direct === true ? 'straight at workerd' : "through wrangler's dev proxy"} | ${fixed(r.ms, 0)} | ${fixed(r.ms - slowest, 0)} | ${r.cache} | ${r.upstreamCalls} | ${fixed(r.cpuMs ?? Number.NaN, 1)} |`).join('\n')}
 
-Medians: **${fixed(median(reads.filter((r) => r.direct === true).map((r) => r.ms)), 0)} ms** straight at the worker's workerd (judged: the
-dev proxy is in no deployed Worker's path), ${fixed(median(reads.filter((r) => r.direct !== true).map((r) => r.ms)), 0)} ms through wrangler's dev proxy.
+${reads.some((r) => r.direct === true) ? `Medians: **${fixed(median(reads.filter((r) => r.direct === true).map((r) => r.ms)), 0)} ms** straight at the worker's workerd (judged: the
+dev proxy is in no deployed Worker's path), ` : 'Median: '}${fixed(median(reads.filter((r) => r.direct !== true).map((r) => r.ms)), 0)} ms through wrangler's dev proxy.
 The fake providers answer after their delay, counted from the request's arrival (building the page is
 part of it); from Node itself the 600 ms one takes about 605 ms to its last byte. The MISS waits for the
 fan-out, the merge, serialising and hashing the list, then answers: the list is in the isolate's memory

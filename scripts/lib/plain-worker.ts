@@ -4,6 +4,7 @@
  * (`wrangler deploy --dry-run`), then served by the same workerd binary wrangler uses. For the
  * benchmark's CPU measurements: under `wrangler dev` every `console.log` waits on the inspector
  * connection wrangler keeps open, which costs a refresh milliseconds no deployed Worker pays.
+ * One module only: a worker that imports Text modules (the admin page) needs `wrangler dev`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -26,17 +27,23 @@ export interface PlainWorker {
 /** `main` relative to the repo root; `inspector` opens DevTools on a free port (for the profiler only). */
 export async function startPlainWorker(main: string, { inspector = false } = {}): Promise<PlainWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'models-edge-plain-'));
-  const toml = await readFile(join(ROOT, 'wrangler.toml'), 'utf8');
-  await writeFile(join(dir, 'wrangler.toml'), toml.replace(/^main = ".*"$/m, `main = ${JSON.stringify(join(ROOT, main))}`));
-  await run(join(ROOT, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '-c', join(dir, 'wrangler.toml')]);
-  const module = join(dir, 'out', basename(main).replace(/\.ts$/, '.js'));
+  let child: ChildProcess | undefined;
+  const stop = async () => {
+    if (child !== undefined) await stopChild(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const toml = await readFile(join(ROOT, 'wrangler.toml'), 'utf8');
+    await writeFile(join(dir, 'wrangler.toml'), toml.replace(/^main = ".*"$/m, `main = ${JSON.stringify(join(ROOT, main))}`));
+    await run(join(ROOT, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '-c', join(dir, 'wrangler.toml')]);
+    const module = join(dir, 'out', basename(main).replace(/\.ts$/, '.js'));
 
-  const port = await freePort();
-  const date = /^compatibility_date = "(.*)"$/m.exec(toml)?.[1] ?? '2026-11-01';
-  const flags = JSON.parse(/^compatibility_flags = (\[.*\])$/m.exec(toml)?.[1] ?? '[]') as string[];
-  await writeFile(
-    join(dir, 'worker.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
+    const port = await freePort();
+    const date = /^compatibility_date = "(.*)"$/m.exec(toml)?.[1] ?? '2026-11-01';
+    const flags = JSON.parse(/^compatibility_flags = (\[.*\])$/m.exec(toml)?.[1] ?? '[]') as string[];
+    await writeFile(
+      join(dir, 'worker.capnp'),
+      `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .worker) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
@@ -47,25 +54,24 @@ const worker :Workerd.Worker = (
   compatibilityFlags = ${JSON.stringify(flags)},
 );
 `,
-  );
-  const inspectorPort = inspector ? await freePort() : undefined;
-  const args = ['serve', join(dir, 'worker.capnp'), ...(inspectorPort === undefined ? [] : [`--inspector-addr=127.0.0.1:${inspectorPort}`])];
-  const child = spawn(workerdBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let errors = '';
-  child.stderr?.on('data', (chunk) => (errors += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await stopChild(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await ready(url, child, () => errors);
+    );
+    const inspectorPort = inspector ? await freePort() : undefined;
+    const args = ['serve', join(dir, 'worker.capnp'), ...(inspectorPort === undefined ? [] : [`--inspector-addr=127.0.0.1:${inspectorPort}`])];
+    const started = spawn(workerdBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = started;
+    let errors = '';
+    started.stderr?.on('data', (chunk) => (errors += chunk));
+    const failed = new Promise<never>((_, reject) => started.once('error', (error) => reject(new Error(`workerd could not start: ${error.message}`))));
+    // Handled here too, so an error after a successful start is no unhandled rejection.
+    failed.catch(() => {});
+    if (started.pid === undefined) await failed;
+    const url = `http://127.0.0.1:${port}`;
+    await Promise.race([ready(url, started, () => errors), failed]);
+    return { url, pid: started.pid as number, ...(inspectorPort === undefined ? {} : { inspector: `ws://127.0.0.1:${inspectorPort}/main` }), stop };
   } catch (error) {
     await stop();
     throw error;
   }
-  if (child.pid === undefined) throw new Error('workerd started without a pid');
-  return { url, pid: child.pid, ...(inspectorPort === undefined ? {} : { inspector: `ws://127.0.0.1:${inspectorPort}/main` }), stop };
 }
 
 /** The workerd binary of the wrangler this repository runs, so both measure the same runtime. */
