@@ -206,16 +206,21 @@ export function refreshCpuVerdicts(sizes: RefreshCpuSize[]): Verdict[] {
   if (size === undefined) return [];
   // The issue's floor is one figure per list (every body parsed, the list serialised and hashed);
   // the failed refresh is judged against it too. Against the three answering bodies alone is beside it.
-  // Judged on the median of the per-round ratios: the fastest rounds of the two sides can fall in
-  // different moments of a shared machine and swing their ratio by a third between runs.
-  const [ok, failed] = [size.ratio, size.failedRatio];
+  // Met only when both ways of reading the rounds agree: the median of the per-round ratios (both
+  // sides met the same moment of a shared machine) and the ratio of the two sides' fastest rounds
+  // (each the least disturbed). They disagree by up to a third here, the floor's own rounds spreading
+  // widely (reading a body with Response.text() is slow in some of them).
+  const fastest = size.refreshMs / size.floorMs;
+  const fastestFailed = size.refreshFailedMs / size.floorMs;
+  const limit = TARGET.refreshCpuRatio;
   return [
     {
-      target: `refresh CPU, ${size.models.toLocaleString('en')} models: ≤ ${TARGET.refreshCpuRatio}× the floor, every provider answering and one failed`,
+      target: `refresh CPU, ${size.models.toLocaleString('en')} models: ≤ ${limit}× the floor, every provider answering and one failed`,
       measured:
-        `${fixed(ok, 2)}× (median per round; fastest rounds ${fixed(size.refreshMs, 2)} vs ${fixed(size.floorMs, 2)} ms); ${FAILING_PROVIDER} failed ${fixed(failed, 2)}× (${fixed(size.refreshFailedMs, 2)} ms; ` +
+        `${fixed(size.ratio, 2)}× median per round, ${fixed(fastest, 2)}× fastest rounds (${fixed(size.refreshMs, 2)} vs ${fixed(size.floorMs, 2)} ms); ` +
+        `${FAILING_PROVIDER} failed ${fixed(size.failedRatio, 2)}× and ${fixed(fastestFailed, 2)}× (${fixed(size.refreshFailedMs, 2)} ms; ` +
         `${fixed(size.refreshFailedMs / size.floorFailedMs, 2)}× the ${fixed(size.floorFailedMs, 2)} ms of the three answering bodies alone)`,
-      met: ok <= TARGET.refreshCpuRatio && failed <= TARGET.refreshCpuRatio,
+      met: Math.max(size.ratio, fastest, size.failedRatio, fastestFailed) <= limit,
     },
   ];
 }
@@ -407,10 +412,11 @@ line waits on the inspector connection wrangler keeps open, which adds milliseco
 deployed Worker pays (measured here while building this: 8.1 against 6.1 ms with the line sent nowhere,
 where workerd alone shows 6.5 against 6.2). The figure is the **fastest of ${sizes[0]?.rounds ?? 0} rounds**, the cases taking
 turns, per run: the round least disturbed by other work on this shared machine. Warm (the JIT has compiled
-the code), as in an isolate that has refreshed before. The ratios are not those of the fastest rounds:
-each is the median, over the rounds, of the refresh's time over the floor's in the same round (measured
-one after the other), since the fastest rounds of the two sides can fall in different moments of this
-shared machine; run to run, the ratio of fastest rounds swung between 1.1× and 1.5× on the same code. Not counted: KV's own work (the in-memory KV answers
+the code), as in an isolate that has refreshed before. The ratio columns are the median, over the
+rounds, of the refresh's time over the floor's in the same round (measured one after the other); the
+ratio of the two fastest rounds follows from the ms columns. The two readings disagree by up to a third
+on this shared machine (the floor's own rounds spread widely: reading a body with \`Response.text()\` is
+slow in some of them), so the target counts as met only when both are within it. Not counted: KV's own work (the in-memory KV answers
 at once) and the runtime's HTTP work on the upstream answers. As a check, the last column is the workerd
 process's CPU per refresh (all threads, from /proc, median), which adds the runtime's own work.
 
