@@ -218,6 +218,8 @@ describe('reading the model list', () => {
     const ctx = background();
     expect((await currentList(short, ctx)).state).toBe('STALE');
     expect(ctx.pending).toHaveLength(1);
+    // Finished here, so the next test does not join it.
+    await Promise.all(ctx.pending);
   });
 
   it('makes the client wait for a refresh once the list is past expiresAt (MISS)', async () => {
