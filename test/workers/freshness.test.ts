@@ -62,6 +62,27 @@ async function settled(read: Promise<CurrentList>): Promise<CurrentList> {
 }
 const pendingWork: Promise<unknown>[] = [];
 
+/** The runtime's KV whose writes wait until `release()`, each key noted as it lands. */
+function heldPuts(): { kv: KVNamespace; puts: string[]; release: () => void } {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const puts: string[] = [];
+  const kv = new Proxy(env.MODELS_KV, {
+    get(target, name) {
+      if (name === 'put') {
+        return async (...args: Parameters<KVNamespace['put']>) => {
+          await gate;
+          puts.push(args[0]);
+          return target.put(...args);
+        };
+      }
+      const value = Reflect.get(target, name) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { kv, puts, release };
+}
+
 const failedProvider = (id: string, at: number): ProviderStatus => ({
   id,
   ok: false,
@@ -238,22 +259,7 @@ describe('reading the model list', () => {
   });
 
   it('answers a MISS before its KV writes land: the list is in memory first, KV follows behind the answer', async () => {
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const puts: string[] = [];
-    const kv = new Proxy(env.MODELS_KV, {
-      get(target, name) {
-        if (name === 'put') {
-          return async (...args: Parameters<KVNamespace['put']>) => {
-            await gate;
-            puts.push(args[0]);
-            return target.put(...args);
-          };
-        }
-        const value = Reflect.get(target, name) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const { kv, puts, release } = heldPuts();
     const ctx = background();
 
     const read = await currentList({ ...deps, kv }, ctx);
@@ -287,15 +293,7 @@ describe('reading the model list', () => {
   });
 
   it('makes a caller with nowhere to run work after its answer wait for the writes of a miss it joins', async () => {
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const kv = new Proxy(env.MODELS_KV, {
-      get(target, name) {
-        if (name === 'put') return async (...args: Parameters<KVNamespace['put']>) => (await gate, target.put(...args));
-        const value = Reflect.get(target, name) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const { kv, release } = heldPuts();
     const ctx = background();
     upstream.hold();
     const miss = currentList({ ...deps, kv }, ctx);
