@@ -59,6 +59,7 @@ export function normalise(entry: ProviderEntry, listed: Listed, startedAt: numbe
   let skipped = listed.skipped;
   let skippedExample = listed.skippedExample;
   const upstream = listed.models;
+  const filtered = entry.include.length > 0 || entry.exclude.length > 0;
   for (let i = 0; i < upstream.length; i++) {
     const m = upstream[i];
     if (m === undefined) continue;
@@ -69,7 +70,7 @@ export function normalise(entry: ProviderEntry, listed: Listed, startedAt: numbe
       skippedExample ??= problem;
       continue;
     }
-    if (!wanted(entry, upstreamId)) continue;
+    if (filtered && !wanted(entry, upstreamId)) continue;
     const created = m.created !== undefined && m.created > 0 && m.created <= latestDate ? m.created : undefined;
     const owner = text(m.owned_by);
     const owned_by = owner === undefined || PLACEHOLDER_OWNERS.has(owner) ? entry.id : owner;
@@ -116,8 +117,10 @@ function idProblem(id: string, prefix: string): string | undefined {
   // A lone surrogate cannot be put in a URL (encodeURIComponent throws): never retrievable.
   if (!id.isWellFormed()) return 'an id that is not well-formed Unicode';
   // `/v1/models/.` and `/v1/models/..` are dot segments every URL parser removes: never retrievable.
-  const full = prefix + id;
-  if (full === '.' || full === '..') return `the id "${full}", which no URL can name`;
+  if (prefix.length + id.length <= 2) {
+    const full = prefix + id;
+    if (full === '.' || full === '..') return `the id "${full}", which no URL can name`;
+  }
   return undefined;
 }
 
