@@ -48,6 +48,39 @@ export function tryReadList(kv: KVNamespace): Promise<StoreRead<StoredList | nul
   });
 }
 
+/** The list and the status as one KV read holds them. */
+export interface StoredPair {
+  list: StoredList | null;
+  /** Null when there is none, or when what is stored is not JSON (a status never costs the list). */
+  status: CacheStatus | null;
+}
+
+/**
+ * The list and the status in one bulk read: one round trip where a cold miss would wait for two
+ * (the list, then whether a fill just failed elsewhere). KV bills each key, so readers that expect
+ * a list read it alone (`tryReadList`).
+ */
+export function tryReadListAndStatus(kv: KVNamespace): Promise<StoreRead<StoredPair>> {
+  return attemptRead(LIST_KEY, async () => {
+    const read = await kv.getWithMetadata<ListMeta>([LIST_KEY, STATUS_KEY], { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+    // A key that is not there maps to null itself, not to `{ value: null }`.
+    const list = read.get(LIST_KEY) ?? null;
+    const status = read.get(STATUS_KEY)?.value ?? null;
+    return {
+      list: list === null || list.value === null || list.metadata === null ? null : { body: list.value, meta: list.metadata },
+      status: status === null ? null : parsedStatus(status),
+    };
+  });
+}
+
+function parsedStatus(text: string): CacheStatus | null {
+  try {
+    return JSON.parse(text) as CacheStatus;
+  } catch {
+    return null;
+  }
+}
+
 export function tryReadStatus(kv: KVNamespace): Promise<StoreRead<CacheStatus | null>> {
   return attemptRead(STATUS_KEY, () => kv.get<CacheStatus>(STATUS_KEY, 'json'));
 }

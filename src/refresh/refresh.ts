@@ -3,7 +3,7 @@
  * here (through refresh/shared.ts). Fans out to every provider, keeps a failed provider's last good
  * models, and replaces the stored list only with a usable result.
  */
-import { KV_MAX_VALUE_BYTES, readList, readStatus, writeList, writeStatus, type StoredList } from '../cache/kv.ts';
+import { KV_MAX_VALUE_BYTES, tryReadListAndStatus, writeList, writeStatus, type StoredList } from '../cache/kv.ts';
 import { purgeCount, remember } from '../cache/memory.ts';
 import type { CacheStatus, ProviderStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
@@ -178,7 +178,8 @@ interface Previous {
 }
 
 async function readPrevious(kv: KVNamespace, now: number): Promise<Previous> {
-  const [stored, status] = await Promise.all([readList(kv), readStatus(kv)]);
+  const read = await tryReadListAndStatus(kv);
+  const { list: stored, status } = read.ok ? read.value : { list: null, status: null };
   // KV may hold a list past its expiresAt (KV's TTL floor is 60 s): for readers it is gone.
   return { list: stored !== null && now < stored.meta.expiresAt ? stored : null, status };
 }

@@ -91,7 +91,11 @@ export function paused(now: number): boolean {
  * tells (remembered here too); undefined when there was none or KV cannot say.
  */
 export async function failedElsewhere(kv: KVNamespace, now: number): Promise<FailedRefresh | undefined> {
-  const status = await readStatus(kv);
+  return failedBefore(await readStatus(kv), now);
+}
+
+/** `failedElsewhere` for a status already read (with the list, in one KV read). */
+export function failedBefore(status: CacheStatus | null, now: number): FailedRefresh | undefined {
   if (status === null || status.providers.some((p) => p.ok) || now - status.refreshedAt >= FAILURE_PAUSE_MS) return undefined;
   lastFailure = failedRefresh(status, status.refreshedAt);
   return lastFailure;

@@ -6,12 +6,14 @@
  * then the data centre's copy (cache/edge.ts) stand in for it, STALE, before the upstreams are asked.
  */
 import { getListCopy, listCopied, putListCopy } from '../cache/edge.ts';
-import { storeOk, tryReadList, type StoredList, type StoreRead } from '../cache/kv.ts';
+import { storeOk, tryReadList, tryReadListAndStatus, type StoredList, type StoredPair, type StoreRead } from '../cache/kv.ts';
 import { forget, hold, lastKnown, notePurge, recall, remember } from '../cache/memory.ts';
+import type { CacheStatus } from '../cache/status.ts';
 import type { ConfigError } from '../config.ts';
 import { apiError } from '../errors.ts';
 import {
   FAILURE_PAUSE_MS,
+  failedBefore,
   failedElsewhere,
   failedRecently,
   paused,
@@ -35,7 +37,10 @@ export interface CurrentList {
 }
 
 /** The KV read under way in this isolate: requests arriving while it runs share it. */
-let reading: Promise<StoreRead<StoredList | null>> | undefined;
+let reading: Promise<StoreRead<KvRead>> | undefined;
+
+/** The list, and the status when it was read beside it. */
+type KvRead = Pick<StoredPair, 'list'> & Partial<Pick<StoredPair, 'status'>>;
 
 export async function currentList(deps: RefreshDeps, ctx: Background): Promise<CurrentList> {
   const now = Date.now();
@@ -47,10 +52,10 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<C
   }
   const pausedBefore = paused(now);
   // While KV has failed within the pause, this isolate does not ask it again.
-  const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv);
+  const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv, now);
   if (read?.ok === true) {
-    const list = read.value;
-    if (list === null || now >= list.meta.expiresAt) return fill(deps, ctx, now, true);
+    const { list, status } = read.value;
+    if (list === null || now >= list.meta.expiresAt) return fill(deps, ctx, now, true, status);
     remember(list, now);
     if (!listCopied(list)) ctx.waitUntil(putListCopy(list));
     // A list made under another configuration is stale at once: it refreshes behind this answer, and
@@ -73,8 +78,8 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<C
  */
 export async function storedListOnly(kv: KVNamespace, error: ConfigError): Promise<CurrentList> {
   const now = Date.now();
-  const read = lastKnown(now) === undefined && !storeFailedRecently(now) ? await readShared(kv) : undefined;
-  const stored = read?.ok === true ? read.value : undefined;
+  const read = lastKnown(now) === undefined && !storeFailedRecently(now) ? await readShared(kv, now) : undefined;
+  const stored = read?.ok === true ? read.value.list : undefined;
   const list = (stored !== null && stored !== undefined && now < stored.meta.expiresAt ? stored : undefined) ?? lastKnown(now) ?? (await copyOutsideKv(now));
   if (list === undefined) throw error;
   if (stored === list) remember(list, now);
@@ -91,12 +96,20 @@ export function forgetList(): void {
   forgetAnswers();
 }
 
-function readShared(kv: KVNamespace): Promise<StoreRead<StoredList | null>> {
-  reading ??= tryReadList(kv).finally(() => {
+/**
+ * The stored list. An isolate that knows no list (it has just started, or purged, or its list
+ * expired) is the one likely to find none, and a miss needs the status before it may fan out: it
+ * reads both in one KV request, one round trip where it would wait for two. An isolate whose list
+ * only aged out of memory reads the list alone, so the usual read bills one key.
+ */
+function readShared(kv: KVNamespace, now: number): Promise<StoreRead<KvRead>> {
+  reading ??= (lastKnown(now) === undefined ? tryReadListAndStatus(kv) : tryReadList(kv).then(listOnly)).finally(() => {
     reading = undefined;
   });
   return reading;
 }
+
+const listOnly = (read: StoreRead<StoredList | null>): StoreRead<KvRead> => (read.ok ? { ok: true, value: { list: read.value } } : read);
 
 function isFresh(list: StoredList, deps: RefreshDeps, now: number): boolean {
   return list.meta.fingerprint === deps.config.fingerprint && now < list.meta.freshUntil;
@@ -114,12 +127,16 @@ async function copyOutsideKv(now: number): Promise<StoredList | undefined> {
 
 /**
  * Nothing to serve: fetch, unless a fill failed within the pause — in this isolate, or (when KV
- * answers) in another, as the stored status tells — so a failing fill fans out and writes the status
- * at most once per pause. The client waits for the fan-out only: the list is in this isolate's
- * memory before the answer, and its KV writes and copy outside KV run behind it (`ctx`).
+ * answers) in another, as the stored status tells (`status`, when it was read with the list) — so a
+ * failing fill fans out and writes the status at most once per pause. The client waits for the
+ * fan-out only: the list is in this isolate's memory before the answer, and its KV writes and copy
+ * outside KV run behind it (`ctx`).
  */
-async function fill(deps: RefreshDeps, ctx: Background, now: number, kvAnswered: boolean): Promise<CurrentList> {
-  if (failedRecently(now) === undefined && kvAnswered) await failedElsewhere(deps.kv, now);
+async function fill(deps: RefreshDeps, ctx: Background, now: number, kvAnswered: boolean, status?: CacheStatus | null): Promise<CurrentList> {
+  if (failedRecently(now) === undefined && kvAnswered) {
+    if (status === undefined) await failedElsewhere(deps.kv, now);
+    else failedBefore(status, now);
+  }
   const failure = failedRecently(Date.now());
   if (failure !== undefined) throw unavailable(failure);
   const outcome = await refreshShared({ ...deps, background: ctx }, 'miss');

@@ -7,7 +7,7 @@ import { env } from 'cloudflare:workers';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
-import { deleteAll, LIST_KEY, readList, writeStatus } from '../../src/cache/kv.ts';
+import { deleteAll, LIST_KEY, readList, STATUS_KEY, writeStatus } from '../../src/cache/kv.ts';
 import { forget, MEMORY_TTL_MS } from '../../src/cache/memory.ts';
 import { edgeDelete, edgeGet, LIST_COPY } from '../../src/cache/edge.ts';
 import { currentList, forgetList, type CurrentList } from '../../src/serve/read.ts';
@@ -205,6 +205,30 @@ describe('reading the model list', () => {
     await currentList(deps, retry);
     await Promise.all(retry.pending);
     expect(upstream.calls).toBe(2);
+  });
+
+  it('reads the list and the status in one KV request when it knows no list, before a miss fans out; the list alone once it knows one', async () => {
+    const calls: { method: string; keys: unknown; fetchesBefore: number }[] = [];
+    const kv = new Proxy(env.MODELS_KV, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (property === 'get' || property === 'getWithMetadata') calls.push({ method: property, keys: args[0], fetchesBefore: upstream.calls });
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const read = await settled(currentList({ ...deps, kv }, background()));
+    expect(read.state).toBe('MISS');
+    expect(calls).toEqual([{ method: 'getWithMetadata', keys: [LIST_KEY, STATUS_KEY], fetchesBefore: 0 }]);
+    expect(upstream.calls).toBe(1);
+
+    // A list that only aged out of this isolate's memory is read alone: KV bills every key read.
+    calls.length = 0;
+    vi.setSystemTime(clock + MEMORY_TTL_MS);
+    expect((await currentList({ ...deps, kv }, background())).state).toBe('HIT');
+    expect(calls).toEqual([{ method: 'getWithMetadata', keys: LIST_KEY, fetchesBefore: 1 }]);
   });
 
   it('shares one KV read among the requests that arrive while it runs', async () => {

@@ -54,11 +54,11 @@ function withMethods(kv: KVNamespace, methods: Partial<KVNamespace>): KVNamespac
 
 const withPut = (kv: KVNamespace, put: KVNamespace['put']) => withMethods(kv, { put });
 
-/** The runtime's KV, counting every read of the stored list (get and getWithMetadata alike). */
+/** The runtime's KV, counting every read of the stored list (get and getWithMetadata alike, one key or a bulk read of several). */
 function countingListReads(kv: KVNamespace): { kv: KVNamespace; reads: () => number } {
   let reads = 0;
   const count = (key: unknown) => {
-    if (key === LIST_KEY) reads++;
+    if (key === LIST_KEY || (Array.isArray(key) && key.includes(LIST_KEY))) reads++;
   };
   const get = ((key: string, options?: never) => {
     count(key);
