@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alternate, type Contender, type Run, type Runs, type Schedule } from './lib/bench-alternate.ts';
 import { passthroughFigures, startForwarder } from './lib/bench-passthrough.ts';
-import { coldFills, memoryFigures, staleReads } from './lib/bench-probes.ts';
+import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from './lib/bench-probes.ts';
 import { refreshCpu } from './lib/bench-refresh-cpu.ts';
 import {
   coldFillSection, coldFillVerdict, KEYED, machine, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type Verdict,
@@ -171,6 +171,7 @@ try {
   await stop(forwarder);
 
   log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
+  const coldUpstreamMs = await slowestUpstreamMs(upstreams, COLD_DELAYS);
   const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps, edgeDirect);
   for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
   await stop(edge);
@@ -202,6 +203,7 @@ try {
     byId,
     coldDelays: COLD_DELAYS,
     cold,
+    coldUpstreamMs,
     staleUpstreamDelayMs: STALE_UPSTREAM_DELAY_MS,
     stale,
     memory,
@@ -238,9 +240,10 @@ async function runSections(names: string[]): Promise<void> {
     try {
       const edgeDirect = await directUrl(edge, (await servedList(edge)).etag);
       log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
+      const coldUpstreamMs = await slowestUpstreamMs(upstreams, COLD_DELAYS);
       const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps, edgeDirect);
       for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
-      sections.push(coldFillSection(COLD_DELAYS, cold));
+      sections.push(coldFillSection(COLD_DELAYS, cold, coldUpstreamMs));
       rows.push(coldFillVerdict(COLD_DELAYS, cold));
     } finally {
       await edge.stop();

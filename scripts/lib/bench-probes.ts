@@ -3,10 +3,11 @@
  * a stale read that must not wait for its refresh, and what a 10,000-model list costs an isolate.
  */
 import { connectInspector } from './bench-inspector.ts';
+import { median } from './bench-load.ts';
 import { cpuMs, inspectorPort, userRuntimePid } from './bench-procs.ts';
 import { get, purge } from './bench-workers.ts';
 import type { DevWorker } from './dev-worker.ts';
-import { KINDS, type Kind, type RunningUpstreams } from './upstreams.ts';
+import { KINDS, listPath, type Kind, type RunningUpstreams } from './upstreams.ts';
 
 export interface TimedRead {
   ms: number;
@@ -17,6 +18,8 @@ export interface TimedRead {
   cpuMs?: number;
   /** Sent straight to the worker's workerd, past wrangler's dev proxy. */
   direct?: boolean;
+  /** A cold fill's answer read again once the fill is done, a HIT: what delivering those bytes costs alone. */
+  hitMs?: number;
 }
 
 /**
@@ -40,13 +43,45 @@ export async function coldFills(worker: DevWorker, upstreams: RunningUpstreams, 
         const { ms, cache } = await timedGet(`${base}/v1/models`);
         const cpuAfter = cpu();
         const cpuMsSpent = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
-        reads.push({ ms, cache, upstreamCalls: totalCalls(upstreams) - before, ...(cpuMsSpent === undefined ? {} : { cpuMs: cpuMsSpent }), ...(base === direct ? { direct: true } : {}) });
+        const upstreamCalls = totalCalls(upstreams) - before;
+        // The fill's writes run behind its answer: let them finish before the same bytes are timed as a HIT.
+        await sleep(HIT_AFTER_MS);
+        const hit = await timedGet(`${base}/v1/models`);
+        reads.push({
+          ms, cache, upstreamCalls, ...(cpuMsSpent === undefined ? {} : { cpuMs: cpuMsSpent }), ...(base === direct ? { direct: true } : {}),
+          ...(hit.cache === 'HIT' ? { hitMs: hit.ms } : {}),
+        });
       }
     }
   } finally {
     upstreams.state.delayMs = saved;
   }
   return reads;
+}
+
+/** Long enough for a fill's KV writes and copy outside KV, behind its answer, to be done on this machine. */
+const HIT_AFTER_MS = 500;
+
+/**
+ * The slowest provider of `delays` as Node itself sees it: the median of `reps` reads of its list,
+ * to the last byte. The floor under a cold fill, beside the nominal delay.
+ */
+export async function slowestUpstreamMs(upstreams: RunningUpstreams, delays: Record<Kind, number>, reps = 5): Promise<number> {
+  const saved = upstreams.state.delayMs;
+  upstreams.state.delayMs = delays;
+  const slowest = KINDS.reduce((a, b) => (delays[b] > delays[a] ? b : a));
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < reps; i++) {
+      const started = performance.now();
+      const response = await fetch(`${upstreams.origin}${listPath(slowest)}`);
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+    }
+  } finally {
+    upstreams.state.delayMs = saved;
+  }
+  return median(times);
 }
 
 /**

@@ -91,6 +91,11 @@ const LIST_PATHS: Record<string, Kind> = {
   '/ollama/api/tags': 'ollama',
 };
 
+/** Where each fake serves its list (its first page), under the upstreams' origin. */
+export function listPath(kind: Kind): string {
+  return Object.keys(LIST_PATHS).find((path) => LIST_PATHS[path] === kind) ?? '';
+}
+
 export async function handleUpstream(request: Request, state: UpstreamState): Promise<Response> {
   const url = new URL(request.url);
   if (isInferencePath(url.pathname)) return handleInference(request, state);
