@@ -109,9 +109,14 @@ function memoryKv(): KVNamespace {
       const json = type === 'json' || (typeof type === 'object' && type !== null && (type as { type?: string }).type === 'json');
       return value !== null && json ? JSON.parse(value) : value;
     },
-    async getWithMetadata(key: string) {
-      const held = store.get(key);
-      return { value: held?.value ?? null, metadata: held?.metadata ?? null, cacheStatus: null };
+    async getWithMetadata(key: string | string[]) {
+      const one = (name: string) => {
+        const held = store.get(name);
+        return held === undefined ? null : { value: held.value, metadata: held.metadata, cacheStatus: null };
+      };
+      // A bulk read answers a Map, a key that is not there mapping to null (as the runtime's KV does).
+      if (Array.isArray(key)) return new Map(key.map((name) => [name, one(name)]));
+      return one(key) ?? { value: null, metadata: null, cacheStatus: null };
     },
     async put(key: string, value: string, options?: { metadata?: unknown }) {
       store.set(key, { value, metadata: options?.metadata ?? null });
