@@ -42,10 +42,12 @@ export interface StoredList {
 export type StoreRead<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function tryReadList(kv: KVNamespace): Promise<StoreRead<StoredList | null>> {
-  return attemptRead(LIST_KEY, async () => {
-    const { value, metadata } = await kv.getWithMetadata<ListMeta>(LIST_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
-    return value === null || metadata === null ? null : { body: value, meta: metadata };
-  });
+  return attemptRead(LIST_KEY, () => listRead(kv));
+}
+
+async function listRead(kv: KVNamespace): Promise<StoredList | null> {
+  const { value, metadata } = await kv.getWithMetadata<ListMeta>(LIST_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+  return value === null || metadata === null ? null : { body: value, meta: metadata };
 }
 
 /** The list and the status as one KV read holds them. */
@@ -58,11 +60,19 @@ export interface StoredPair {
 /**
  * The list and the status in one bulk read: one round trip where a cold miss would wait for two
  * (the list, then whether a fill just failed elsewhere). KV bills each key, so readers that expect
- * a list read it alone (`tryReadList`).
+ * a list read it alone (`tryReadList`). KV refuses a bulk read whose values pass 25 MB together (a
+ * list near the value limit plus its status): a refused bulk read is tried again as two reads, so the
+ * status never costs the list, and only the list's own read failing is a failed read.
  */
 export function tryReadListAndStatus(kv: KVNamespace): Promise<StoreRead<StoredPair>> {
   return attemptRead(LIST_KEY, async () => {
-    const read = await kv.getWithMetadata<ListMeta>([LIST_KEY, STATUS_KEY], { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+    let read: Map<string, KVNamespaceGetWithMetadataResult<string, ListMeta> | null>;
+    try {
+      read = await kv.getWithMetadata<ListMeta>([LIST_KEY, STATUS_KEY], { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+    } catch {
+      const [list, status] = await Promise.all([listRead(kv), kv.get(STATUS_KEY, 'text').catch(() => null)]);
+      return { list, status: status === null ? null : parsedStatus(status) };
+    }
     // A key that is not there maps to null itself, not to `{ value: null }`.
     const list = read.get(LIST_KEY) ?? null;
     const status = read.get(STATUS_KEY)?.value ?? null;
@@ -73,6 +83,7 @@ export function tryReadListAndStatus(kv: KVNamespace): Promise<StoreRead<StoredP
   });
 }
 
+/** Stored text that is not JSON is no status: it never counts as KV failing. */
 function parsedStatus(text: string): CacheStatus | null {
   try {
     return JSON.parse(text) as CacheStatus;
@@ -82,7 +93,10 @@ function parsedStatus(text: string): CacheStatus | null {
 }
 
 export function tryReadStatus(kv: KVNamespace): Promise<StoreRead<CacheStatus | null>> {
-  return attemptRead(STATUS_KEY, () => kv.get<CacheStatus>(STATUS_KEY, 'json'));
+  return attemptRead(STATUS_KEY, async () => {
+    const text = await kv.get(STATUS_KEY, 'text');
+    return text === null ? null : parsedStatus(text);
+  });
 }
 
 /** For callers that can do without the stored list: null when there is none or KV fails (recorded in `storeHealth`). */

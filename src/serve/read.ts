@@ -52,7 +52,9 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<C
   }
   const pausedBefore = paused(now);
   // While KV has failed within the pause, this isolate does not ask it again.
-  const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv, now);
+  // The status matters only to a miss that no failure in this isolate already holds back.
+  const withStatus = lastKnown(now) === undefined && failedRecently(now) === undefined;
+  const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv, withStatus);
   if (read?.ok === true) {
     const { list, status } = read.value;
     if (list === null || now >= list.meta.expiresAt) return fill(deps, ctx, now, true, status);
@@ -78,7 +80,7 @@ export async function currentList(deps: RefreshDeps, ctx: Background): Promise<C
  */
 export async function storedListOnly(kv: KVNamespace, error: ConfigError): Promise<CurrentList> {
   const now = Date.now();
-  const read = lastKnown(now) === undefined && !storeFailedRecently(now) ? await readShared(kv, now) : undefined;
+  const read = lastKnown(now) === undefined && !storeFailedRecently(now) ? await readShared(kv, false) : undefined;
   const stored = read?.ok === true ? read.value.list : undefined;
   const list = (stored !== null && stored !== undefined && now < stored.meta.expiresAt ? stored : undefined) ?? lastKnown(now) ?? (await copyOutsideKv(now));
   if (list === undefined) throw error;
@@ -97,13 +99,14 @@ export function forgetList(): void {
 }
 
 /**
- * The stored list. An isolate that knows no list (it has just started, or purged, or its list
- * expired) is the one likely to find none, and a miss needs the status before it may fan out: it
- * reads both in one KV request, one round trip where it would wait for two. An isolate whose list
- * only aged out of memory reads the list alone, so the usual read bills one key.
+ * The stored list, and with `withStatus` the status beside it in the same KV request. An isolate that
+ * knows no list (it has just started, or purged, or its list expired) is the one likely to find none,
+ * and a miss needs the status before it may fan out: one round trip where it would wait for two. An
+ * isolate whose list only aged out of memory reads the list alone, so the usual read bills one key;
+ * should it find none, the miss reads the status after it. A read already under way is shared as it is.
  */
-function readShared(kv: KVNamespace, now: number): Promise<StoreRead<KvRead>> {
-  reading ??= (lastKnown(now) === undefined ? tryReadListAndStatus(kv) : tryReadList(kv).then(listOnly)).finally(() => {
+function readShared(kv: KVNamespace, withStatus: boolean): Promise<StoreRead<KvRead>> {
+  reading ??= (withStatus ? tryReadListAndStatus(kv) : tryReadList(kv).then(listOnly)).finally(() => {
     reading = undefined;
   });
   return reading;

@@ -231,6 +231,51 @@ describe('reading the model list', () => {
     expect(calls).toEqual([{ method: 'getWithMetadata', keys: LIST_KEY, fetchesBefore: 1 }]);
   });
 
+  it('reads the status after the list when a list it knew is gone from KV, and does not fan out while it shows a fill that failed elsewhere', async () => {
+    const { list } = await settled(currentList(deps, background()));
+    // Another isolate purged, then its fill failed a second ago: KV holds that status and no list.
+    await deleteAll(env.MODELS_KV);
+    vi.setSystemTime(list.meta.fetchedAt + MEMORY_TTL_MS);
+    const failedAt = Date.now() - 1000;
+    await writeStatus(env.MODELS_KV, { refreshedAt: failedAt, providers: [failedProvider('openai', failedAt)], clashes: [] }, 600);
+    const { kv, calls } = countingReads(env.MODELS_KV);
+
+    await unavailable(currentList({ ...deps, kv }, background()));
+    expect(calls).toEqual([
+      { method: 'getWithMetadata', keys: LIST_KEY },
+      { method: 'get', keys: STATUS_KEY },
+    ]);
+    expect(upstream.calls).toBe(1);
+  });
+
+  it('reads the list alone while a failed fill in this isolate holds misses back: the status cannot change the answer', async () => {
+    upstream.failing = true;
+    await unavailable(currentList(deps, background()));
+    const { kv, calls } = countingReads(env.MODELS_KV);
+    await unavailable(currentList({ ...deps, kv }, background()));
+    expect(calls).toEqual([{ method: 'getWithMetadata', keys: LIST_KEY }]);
+    expect(upstream.calls).toBe(1);
+  });
+
+  it('reads the list and the status apart when KV refuses the bulk read (their values pass its 25 MB bulk limit together)', async () => {
+    const { list } = await settled(currentList(deps, background()));
+    forget();
+    const refusing = new Proxy(env.MODELS_KV, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          property === 'getWithMetadata' && Array.isArray(args[0])
+            ? Promise.reject(new Error('KV GET_BULK failed: 413 Total size of request exceeds the limit of 25MB'))
+            : (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    });
+    const read = await currentList({ ...deps, kv: refusing }, background());
+    expect(read).toMatchObject({ state: 'HIT', store: 'ok' });
+    expect(read.list.meta.etag).toBe(list.meta.etag);
+    expect(upstream.calls).toBe(1);
+  });
+
   it('shares one KV read among the requests that arrive while it runs', async () => {
     await settled(currentList(deps, background()));
     forget();
@@ -373,6 +418,22 @@ describe('reading the model list', () => {
     expect(ids(after.list.body)).toHaveLength(3);
   });
 });
+
+/** The runtime's KV, recording each read's method and key(s). */
+function countingReads(kv: KVNamespace): { kv: KVNamespace; calls: { method: string; keys: unknown }[] } {
+  const calls: { method: string; keys: unknown }[] = [];
+  const counting = new Proxy(kv, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (property === 'get' || property === 'getWithMetadata') calls.push({ method: property, keys: args[0] });
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { kv: counting, calls };
+}
 
 /** The OpenAI-shaped 502 a read rejects with when nothing can be served. */
 async function unavailable(read: Promise<unknown>): Promise<{ message: string }> {
