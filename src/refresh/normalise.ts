@@ -39,6 +39,8 @@ const PLACEHOLDER_OWNERS: ReadonlySet<string> = new Set([
 /** C0 and C1 control characters (contract §11). */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** A control character or any surrogate, paired or lone: without one, neither the control-character check nor the well-formedness check can fail (no `u` flag: it matches code units). */
+const SUSPECT = /[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/;
 
 export type Normalised =
   | { ok: true; models: Model[]; skipped: number; skippedExample?: string }
@@ -112,10 +114,13 @@ function prefixed(prefix: string, id: string): string {
 function idProblem(id: string, prefix: string): string | undefined {
   if (id === '') return 'an empty id';
   if (id.length > MAX_ID_LENGTH) return `an id of ${id.length} characters (at most ${MAX_ID_LENGTH})`;
-  const control = CONTROL.exec(id);
-  if (control !== null) return `an id with the control character U+${hex(control[0])}`;
-  // A lone surrogate cannot be put in a URL (encodeURIComponent throws): never retrievable.
-  if (!id.isWellFormed()) return 'an id that is not well-formed Unicode';
+  // One test for the usual id, which holds neither a control character nor a surrogate.
+  if (SUSPECT.test(id)) {
+    const control = CONTROL.exec(id);
+    if (control !== null) return `an id with the control character U+${hex(control[0])}`;
+    // A lone surrogate cannot be put in a URL (encodeURIComponent throws): never retrievable.
+    if (!id.isWellFormed()) return 'an id that is not well-formed Unicode';
+  }
   // `/v1/models/.` and `/v1/models/..` are dot segments every URL parser removes: never retrievable.
   if (prefix.length + id.length <= 2) {
     const full = prefix + id;

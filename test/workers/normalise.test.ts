@@ -48,9 +48,10 @@ describe('normalise', () => {
     });
 
     it('skips ids no URL can name: dot segments and lone surrogates', () => {
-      const result = run({ id: 'lab' }, [{ id: '..' }, { id: '.' }, { id: 'bad\uD800' }, { id: 'ok' }]);
-      expect(result.ok && result.models.map((m) => m.id)).toStrictEqual(['ok']);
-      expect(result).toMatchObject({ skipped: 3 });
+      const result = run({ id: 'lab' }, [{ id: '..' }, { id: '.' }, { id: 'bad\uD800' }, { id: '\uDC00bad' }, { id: 'ok' }, { id: 'ok-\u{1F600}' }]);
+      // A surrogate pair is well-formed: the emoji id is listed.
+      expect(result.ok && result.models.map((m) => m.id)).toStrictEqual(['ok', 'ok-\u{1F600}']);
+      expect(result).toMatchObject({ skipped: 4, skippedExample: 'the id "..", which no URL can name' });
     });
   });
 
