@@ -99,12 +99,6 @@ export function tryReadStatus(kv: KVNamespace): Promise<StoreRead<CacheStatus | 
   });
 }
 
-/** For callers that can do without the stored list: null when there is none or KV fails (recorded in `storeHealth`). */
-export async function readList(kv: KVNamespace): Promise<StoredList | null> {
-  const read = await tryReadList(kv);
-  return read.ok ? read.value : null;
-}
-
 /** For callers that can do without the stored status: null when there is none or KV fails. */
 export async function readStatus(kv: KVNamespace): Promise<CacheStatus | null> {
   const read = await tryReadStatus(kv);

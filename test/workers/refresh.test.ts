@@ -7,7 +7,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEntries } from '../../scripts/lib/demo-data.ts';
-import { deleteAll, LIST_KEY, readList, readStatus } from '../../src/cache/kv.ts';
+import { deleteAll, LIST_KEY, readStatus } from '../../src/cache/kv.ts';
+import { readList } from './support/kv.ts';
 import { forget, recall } from '../../src/cache/memory.ts';
 import { currentList } from '../../src/serve/read.ts';
 import { parseConfig } from '../../src/config.ts';

@@ -4,7 +4,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deleteAll, readList, readStatus } from '../../src/cache/kv.ts';
+import { deleteAll, readStatus } from '../../src/cache/kv.ts';
+import { readList } from './support/kv.ts';
 import { forget } from '../../src/cache/memory.ts';
 import { parseConfig, type ProviderEntry } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';

@@ -1,4 +1,11 @@
 /** @module Looks at the runtime's KV from a test; never replaces it. */
+import { tryReadList, type StoredList } from '../../../src/cache/kv.ts';
+
+/** The stored list as the worker reads it: null when there is none (or KV failed). */
+export async function readList(kv: KVNamespace): Promise<StoredList | null> {
+  const read = await tryReadList(kv);
+  return read.ok ? read.value : null;
+}
 
 export interface PutCall {
   key: string;
