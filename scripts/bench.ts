@@ -11,7 +11,7 @@
  *   npm run bench                          the full run (about five and a half minutes)
  *   npm run bench -- --quick               short runs, to try the benchmark itself; docs left alone
  *   npm run bench -- --no-write            the full run without rewriting docs/performance.md
- *   npm run bench -- --only refresh-cpu    one section (also: cold-fill; repeatable); only its parts
+ *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, passthrough; repeatable); only its parts
  *                                          of docs/performance.md are rewritten
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -19,16 +19,16 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alternate, type Contender, type Run, type Runs, type Schedule } from './lib/bench-alternate.ts';
-import { passthroughFigures, startForwarder } from './lib/bench-passthrough.ts';
+import { PASSTHROUGH_CALLS, passthroughFigures, startForwarder, type PassthroughFigures } from './lib/bench-passthrough.ts';
 import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from './lib/bench-probes.ts';
 import { refreshCpu } from './lib/bench-refresh-cpu.ts';
 import {
-  coldFillSection, coldFillVerdict, KEYED, machine, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type Verdict,
+  coldFillSection, coldFillVerdict, EDGE, FORWARDER, KEYED, machine, passthroughCallVerdicts, passthroughSection, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type Verdict,
 } from './lib/bench-report.ts';
 import { userRuntimePid } from './lib/bench-procs.ts';
 import { adminToken, createClientKey, directUrl, servedList, startLimitWorker, startModelsEdge } from './lib/bench-workers.ts';
 import { ROOT, type DevWorker } from './lib/dev-worker.ts';
-import { KINDS, startUpstreams, type Kind } from './lib/upstreams.ts';
+import { KINDS, startUpstreams, type Kind, type RunningUpstreams } from './lib/upstreams.ts';
 
 /** The issue's list size for the hot path, and for the memory figure. */
 const LIST_MODELS = 3_000;
@@ -62,11 +62,11 @@ const KEYED_VARS = {
   CLIENT_KEY_SECRET: 'bench-only-client-key-secret-0123456789-abcdef',
   VIEWS: JSON.stringify({ [BENCH_VIEW]: { providers: KINDS } }),
 };
-/** Streamed chat calls per contender per round for the time to first byte; one long stream each for throughput. */
-const passthroughOptions = { rounds: 7, callsPerRound: 40, model: 'gpt-4o' };
+/** Calls per passthrough row per contender per round; one long stream each per round for throughput. */
+const passthroughOptions = { rounds: 7, callsPerRound: 30 };
 
 /** Sections `--only` can run alone. */
-const SECTIONS = ['refresh-cpu', 'cold-fill'];
+const SECTIONS = ['refresh-cpu', 'cold-fill', 'passthrough'];
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false }, only: { type: 'string', multiple: true, default: [] } },
@@ -153,22 +153,7 @@ try {
   if (byId === undefined) throw new Error('the /v1/models/{id} run returned nothing');
   await stop(limit);
 
-  log(`inference passthrough: models-edge against a one-fetch forwarder, ${passthroughOptions.rounds} rounds`);
-  const forwarder = await started(startForwarder(`${upstreams.origin}/openai/v1`, 'bench-provider-key'));
-  const forwarderPid = userRuntimePid(forwarder.url);
-  const edgePid = pids.get(edge.url);
-  const passthrough = await passthroughFigures(
-    [
-      { name: 'forwarder', url: forwarder.url, headers: {}, ...(forwarderPid === undefined ? {} : { runtimePid: forwarderPid }) },
-      { name: 'models-edge', url: edge.url, headers: { Authorization: `Bearer ${clientKey}` }, ...(edgePid === undefined ? {} : { runtimePid: edgePid }) },
-    ],
-    passthroughOptions,
-    (chunks) => (upstreams.state.chunks = chunks),
-  );
-  for (const [name, f] of Object.entries(passthrough)) {
-    log(`${name.padEnd(12)} TTFB p50 ${f.ttfbP50Ms.toFixed(2)} ms  p99 ${f.ttfbP99Ms.toFixed(2)} ms  stream ${f.streamMBps.toFixed(1)} MB/s  workerd CPU ${f.cpuMsPerCall.toFixed(2)} ms/call`);
-  }
-  await stop(forwarder);
+  const passthrough = await passthroughRun(upstreams, edge, clientKey);
 
   log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
   const coldUpstreamMs = await slowestUpstreamMs(upstreams, COLD_DELAYS);
@@ -209,6 +194,7 @@ try {
     memory,
     refreshCpu: refreshFigures,
     passthrough,
+    passthroughOptions,
     loadAtEnd: loadavg()[0] ?? Number.NaN,
   };
 } finally {
@@ -223,6 +209,32 @@ if (!flags.quick && !flags['no-write']) {
   log('wrote docs/performance.md');
 }
 if (verdicts(run).some((v) => !v.met)) process.exitCode = 1;
+
+/** models-edge (with `clientKey`) against a one-fetch forwarder started here, on every passthrough row. */
+async function passthroughRun(upstreams: RunningUpstreams, edge: DevWorker, clientKey: string): Promise<PassthroughFigures> {
+  log(`inference passthrough: models-edge against a one-fetch forwarder, ${PASSTHROUGH_CALLS.length} calls, ${passthroughOptions.rounds} rounds`);
+  const forwarder = await startForwarder(upstreams.origin, 'bench-provider-key');
+  try {
+    const [forwarderPid, edgePid] = [userRuntimePid(forwarder.url), userRuntimePid(edge.url)];
+    const figures = await passthroughFigures(
+      [
+        { name: FORWARDER, url: forwarder.url, pathFor: (call) => `/${call.owner}${call.path}`, headers: {}, ...(forwarderPid === undefined ? {} : { runtimePid: forwarderPid }) },
+        { name: EDGE, url: edge.url, pathFor: (call) => call.path, headers: { Authorization: `Bearer ${clientKey}` }, ...(edgePid === undefined ? {} : { runtimePid: edgePid }) },
+      ],
+      passthroughOptions,
+      (chunks) => (upstreams.state.chunks = chunks),
+    );
+    for (const { call, byContender } of figures.calls) {
+      for (const [name, f] of Object.entries(byContender)) {
+        log(`${call.name.padEnd(30)} ${name.padEnd(12)} p50 ${f.p50Ms.toFixed(2)} ms  p99 ${f.p99Ms.toFixed(2)} ms  workerd CPU ${f.cpuMsPerCall.toFixed(2)} ms/call`);
+      }
+    }
+    log(`streamed ${Object.entries(figures.streamMBps).map(([name, v]) => `${name} ${v.toFixed(1)} MB/s`).join(', ')}`);
+    return figures;
+  } finally {
+    await forwarder.stop();
+  }
+}
 
 /** `--only`: the named sections alone; their parts of docs/performance.md are replaced, the rest kept. */
 async function runSections(names: string[]): Promise<void> {
@@ -245,6 +257,19 @@ async function runSections(names: string[]): Promise<void> {
       for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
       sections.push(coldFillSection(COLD_DELAYS, cold, coldUpstreamMs));
       rows.push(coldFillVerdict(COLD_DELAYS, cold));
+    } finally {
+      await edge.stop();
+      await upstreams.close();
+    }
+  }
+  if (names.includes('passthrough')) {
+    const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });
+    const edge = await startModelsEdge(upstreams.origin, KEYED_VARS);
+    try {
+      await servedList(edge);
+      const figures = await passthroughRun(upstreams, edge, await createClientKey(edge, await adminToken(), BENCH_VIEW));
+      sections.push(passthroughSection(figures, passthroughOptions));
+      rows.push(...passthroughCallVerdicts(figures));
     } finally {
       await edge.stop();
       await upstreams.close();

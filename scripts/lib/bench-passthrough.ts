@@ -1,89 +1,147 @@
 /**
- * @module The inference rows of `npm run bench`: models-edge forwarding a streamed chat call against a
- * trivial worker that forwards the same call with one `fetch` (bench/forward-worker.ts), both under
- * the same `wrangler dev`, in alternating turns. Time to first byte (the first server-sent event),
- * streamed throughput (a long stream, bytes per second) and the workerd CPU per call.
+ * @module The inference rows of `npm run bench`: models-edge forwarding a call against a trivial worker
+ * that forwards the same call with one `fetch` (bench/forward-worker.ts), both under the same
+ * `wrangler dev`, in alternating turns. One row per call as a client of one dialect makes it
+ * (`PASSTHROUGH_CALLS`): a streamed call is judged on its time to first byte, a whole one on the time
+ * to its last byte. Also streamed throughput (one long stream) and the workerd CPU per call.
  */
 import { median, percentile } from './bench-load.ts';
 import { cpuMs } from './bench-procs.ts';
 import { IDENTITY } from './bench-workers.ts';
 import { startDevWorker, type DevWorker } from './dev-worker.ts';
+import type { Kind } from './upstreams.ts';
+
+/** One call, as a client of its dialect sends it. */
+export interface PassthroughCall {
+  /** The dialect and the answer's kind, e.g. `OpenAI chat, streamed`. */
+  name: string;
+  /** Path and query on models-edge. */
+  path: string;
+  /**
+   * The fake provider that owns the model. The forwarder gets the call at `/{owner}{path}` and sends it
+   * to the same path on the fakes' origin: the very URL models-edge forwards it to.
+   */
+  owner: Kind;
+  headers: Record<string, string>;
+  body: string;
+  /** Judged on the time to first byte (server-sent events) or to the last byte of the whole answer. */
+  streamed: boolean;
+}
+
+const chat = (streamed: boolean): PassthroughCall => ({
+  name: `OpenAI chat, ${streamed ? 'streamed' : 'whole answer'}`,
+  path: '/v1/chat/completions',
+  owner: 'openai',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ model: 'gpt-4o', stream: streamed, messages: [{ role: 'user', content: 'Say hello.' }] }),
+  streamed,
+});
+
+/** The rows, in order. A dialect's row is one line here: its path, its client's headers, its body. */
+export const PASSTHROUGH_CALLS: PassthroughCall[] = [chat(true), chat(false)];
 
 export interface Forwarding {
   name: string;
-  /** Where to POST `/v1/chat/completions`. */
   url: string;
+  /** Where the call's path goes on this worker: `/{owner}{path}` for the forwarder, `path` for models-edge. */
+  pathFor(call: PassthroughCall): string;
   headers: Record<string, string>;
   /** The workerd running the worker, for its CPU per call. */
   runtimePid?: number;
 }
 
-export interface PassthroughFigures {
-  ttfbP50Ms: number;
-  ttfbP99Ms: number;
-  /** Megabytes per second of server-sent events through the worker, median over the rounds. */
-  streamMBps: number;
+/** One contender on one row. */
+export interface CallFigures {
+  /** Of the judged time: to first byte when streamed, to the last byte otherwise. */
+  p50Ms: number;
+  p99Ms: number;
+  /** Spread of the judged time: the median of each round, in round order. */
+  roundP50Ms: number[];
   /** NaN when the worker's workerd could not be found. */
   cpuMsPerCall: number;
 }
 
-export interface PassthroughOptions {
-  rounds: number;
-  /** Calls per contender per round for the time-to-first-byte figure. */
-  callsPerRound: number;
-  model: string;
+export interface PassthroughFigures {
+  /** By call name, then by contender name. */
+  calls: { call: PassthroughCall; byContender: Record<string, CallFigures> }[];
+  /** Megabytes per second of server-sent events through each contender, median over the rounds. */
+  streamMBps: Record<string, number>;
 }
 
-/** A trivial forwarder to `upstreamRoot` with `providerKey`, under `wrangler dev`. */
-export function startForwarder(upstreamRoot: string, providerKey: string): Promise<DevWorker> {
-  return startDevWorker({ main: 'bench/forward-worker.ts', vars: { FORWARD_TO: upstreamRoot, FORWARD_KEY: providerKey } });
+export interface PassthroughOptions {
+  rounds: number;
+  /** Calls per row per contender per round. */
+  callsPerRound: number;
+}
+
+/** A trivial forwarder to the fakes at `origin` with `providerKey`, under `wrangler dev`. */
+export function startForwarder(origin: string, providerKey: string): Promise<DevWorker> {
+  return startDevWorker({ main: 'bench/forward-worker.ts', vars: { FORWARD_TO: origin, FORWARD_KEY: providerKey } });
 }
 
 /**
- * Alternates the contenders round by round (order flipped each round). Short streams measure the time
- * to the first event; one long stream per round measures throughput.
+ * Round by round, row by row, the contenders take turns (order flipped every round), each a warm-up call
+ * then `callsPerRound` calls one at a time; then one 20,000-chunk stream each for throughput.
  */
-export async function passthroughFigures(contenders: Forwarding[], options: PassthroughOptions, setChunks: (chunks: number) => void): Promise<Record<string, PassthroughFigures>> {
-  const ttfb: Record<string, number[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
+export async function passthroughFigures(contenders: Forwarding[], options: PassthroughOptions, setChunks: (chunks: number) => void): Promise<PassthroughFigures> {
+  const key = (call: PassthroughCall, contender: Forwarding) => `${call.name}\n${contender.name}`;
+  const times = new Map<string, number[]>();
+  const rounds = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
+  const push = (map: Map<string, number[]>, k: string, ...values: number[]) => map.set(k, [...(map.get(k) ?? []), ...values]);
   const mbps: Record<string, number[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
-  const cpu: Record<string, number[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
-  const body = JSON.stringify({ model: options.model, stream: true, messages: [{ role: 'user', content: 'Say hello.' }] });
+  const longStream = PASSTHROUGH_CALLS.find((c) => c.streamed && c.owner === 'openai');
   for (let round = 0; round < options.rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
     setChunks(3);
-    for (const contender of order) {
-      await call(contender, body); // warm: JIT, sockets
-      const before = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
-      for (let i = 0; i < options.callsPerRound; i++) ttfb[contender.name]?.push((await call(contender, body)).ttfbMs);
-      const after = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
-      if (before !== undefined && after !== undefined) cpu[contender.name]?.push((after - before) / options.callsPerRound);
+    for (const call of PASSTHROUGH_CALLS) {
+      for (const contender of order) {
+        await timed(contender, call); // warm: JIT, sockets
+        const before = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
+        const judged: number[] = [];
+        for (let i = 0; i < options.callsPerRound; i++) {
+          const t = await timed(contender, call);
+          judged.push(call.streamed ? t.ttfbMs : t.totalMs);
+        }
+        const after = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
+        push(times, key(call, contender), ...judged);
+        push(rounds, key(call, contender), median(judged));
+        if (before !== undefined && after !== undefined) push(cpu, key(call, contender), (after - before) / options.callsPerRound);
+      }
     }
+    if (longStream === undefined) continue;
     setChunks(20_000);
     for (const contender of order) {
-      const { bytes, totalMs } = await call(contender, body);
+      const { bytes, totalMs } = await timed(contender, longStream);
       mbps[contender.name]?.push(bytes / 1e6 / (totalMs / 1000));
     }
   }
-  return Object.fromEntries(
-    contenders.map((c) => {
-      const times = [...(ttfb[c.name] ?? [])].sort((a, b) => a - b);
-      return [c.name, { ttfbP50Ms: percentile(times, 0.5), ttfbP99Ms: percentile(times, 0.99), streamMBps: median(mbps[c.name] ?? []), cpuMsPerCall: median(cpu[c.name] ?? []) }];
-    }),
-  );
+  return {
+    calls: PASSTHROUGH_CALLS.map((call) => ({
+      call,
+      byContender: Object.fromEntries(
+        contenders.map((c) => {
+          const sorted = [...(times.get(key(call, c)) ?? [])].sort((a, b) => a - b);
+          return [c.name, { p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), roundP50Ms: rounds.get(key(call, c)) ?? [], cpuMsPerCall: median(cpu.get(key(call, c)) ?? []) }];
+        }),
+      ),
+    })),
+    streamMBps: Object.fromEntries(contenders.map((c) => [c.name, median(mbps[c.name] ?? [])])),
+  };
 }
 
-/** One streamed call: the time to its first body bytes, its length and its whole duration. */
-async function call(contender: Forwarding, body: string): Promise<{ ttfbMs: number; bytes: number; totalMs: number }> {
+/** One call: the time to its first body bytes, its length and its whole duration. */
+async function timed(contender: Forwarding, call: PassthroughCall): Promise<{ ttfbMs: number; bytes: number; totalMs: number }> {
   const started = performance.now();
-  const response = await fetch(`${contender.url}/v1/chat/completions`, { method: 'POST', headers: { ...IDENTITY, 'Content-Type': 'application/json', ...contender.headers }, body });
-  if (response.status !== 200 || response.body === null) throw new Error(`${contender.name}: answered ${response.status}: ${await response.text()}`);
+  const response = await fetch(`${contender.url}${contender.pathFor(call)}`, { method: 'POST', headers: { ...IDENTITY, ...call.headers, ...contender.headers }, body: call.body });
+  if (response.status !== 200 || response.body === null) throw new Error(`${contender.name}, ${call.name}: answered ${response.status}: ${await response.text()}`);
   const reader = response.body.getReader();
-  let first = await reader.read();
+  let chunk = await reader.read();
   const ttfbMs = performance.now() - started;
   let bytes = 0;
-  while (!first.done) {
-    bytes += first.value.byteLength;
-    first = await reader.read();
+  while (!chunk.done) {
+    bytes += chunk.value.byteLength;
+    chunk = await reader.read();
   }
   return { ttfbMs, bytes, totalMs: performance.now() - started };
 }
