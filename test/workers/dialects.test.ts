@@ -87,7 +87,7 @@ describe('Anthropic dialect: own errors in Anthropic’s shape', () => {
 
   it('takes the key as Authorization: Bearer too (ANTHROPIC_AUTH_TOKEN), or as both headers when they agree', async () => {
     const { env, key } = await setup();
-    for (const headers of [{ Authorization: `Bearer ${key}` }, { Authorization: `Bearer ${key}`, 'x-api-key': key }]) {
+    for (const headers of [{ Authorization: `Bearer ${key}` }, { Authorization: `Bearer ${key}`, 'x-api-key': key }] as Record<string, string>[]) {
       const answer = await request(env, '/v1/messages', { method: 'POST', headers: { 'anthropic-version': '2023-06-01', 'Content-Type': 'application/json', ...headers }, body: messagesBody('nope') });
       // Past the key check: the model is what is wrong.
       anthropicError(answer, 404, 'not_found_error');
