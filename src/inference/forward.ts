@@ -44,7 +44,7 @@ export interface Call {
  * Rewrites the upstream's answer before it reaches the client (a translated dialect); its body is
  * then what is streamed and timed. Without one, the upstream's answer passes through as it is.
  */
-export type Rewrite = (upstream: Response) => Response;
+export type Rewrite = (upstream: Response) => Response | Promise<Response>;
 
 export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> {
   const started = Date.now();
@@ -79,7 +79,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
     throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(call.url).origin}: ${why}`, { cause: error });
   }
   const ttfbMs = Date.now() - started;
-  const answer = rewrite === undefined ? upstream : rewrite(upstream);
+  const answer = rewrite === undefined ? upstream : await rewrite(upstream);
   const responseHeaders = new Headers(answer.headers);
   for (const name of DROPPED_RESPONSE_HEADERS) responseHeaders.delete(name);
   if (answer.body === null) {

@@ -9,9 +9,10 @@ import type { AppEnv } from '../../app-env.ts';
 import { checkBody, withModel } from '../../inference/body.ts';
 import { forward } from '../../inference/forward.ts';
 import { capBody, rateLimit } from '../../inference/guards.ts';
-import { resolveTarget, wrongOwner, type Target } from '../../inference/resolve.ts';
+import { resolveTarget } from '../../inference/resolve.ts';
 import { clientKey } from '../../keys/middleware.ts';
 import { joinUrl } from '../../upstream/url.ts';
+import { translatedCall } from './translated.ts';
 
 /** The version Anthropic's own SDKs pin; sent when a client names none, as the API requires one. */
 const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -25,7 +26,7 @@ for (const path of MESSAGES_PATHS) {
   messages.post(path, clientKey('always'), rateLimit, capBody, async function messagesCall(c) {
     const text = await c.req.text();
     const target = await resolveTarget(c, checkBody(text).model);
-    if (target.entry.type !== 'anthropic') return translated(target);
+    if (target.entry.type !== 'anthropic') return translatedCall(c, target, path, text);
     const { entry, model, config, key } = target;
     return forward({
       entry,
@@ -43,8 +44,4 @@ for (const path of MESSAGES_PATHS) {
       background: c.executionCtx,
     });
   });
-}
-
-function translated(target: Target): never {
-  throw wrongOwner(target, 'native Anthropic Messages API');
 }
