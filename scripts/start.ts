@@ -225,7 +225,7 @@ function nextSteps(): string {
     'Native dialects through the same base URL and key:',
     '',
     `  Anthropic     curl ${url}/v1/messages -H "x-api-key: sk-me-…" -H "anthropic-version: 2023-06-01" -d '${messagesBody()}'`,
-    `  Gemini        curl '${url}/v1beta/models/${geminiModel()}:generateContent' -H "x-goog-api-key: sk-me-…" -d '${GEMINI_BODY}'`,
+    `  Gemini        curl '${url}/v1beta/models/${geminiModel()}:generateContent' -H "x-goog-api-key: sk-me-…" -d '${geminiBody()}'`,
     `  Responses     curl ${url}/v1/responses -H "Authorization: Bearer sk-me-…" -d '${JSON.stringify({ model: chatModel(), input: 'hi' })}'`,
     `  Claude Code   ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=sk-me-… ANTHROPIC_API_KEY= claude --model ${anthropicModel()}`,
     `  Gemini CLI    GOOGLE_GEMINI_BASE_URL=${url} GEMINI_API_KEY=sk-me-… gemini --model ${geminiModel()}`,
@@ -244,7 +244,10 @@ function messagesBody(): string {
   return JSON.stringify({ model: anthropicModel(), max_tokens: 256, messages: [{ role: 'user', content: 'hi' }] });
 }
 
-const GEMINI_BODY = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+/** A generateContent call's body. */
+function geminiBody(): string {
+  return JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+}
 
 function anthropicModel(): string {
   return demo ? 'claude-sonnet-4-5-20250929' : '<a model id from /v1/models>';

@@ -6,7 +6,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { AppEnv } from './app-env.ts';
 import { ConfigError, configOrError } from './config.ts';
 import { messages, MESSAGES_PATHS } from './dialects/anthropic/routes.ts';
-import { geminiRoutes } from './dialects/gemini/routes.ts';
+import { geminiCalls } from './dialects/gemini/routes.ts';
 import { dialectOf } from './dialects/select.ts';
 import { ApiError, apiError } from './errors.ts';
 import { logEvent } from './log.ts';
@@ -71,11 +71,13 @@ app.use(
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.route('/v1/models', models);
 app.route('/models', models);
+app.route('/v1beta/models', models);
 app.route('/v1', inference);
 app.route('/', inference);
 app.route('/v1', messages);
 app.route('/', messages);
-app.route('/v1beta', geminiRoutes);
+app.route('/v1beta', geminiCalls);
+app.route('/v1', geminiCalls);
 app.route('/admin', adminPage);
 app.route('/admin', admin);
 

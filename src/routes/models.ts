@@ -1,12 +1,15 @@
 /**
- * @module `GET /v1/models` and `GET /v1/models/{id}` (also without `/v1`), per client key's view:
- * OpenAI's shapes, or Anthropic's when the request sends `anthropic-version` (src/dialects/anthropic/).
+ * @module `GET /v1/models` and `GET /v1/models/{id}` (also without `/v1`, and `/v1beta/models…`), per
+ * client key's view, in the shape of the dialect the request speaks (src/dialects/select.ts): OpenAI's,
+ * Anthropic's (`anthropic-version` sent) or Gemini's (`/v1beta`, or Gemini's key header).
  */
 import { Hono, type Context } from 'hono';
 import { etag } from 'hono/etag';
 import type { AppEnv } from '../app-env.ts';
 import { ConfigError, configOrError, type Config } from '../config.ts';
 import { anthropicList, anthropicModelAnswer } from '../dialects/anthropic/list.ts';
+import { geminiList, geminiModelAnswer } from '../dialects/gemini/list.ts';
+import { dialectOf } from '../dialects/select.ts';
 import { apiError } from '../errors.ts';
 import { clientKey } from '../keys/middleware.ts';
 import { AS_STORED, listAnswer, modelAnswer, providerAnswer, scopeOf, type Answer, type Scope } from '../serve/answers.ts';
@@ -33,7 +36,9 @@ models.use(clientKey('if-configured'), etag());
 models.get('/', async function listModels(c) {
   const { config, scope } = scopeFor(c);
   const { list, state } = await readList(c, config);
-  if (speaksAnthropic(c)) return respond(c, anthropicList(list, scope, c.req.query()), state);
+  const dialect = dialectOf(c.req.raw, c.req.path).name;
+  if (dialect === 'anthropic') return respond(c, anthropicList(list, scope, c.req.query()), state);
+  if (dialect === 'gemini') return respond(c, geminiList(list, configured(config), scope, c.req.query()), state);
   const provider = c.req.query('provider');
   if (provider === undefined) return respond(c, listAnswer(list, scope), state);
   // A provider outside the key's view is as unknown as one that is not configured.
@@ -48,13 +53,18 @@ models.get('/:id{.+}', async function retrieveModel(c) {
   const id = c.req.param('id');
   const { config, scope } = scopeFor(c);
   const { list, state } = await readList(c, config);
-  const answer = speaksAnthropic(c) ? anthropicModelAnswer(list, scope, id) : modelAnswer(list, scope, id);
+  const dialect = dialectOf(c.req.raw, c.req.path).name;
+  const answer =
+    dialect === 'anthropic' ? anthropicModelAnswer(list, scope, id) : dialect === 'gemini' ? geminiModelAnswer(list, configured(config), scope, id) : modelAnswer(list, scope, id);
   if (answer === undefined) throw apiError(404, 'model_not_found', `The model '${id}' does not exist.`);
   return respond(c, answer, state);
 });
 
-/** Every Anthropic client sends `anthropic-version`; OpenAI clients never do. */
-const speaksAnthropic = (c: Context<AppEnv>) => c.req.raw.headers.has('anthropic-version');
+/** Gemini's list says which models its routes can call, which needs the configuration. */
+function configured(config: Config | ConfigError): Config {
+  if (config instanceof ConfigError) throw config;
+  return config;
+}
 
 /**
  * The request's configuration and scope. Under a configuration error the stored list is still

@@ -307,6 +307,27 @@ describe('Gemini dialect', () => {
   });
 });
 
+describe('Gemini dialect under /v1, where @google/genai 3 sends it by default', () => {
+  it('takes calls at /v1/models/{model}:{method} and lists in Gemini’s shape for Gemini’s key header', async () => {
+    const { env, key, upstreams } = await setup();
+    const generated = await request(env, `/v1/models/${GEMINI_MODEL}:generateContent`, { method: 'POST', headers: geminiHeaders(key), body: geminiBody });
+    expect(generated.status).toBe(200);
+    expect((await requestsTo(upstreams.origin)).filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([`/gemini/v1beta/models/${GEMINI_MODEL}:generateContent`]);
+    const list = (await request(env, '/v1/models', { headers: geminiHeaders(key) })).json() as { models: { name: string }[] };
+    expect(list.models.map((m) => m.name)).toContain(`models/${GEMINI_MODEL}`);
+    expect((await request(env, `/v1/models/${GEMINI_MODEL}`, { headers: geminiHeaders(key) })).json()).toMatchObject({ name: `models/${GEMINI_MODEL}` });
+    // Its errors are Google's, and it needs a key there as everywhere in Gemini's dialect.
+    geminiError(await request(env, '/v1/models/nope:countTokens', { method: 'POST', headers: geminiHeaders(key), body: geminiBody }), 404, 'NOT_FOUND');
+    geminiError(await request(env, `/v1/models/${GEMINI_MODEL}:generateContent`, { method: 'POST', body: geminiBody }), 401, 'UNAUTHENTICATED');
+  });
+
+  it('leaves OpenAI’s retrieve of an id with a tag (llama3.2:latest) to the OpenAI dialect', async () => {
+    const { env, key } = await setup();
+    const one = await request(env, '/v1/models/ollama/llama3.2:latest', { headers: bearer(key) });
+    expect(one.json()).toMatchObject({ id: 'ollama/llama3.2:latest', object: 'model' });
+  });
+});
+
 describe('OpenAI Responses', () => {
   it('forwards /v1/responses and /responses to {inferenceBase}/responses of an openai owner, model = upstream_id', async () => {
     const { env, key, upstreams } = await setup({}, (kind) => (kind === 'openai' ? { prefix: 'oa/' } : {}));

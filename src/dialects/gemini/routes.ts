@@ -1,49 +1,31 @@
 /**
- * @module The Gemini dialect, under `/v1beta`: the list and one model in Gemini's shape, and
- * `models/{model}:{method}` calls forwarded natively to a `gemini` owner at
+ * @module The Gemini dialect's calls: `models/{model}:{method}` under `/v1beta` and under `/v1` (where
+ * `@google/genai` 3 sends them by default), forwarded natively to a `gemini` owner at
  * `{baseUrl}/models/{upstream_id}:{method}`, body untouched, query kept but for the client's `key`.
- * A model id with `/` (a prefix) may come URL-encoded or as plain path segments.
+ * A model id with `/` (a prefix) may come URL-encoded or as plain path segments. Its lists are the
+ * shared model routes (src/routes/models.ts) answering in Gemini's shape.
  */
 import { Hono, type Context } from 'hono';
-import { etag } from 'hono/etag';
 import type { AppEnv } from '../../app-env.ts';
-import { loadConfig } from '../../config.ts';
 import { apiError } from '../../errors.ts';
 import { forward } from '../../inference/forward.ts';
 import { capBody, rateLimit } from '../../inference/guards.ts';
 import { resolveTarget, wrongOwner } from '../../inference/resolve.ts';
 import { clientKey } from '../../keys/middleware.ts';
-import { readList, respond } from '../../routes/models.ts';
-import { scopeOf } from '../../serve/answers.ts';
 import { joinUrl } from '../../upstream/url.ts';
-import { geminiList, geminiModelAnswer } from './list.ts';
 
 /** The methods forwarded, as Google names them (https://ai.google.dev/api). */
 const METHODS = new Set(['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents']);
 /** The client headers a Gemini owner sees: the body's type, the answer wanted, and the SDK's own client header. */
 const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent', 'x-goog-api-client'];
 
-export const geminiRoutes = new Hono<AppEnv>();
+/** `models/{model}:{method}` calls, mounted under `/v1beta` and `/v1`. */
+export const geminiCalls = new Hono<AppEnv>();
 
-geminiRoutes.use(clientKey('always'));
+geminiCalls.post('/models/:call{.+}', clientKey('always'), rateLimit, capBody, geminiCall);
 
-geminiRoutes.get('/models', etag(), async function listGeminiModels(c) {
-  const config = loadConfig(c.env);
-  const { list, state } = await readList(c, config);
-  return respond(c, geminiList(list, config, scopeFor(c), { pageSize: c.req.query('pageSize'), pageToken: c.req.query('pageToken') }), state);
-});
-
-geminiRoutes.get('/models/:id{.+}', etag(), async function getGeminiModel(c) {
-  const id = c.req.param('id');
-  const config = loadConfig(c.env);
-  const { list, state } = await readList(c, config);
-  const answer = geminiModelAnswer(list, config, scopeFor(c), id);
-  if (answer === undefined) throw apiError(404, 'model_not_found', `models/${id} is not found, or not callable through the Gemini API here.`);
-  return respond(c, answer, state);
-});
-
-geminiRoutes.post('/models/:call{.+}', rateLimit, capBody, async function geminiCall(c) {
-  const call = c.req.param('call');
+async function geminiCall(c: Context<AppEnv>): Promise<Response> {
+  const call = c.req.param('call') ?? '';
   const colon = call.lastIndexOf(':');
   const method = call.slice(colon + 1);
   if (colon <= 0 || !METHODS.has(method)) {
@@ -69,8 +51,4 @@ geminiRoutes.post('/models/:call{.+}', rateLimit, capBody, async function gemini
     secrets: config.secretValues,
     background: c.executionCtx,
   });
-});
-
-function scopeFor(c: Context<AppEnv>) {
-  return scopeOf(loadConfig(c.env), c.get('clientKey')?.view ?? null);
 }
