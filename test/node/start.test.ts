@@ -120,7 +120,8 @@ describe('npm start (zero-configuration demo)', () => {
   });
 
   it('prints one call per native dialect that works as printed: Anthropic Messages, Gemini, OpenAI Responses', async () => {
-    const { key } = JSON.parse(await runPrinted(printed(output, 'Create a key'))) as { key: string };
+    // A name of its own: the printed one was taken by the chat flow's test.
+    const { key } = JSON.parse(await runPrinted(printed(output, 'Create a key').replace('"my-app"', '"my-native-app"'))) as { key: string };
     const message = JSON.parse(await runPrinted(printed(output, 'Anthropic'), key)) as { type: string; content: { text: string }[] };
     expect(message.type).toBe('message');
     expect(message.content[0]?.text).toBe('Hello from the anthropic demo, as claude-sonnet-4-5-20250929.');
