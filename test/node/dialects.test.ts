@@ -114,7 +114,8 @@ describe.skip('native dialects through the worker', () => {
       const ids = all.map((m) => m.id);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.toSorted()).toEqual((await openaiIds()).toSorted());
-      expect(ids).toContain(CLAUDE.id);
+      // display_name is the model's name, created_at its release date, both as the owner listed them.
+      expect(all.find((m) => m.id === CLAUDE.id)).toEqual({ type: 'model', id: CLAUDE.id, display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' });
       // A view applies to the Anthropic-shaped list as to the other.
       const viewed: string[] = [];
       for await (const model of anthropic(claudeOnly).models.list({ limit: 1000 })) viewed.push(model.id);
