@@ -141,11 +141,11 @@ function embeddings(model: string, input: unknown) {
 
 /**
  * `chat.completion.chunk` events: role first, the content in `chunks` parts, then the finish reason.
- * With `stream_options.include_usage`, as OpenAI: every chunk carries `usage: null` and one more
- * chunk with `choices: []` carries the usage.
+ * With `stream_options.include_usage`, one more chunk with `choices: []` carries the usage.
  */
 function streamChunks(kind: Kind, op: Operation, model: string, answer: Answer, chunks: number, includeUsage: boolean): unknown[] {
-  const base = { id: idFor(kind, op), object: op === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: created(), model, system_fingerprint: 'fp_44709d6fcb', ...(includeUsage ? { usage: null } : {}) };
+  // OpenAI marks every chunk `usage: null` until the last; Ollama leaves the field out (Go's omitempty).
+  const base = { id: idFor(kind, op), object: op === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: created(), model, system_fingerprint: 'fp_44709d6fcb', ...(includeUsage && kind !== 'ollama' ? { usage: null } : {}) };
   const usageChunk = includeUsage ? [{ ...base, choices: [], usage: usageFor(kind) }] : [];
   const choice = (delta: unknown, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   if (op === 'completions') {

@@ -29,6 +29,18 @@ export function anthropicMessage(body: Record<string, unknown>, stream: StreamSh
   return json({ ...message(model, content, input, outputTokens(text, toolCall)), stop_reason: toolCall === undefined ? 'end_turn' : 'tool_use' });
 }
 
+/**
+ * An overloaded API: `529 overloaded_error`, or, once a stream has begun, its `error` event after
+ * `message_start` and a `ping`, as Anthropic sends it mid-stream.
+ */
+export function anthropicOverloaded(body: Record<string, unknown>, stream: StreamShape): Response {
+  const error = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
+  if (body.stream !== true) return json(error, 529);
+  const model = typeof body.model === 'string' ? body.model : '';
+  const list = [{ type: 'message_start', message: message(model, [], inputTokens(body), 1) }, { type: 'ping' }, error];
+  return drip(list.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`), stream.dripMs);
+}
+
 /** The events of one streamed message, each as `event: <type>` and its `data:` line. */
 function events(model: string, input: number, text: string, toolCall: FakeToolCall | undefined, chunks: number): string[] {
   const deltas =

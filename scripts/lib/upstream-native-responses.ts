@@ -37,6 +37,24 @@ export function responsesAnswer(body: Record<string, unknown>, stream: StreamSha
   );
 }
 
+/**
+ * A failure on OpenAI's side: `500 server_error`, or, once a stream has begun, `response.failed`
+ * (status `failed`, the error in `response.error`) after `response.created`.
+ */
+export function responsesFailed(body: Record<string, unknown>, stream: StreamShape): Response {
+  const message = 'The server had an error while processing your request. Sorry about that!';
+  if (body.stream !== true) return json({ error: { message, type: 'server_error', param: null, code: 'server_error' } }, 500);
+  const model = typeof body.model === 'string' ? body.model : '';
+  const events = [
+    { type: 'response.created', response: response(model, 'in_progress', [], 0) },
+    { type: 'response.failed', response: { ...response(model, 'failed', [], 0), error: { code: 'server_error', message } } },
+  ];
+  return drip(
+    events.map((event, sequence) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence })}\n\n`),
+    stream.dripMs,
+  );
+}
+
 function item(status: string, text: string) {
   return { id: ITEM_ID, type: 'message', status, role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text }] };
 }

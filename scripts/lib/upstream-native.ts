@@ -8,9 +8,16 @@
 import type { Kind } from './demo-data.ts';
 import { json, parseObject, recordCall } from './upstream-common.ts';
 import { CONTEXT_LENGTH_TRIGGER, type InferenceState } from './upstream-inference.ts';
-import { anthropicCountTokens, anthropicMessage } from './upstream-native-anthropic.ts';
+import { anthropicCountTokens, anthropicMessage, anthropicOverloaded } from './upstream-native-anthropic.ts';
 import { GEMINI_METHODS, geminiAnswer, type GeminiMethod } from './upstream-native-gemini.ts';
-import { responsesAnswer } from './upstream-native-responses.ts';
+import { responsesAnswer, responsesFailed } from './upstream-native-responses.ts';
+
+/**
+ * A prompt that makes a native fake fail on its own side: Anthropic `529 overloaded_error` (an `error`
+ * event when streamed), Gemini `503 UNAVAILABLE`, Responses `500 server_error` (`response.failed`
+ * when streamed).
+ */
+export const OVERLOADED_TRIGGER = 'please be overloaded';
 
 type NativeRoute = { kind: 'anthropic'; op: 'messages' | 'count_tokens' } | { kind: 'gemini'; model: string; method: GeminiMethod } | { kind: 'openai'; op: 'responses' };
 
@@ -46,6 +53,11 @@ export async function handleNative(request: Request, state: InferenceState): Pro
   if (parsed === undefined) return nativeError(route.kind, 400, 'invalid_request', 'Invalid JSON payload received.');
   if (body.includes(CONTEXT_LENGTH_TRIGGER)) return contextLengthError(route.kind);
   const stream = { dripMs: state.dripMs, chunks: state.chunks };
+  if (body.includes(OVERLOADED_TRIGGER)) {
+    if (route.kind === 'anthropic') return anthropicOverloaded(parsed, stream);
+    if (route.kind === 'openai') return responsesFailed(parsed, stream);
+    return json({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } }, 503);
+  }
   switch (route.kind) {
     case 'anthropic':
       return route.op === 'messages' ? anthropicMessage(parsed, stream) : anthropicCountTokens(parsed);

@@ -8,6 +8,7 @@ import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTEXT_LENGTH_TRIGGER } from '../../scripts/lib/upstream-inference.ts';
+import { OVERLOADED_TRIGGER } from '../../scripts/lib/upstream-native.ts';
 import { startUpstreams, type Kind, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
 import { anthropicToolTurns, openaiToolTurns, WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
 
@@ -18,6 +19,8 @@ const KEYS: Record<Kind, string> = {
   ollama: 'native-fakes-ollama-0123456789',
 };
 const CLAUDE = 'claude-sonnet-4-5-20250929';
+/** Milliseconds between streamed pieces in the drip test: only lower bounds on time are asserted. */
+const DRIP_MS = 60;
 const GEMINI = 'gemini-2.5-flash';
 
 let upstreams: RunningUpstreams;
@@ -216,7 +219,8 @@ describe.each(['openai', 'ollama'] as const)('tool calls of the %s chat fake, th
     expect(callChunks.length > 2).toBe(kind === 'openai');
     expect(callChunks.slice(1).every((c) => c.choices[0]?.delta.tool_calls?.[0]?.id === undefined)).toBe(true);
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) } });
-    expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
+    // Until then OpenAI sends `usage: null`; Ollama leaves the field out.
+    expect(chunks.slice(0, -1).map((c) => c.usage)).toEqual(chunks.slice(0, -1).map(() => (kind === 'openai' ? null : undefined)));
   });
 
   it('answers a tool call unstreamed, then text after the tool result, and no usage chunk unless asked', async () => {
@@ -235,5 +239,41 @@ describe.each(['openai', 'ollama'] as const)('tool calls of the %s chat fake, th
     }
     expect(text).toBe(`The tool answered; the ${kind} demo, as some-model, is done.`);
     expect(usageSeen).toBe(false);
+  });
+});
+
+describe('failures on the provider’s side and drip-fed streams', () => {
+  it('answers an overloaded provider in its own way, before a stream and within one', async () => {
+    const ask = { model: CLAUDE, max_tokens: 8, messages: [{ role: 'user' as const, content: OVERLOADED_TRIGGER }] };
+    await expect(anthropic().messages.create(ask)).rejects.toMatchObject({ status: 529, error: { type: 'error', error: { type: 'overloaded_error' } } });
+    await expect(anthropic().messages.stream(ask).finalMessage()).rejects.toMatchObject({ error: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+    await expect(gemini().models.generateContent({ model: GEMINI, contents: OVERLOADED_TRIGGER })).rejects.toMatchObject({ status: 503, message: expect.stringContaining('UNAVAILABLE') });
+    await expect(openai().responses.create({ model: 'gpt-4o', input: OVERLOADED_TRIGGER })).rejects.toMatchObject({ status: 500, type: 'server_error' });
+    const types: string[] = [];
+    for await (const event of await openai().responses.create({ model: 'gpt-4o', input: OVERLOADED_TRIGGER, stream: true })) types.push(event.type);
+    expect(types).toEqual(['response.created', 'response.failed']);
+  });
+
+  it('drip-feeds every native stream: the first text arrives several pieces before the last', async () => {
+    const { dripMs } = upstreams.state;
+    upstreams.state.dripMs = DRIP_MS;
+    try {
+      const streams: Record<string, () => Promise<AsyncIterable<unknown>>> = {
+        anthropic: async () => anthropic().messages.stream({ model: CLAUDE, max_tokens: 64, messages: [{ role: 'user', content: 'Hello?' }] }),
+        gemini: () => gemini().models.generateContentStream({ model: GEMINI, contents: 'Hello?' }),
+        responses: () => openai().responses.create({ model: 'gpt-4o', input: 'Hello?', stream: true }),
+      };
+      for (const [name, open] of Object.entries(streams)) {
+        const started = Date.now();
+        const arrivals: number[] = [];
+        for await (const _ of await open()) arrivals.push(Date.now());
+        const first = arrivals[0] ?? started;
+        const end = arrivals.at(-1) ?? started;
+        // Gemini's stream is its text chunks alone (4 of them); the others have more events around the text.
+        expect(end - first, name).toBeGreaterThanOrEqual(3 * DRIP_MS * 0.9);
+      }
+    } finally {
+      upstreams.state.dripMs = dripMs;
+    }
   });
 });
