@@ -58,7 +58,7 @@ describe('chatStreamToMessages: OpenAI chunks → Anthropic stream events', () =
     const message = accumulate(run(interleaved).events);
     expect(message.content).toStrictEqual([
       { type: 'text', text: 'Checking both cities.' },
-      { type: 'tool_use', id: 'call_Paris0aX1', name: 'get_weather', input: { city: 'Paris "FR" {x}' } },
+      { type: 'tool_use', id: 'call_Paris0aX1', name: 'get_weather', input: { city: 'Paris "FR}" {x}' } },
       { type: 'tool_use', id: 'call_Tokyo1bY2', name: 'get_weather', input: { city: 'Tokyo' } },
     ]);
     expect(message.stop_reason).toBe('tool_use');
