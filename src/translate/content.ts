@@ -43,8 +43,12 @@ function userPart(block: unknown, field: string): Part | Refusal {
 
 /** Parts as OpenAI `content`: a string when all text, else the array (images need it). */
 function contentOf(parts: Part[]): string | Part[] {
-  if (parts.every((part) => part.type === 'text')) return parts.map((part) => (part as { text: string }).text).join(TEXT_JOIN);
-  return parts;
+  const texts: string[] = [];
+  for (const part of parts) {
+    if (part.type !== 'text') return parts;
+    texts.push(part.text);
+  }
+  return texts.join(TEXT_JOIN);
 }
 
 /** A `tool_result` block: its `tool` message, plus its images (OpenAI tool messages hold text only). */

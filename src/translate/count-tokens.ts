@@ -28,7 +28,8 @@ function measure(value: unknown, total: { chars: number; images: number }): void
       total.chars += JSON.stringify(value.input ?? {}).length;
       return;
     }
-    for (const field of ['text', 'content', 'thinking']) measure(value[field], total);
+    // Thinking blocks are not counted: the translation drops them.
+    for (const field of ['text', 'content']) measure(value[field], total);
   }
 }
 

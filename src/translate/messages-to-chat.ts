@@ -70,6 +70,8 @@ function messages(list: unknown): Json[] | Refusal {
     const message: unknown = list[i];
     const field = `messages[${i}]`;
     if (!isObject(message)) return invalid(field, 'a message object');
+    // Anthropic continues a last assistant turn (prefill); OpenAI chat answers it with a new turn instead.
+    if (message.role === 'assistant' && i === list.length - 1) return notTranslated(field, 'a last assistant message (prefill, which the answer would continue)');
     const translated = message.role === 'user' ? userMessages(message.content, `${field}.content`)
       : message.role === 'assistant' ? assistantMessage(message.content, `${field}.content`)
       : invalid(`${field}.role`, '"user" or "assistant"');

@@ -42,7 +42,7 @@ describe('estimateInputTokens: a documented estimate, not a count', () => {
       tools,
       messages: [
         { role: 'user', content: 'y'.repeat(80) },
-        { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'get_weather', input: { city: 'Paris' } }] },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 'not sent, not counted', signature: 's' }, { type: 'tool_use', id: 't', name: 'get_weather', input: { city: 'Paris' } }] },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 'z'.repeat(20) }] }] },
       ],
     };

@@ -164,8 +164,9 @@ describe('messagesToChat: Anthropic Messages request → OpenAI chat body', () =
     [{ mcp_servers: [{ type: 'url', url: 'https://mcp.example.com', name: 'x' }] }, 'mcp_servers', 'MCP'],
     [{ container: 'container_011' }, 'container', 'container'],
     [{ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_011' } }] }] }, 'messages[0].content[0].source.type', 'file'],
-    [{ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} }] }] }, 'messages[1].content[0].type', 'server_tool_use'],
+    [{ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} }] }, { role: 'user', content: 'go on' }] }, 'messages[1].content[0].type', 'server_tool_use'],
     [{ messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'search_result', source: 's', title: 't', content: [] }] }] }] }, 'messages[0].content[0].content[0].type', 'search_result'],
+    [{ messages: [{ role: 'user', content: 'JSON please' }, { role: 'assistant', content: '{' }] }, 'messages[1]', 'prefill'],
     [{ some_new_field: true }, 'some_new_field', 'this field'],
   ])('refuses %j naming %s', (request, field, feature) => {
     const message = refusal(request);

@@ -62,6 +62,10 @@ describe('translateChatStream: OpenAI SSE bytes → Anthropic SSE bytes', () => 
     expect(parser.feed('data: {"a":\ndata: 1}\n\ndata: [DO')).toStrictEqual(['{"a":\n1}']);
     expect(parser.feed('NE]')).toStrictEqual([]);
     expect(parser.flush()).toStrictEqual(['[DONE]']);
+    // A CRLF split between pieces is one line end, not two (two would end the event early).
+    const crlf = sseParser();
+    expect(crlf.feed('data: {"a":\r')).toStrictEqual([]);
+    expect(crlf.feed('\ndata: 1}\r\n\r\n')).toStrictEqual(['{"a":\n1}']);
   });
 
   it('ends at data: [DONE] and ignores what follows', async () => {

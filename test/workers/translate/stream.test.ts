@@ -58,7 +58,7 @@ describe('chatStreamToMessages: OpenAI chunks → Anthropic stream events', () =
     const message = accumulate(run(interleaved).events);
     expect(message.content).toStrictEqual([
       { type: 'text', text: 'Checking both cities.' },
-      { type: 'tool_use', id: 'call_Paris0aX1', name: 'get_weather', input: { city: 'Paris "FR" {x}' } },
+      { type: 'tool_use', id: 'call_Paris0aX1', name: 'get_weather', input: { city: 'Paris "FR}" {x}' } },
       { type: 'tool_use', id: 'call_Tokyo1bY2', name: 'get_weather', input: { city: 'Tokyo' } },
     ]);
     expect(message.stop_reason).toBe('tool_use');
@@ -74,6 +74,17 @@ describe('chatStreamToMessages: OpenAI chunks → Anthropic stream events', () =
     ]);
     expect(message.id).toBe('msg_chatcmpl417');
     expect(message.usage).toStrictEqual({ input_tokens: 211, output_tokens: 37 });
+  });
+
+  it('opens a new tool_use block for a new id at an index already used (parallel calls sent whole, each at index 0)', () => {
+    const call = (id: string, city: string) => ({ id: 'c', choices: [{ index: 0, delta: { role: 'assistant', content: '', tool_calls: [{ id, index: 0, type: 'function', function: { name: 'get_weather', arguments: `{"city":"${city}"}` } }] }, finish_reason: null }] });
+    const translator = chatStreamToMessages('m');
+    const events = [call('call_1', 'Paris'), call('call_2', 'Rome'), { id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }]
+      .flatMap((chunk) => translator.push(chunk)).concat(translator.end());
+    expect(accumulate(events).content).toStrictEqual([
+      { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } },
+      { type: 'tool_use', id: 'call_2', name: 'get_weather', input: { city: 'Rome' } },
+    ]);
   });
 
   it('reads Groq\'s usage from x_groq on the finish chunk', () => {
