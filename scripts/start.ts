@@ -222,6 +222,14 @@ function nextSteps(): string {
     `  Chat (curl)   curl ${url}/v1/chat/completions -H "Authorization: Bearer sk-me-…" -d '${chatBody(true)}'`,
     `  Chat (SDK)    OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=sk-me-… node --input-type=module -e "${sdkChat()}"`,
     '',
+    'Native dialects through the same base URL and key:',
+    '',
+    `  Anthropic     curl ${url}/v1/messages -H "x-api-key: sk-me-…" -H "anthropic-version: 2023-06-01" -d '${messagesBody()}'`,
+    `  Gemini        curl '${url}/v1beta/models/${geminiModel()}:generateContent' -H "x-goog-api-key: sk-me-…" -d '${geminiBody()}'`,
+    `  Responses     curl ${url}/v1/responses -H "Authorization: Bearer sk-me-…" -d '${JSON.stringify({ model: chatModel(), input: 'hi' })}'`,
+    `  Claude Code   ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=sk-me-… ANTHROPIC_API_KEY= claude --model ${anthropicModel()}`,
+    `  Gemini CLI    GOOGLE_GEMINI_BASE_URL=${url} GEMINI_API_KEY=sk-me-… gemini --model ${geminiModel()}`,
+    '',
   ];
   return lines.join('\n');
 }
@@ -229,6 +237,24 @@ function nextSteps(): string {
 /** The model a printed chat command names: the demo's own, else a placeholder for the developer's list. */
 function chatModel(): string {
   return demo ? 'gpt-4o' : '<a model id from /v1/models>';
+}
+
+/** A Messages call's body: Anthropic requires `max_tokens`. */
+function messagesBody(): string {
+  return JSON.stringify({ model: anthropicModel(), max_tokens: 256, messages: [{ role: 'user', content: 'hi' }] });
+}
+
+/** A generateContent call's body. */
+function geminiBody(): string {
+  return JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+}
+
+function anthropicModel(): string {
+  return demo ? 'claude-sonnet-4-5-20250929' : '<a model id from /v1/models>';
+}
+
+function geminiModel(): string {
+  return demo ? 'gemini-2.5-flash' : '<a gemini model id>';
 }
 
 function chatBody(stream: boolean): string {

@@ -3,10 +3,14 @@
  * OpenAI `/v1/…`, Anthropic `/v1/chat/completions` (its OpenAI SDK compatibility layer), Gemini
  * `/v1beta/openai/…`, Ollama `/v1/…`. Answers follow the documented shapes — `chat.completion`,
  * `chat.completion.chunk` server-sent events ending in `data: [DONE]`, `text_completion`, embedding
- * lists — and each provider's own error body. The reply names the model the provider received, so a
- * test sees the id rewrite; the prompt is never echoed. Streams can be drip-fed (`dripMs`).
+ * lists — and each provider's own error body. OpenAI and Ollama call tools as upstream-tools.ts
+ * decides, each in its own stream shape, and honour `stream_options.include_usage`. The reply names
+ * the model the provider received, so a test sees the id rewrite; the prompt is never echoed. Streams
+ * can be drip-fed (`dripMs`).
  */
 import type { Kind } from './demo-data.ts';
+import { drip, isRecord, json, parseObject, recordCall, splitChars, splitWords, type ReceivedCall } from './upstream-common.ts';
+import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
 
 type Operation = 'chat' | 'completions' | 'embeddings';
 
@@ -26,15 +30,10 @@ const INFERENCE_ROUTES: Record<string, { kind: Kind; op: Operation }> = {
 /** A prompt that makes the fake answer its provider's context-length error. */
 export const CONTEXT_LENGTH_TRIGGER = 'please exceed the context length';
 
-/** What an inference endpoint received, for assertions (headers lower-cased). */
-export interface ReceivedCall {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
+export type { ReceivedCall } from './upstream-common.ts';
 
 export interface InferenceState {
-  /** When set, calls without `Authorization: Bearer <key>` get the provider's 401. */
+  /** When set, calls without this key (sent the provider's way) get the provider's 401. */
   keys: Partial<Record<Kind, string>>;
   /** Milliseconds between streamed chunks. */
   dripMs: number;
@@ -52,41 +51,73 @@ export async function handleInference(request: Request, state: InferenceState): 
   const url = new URL(request.url);
   const route = INFERENCE_ROUTES[url.pathname];
   if (route === undefined || request.method !== 'POST') return json({ error: { message: `no route ${request.method} ${url.pathname}` } }, 404);
-  const body = await request.text();
-  state.received.push({ path: url.pathname, headers: Object.fromEntries([...request.headers].map(([k, v]) => [k.toLowerCase(), v])), body });
-  if (state.received.length > 50) state.received.shift();
+  const body = await recordCall(request, state.received);
 
   const { kind, op } = route;
   const key = state.keys[kind];
   if (key !== undefined && request.headers.get('authorization') !== `Bearer ${key}`) return providerError(kind, 401, 'Incorrect API key provided.', 'invalid_api_key');
-  let parsed: { model?: unknown; stream?: unknown; messages?: { content?: unknown }[]; prompt?: unknown; input?: unknown };
-  try {
-    parsed = JSON.parse(body) as typeof parsed;
-  } catch {
-    return providerError(kind, 400, 'We could not parse the JSON body of your request.', 'invalid_json');
-  }
+  const parsed = parseObject(body);
+  if (parsed === undefined) return providerError(kind, 400, 'We could not parse the JSON body of your request.', 'invalid_json');
   const model = typeof parsed.model === 'string' ? parsed.model : '';
   if (JSON.stringify(parsed.messages ?? parsed.prompt ?? '').includes(CONTEXT_LENGTH_TRIGGER)) {
     return providerError(kind, 400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.", 'context_length_exceeded');
   }
-  const reply = `Hello from the ${kind} demo, as ${model}.`;
   if (op === 'embeddings') return json(embeddings(model, parsed.input));
-  if (parsed.stream === true) return sse(streamChunks(kind, op, model, reply, state.chunks), state.dripMs);
-  return json(op === 'chat' ? chatCompletion(kind, model, reply) : textCompletion(model, reply));
+  const answer = op === 'chat' ? chatAnswer(kind, model, parsed) : { text: `Hello from the ${kind} demo, as ${model}.` };
+  const includeUsage = isRecord(parsed.stream_options) && parsed.stream_options.include_usage === true;
+  if (parsed.stream === true) return sse(streamChunks(kind, op, model, answer, state.chunks, includeUsage), state.dripMs);
+  return json(op === 'chat' ? chatCompletion(kind, model, answer) : textCompletion(model, answer.text));
+}
+
+/** What a chat answer holds: text, or (OpenAI and Ollama, when tools are given) a tool call. */
+interface Answer {
+  text: string;
+  toolCall?: FakeToolCall;
+}
+
+/**
+ * A tool call when the request has `tools`, the last message is not a `tool` result and `tool_choice`
+ * allows one (OpenAI and Ollama; the other compatibility layers answer text); text otherwise.
+ */
+function chatAnswer(kind: Kind, model: string, body: Record<string, unknown>): Answer {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const last: unknown = messages.at(-1);
+  const afterTool = isRecord(last) && last.role === 'tool';
+  const text = afterTool ? afterToolText(kind, model) : `Hello from the ${kind} demo, as ${model}.`;
+  if (kind !== 'openai' && kind !== 'ollama') return { text };
+  const tools = toolsOf(body.tools, (tool) => (isRecord(tool.function) && typeof tool.function.name === 'string' ? { name: tool.function.name, schema: tool.function.parameters } : undefined));
+  const choice = body.tool_choice;
+  const forced = isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string' ? choice.function.name : undefined;
+  const toolCall = toolCallFor(tools, afterTool, { none: choice === 'none', ...(forced === undefined ? {} : { forced }) });
+  return toolCall === undefined ? { text } : { text: '', toolCall };
 }
 
 const created = () => Math.floor(Date.now() / 1000);
 const idFor = (kind: Kind, op: Operation) => (kind === 'anthropic' ? 'msg_01XFDUDYJgAACzvnptvVoYEL' : op === 'chat' ? 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT' : 'cmpl-uqkvlQyYK7bGYrRHQ0eXlWi7');
+/** Tool call ids as each issues them: OpenAI `call_` and 24 characters, Ollama `call_` and 8. */
+const toolCallId = (kind: Kind) => (kind === 'ollama' ? 'call_k3x9vq2m' : 'call_DdmO9pD3xa9XTPNJ32zg2hcA');
 const usage = { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 };
+/** OpenAI's usage object in full, as its final stream chunk carries it (Ollama sends the three counts). */
+const usageFor = (kind: Kind) =>
+  kind === 'openai'
+    ? { ...usage, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } }
+    : usage;
 
 /** OpenAI's `chat.completion` (https://platform.openai.com/docs/api-reference/chat/object). */
-function chatCompletion(kind: Kind, model: string, content: string) {
+function chatCompletion(kind: Kind, model: string, answer: Answer) {
+  const { toolCall } = answer;
+  const message =
+    toolCall === undefined
+      ? { role: 'assistant', content: answer.text, refusal: null, annotations: [] }
+      : kind === 'ollama'
+        ? { role: 'assistant', content: '', tool_calls: [{ id: toolCallId(kind), index: 0, type: 'function', function: toolCall }] }
+        : { role: 'assistant', content: null, tool_calls: [{ id: toolCallId(kind), type: 'function', function: toolCall }], refusal: null, annotations: [] };
   return {
     id: idFor(kind, 'chat'),
     object: 'chat.completion',
     created: created(),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: toolCall === undefined ? 'stop' : 'tool_calls' }],
     usage,
     ...(kind === 'openai' ? { service_tier: 'default', system_fingerprint: 'fp_fc9f1d7035' } : kind === 'ollama' ? { system_fingerprint: 'fp_ollama' } : {}),
   };
@@ -108,35 +139,37 @@ function embeddings(model: string, input: unknown) {
   };
 }
 
-/** `chat.completion.chunk` events: role first, the content in `chunks` parts, then the finish reason. */
-function streamChunks(kind: Kind, op: Operation, model: string, reply: string, chunks: number): unknown[] {
-  const words = reply.split(/(?<= )/);
-  const parts = Array.from({ length: chunks }, (_, i) => words.slice(Math.floor((i * words.length) / chunks), Math.floor(((i + 1) * words.length) / chunks)).join(''));
-  const base = { id: idFor(kind, op), object: op === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: created(), model, system_fingerprint: 'fp_44709d6fcb' };
+/**
+ * `chat.completion.chunk` events: role first, the content in `chunks` parts, then the finish reason.
+ * With `stream_options.include_usage`, one more chunk with `choices: []` carries the usage.
+ */
+function streamChunks(kind: Kind, op: Operation, model: string, answer: Answer, chunks: number, includeUsage: boolean): unknown[] {
+  // OpenAI marks every chunk `usage: null` until the last; Ollama leaves the field out (Go's omitempty).
+  const base = { id: idFor(kind, op), object: op === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: created(), model, system_fingerprint: 'fp_44709d6fcb', ...(includeUsage && kind !== 'ollama' ? { usage: null } : {}) };
+  const usageChunk = includeUsage ? [{ ...base, choices: [], usage: usageFor(kind) }] : [];
+  const choice = (delta: unknown, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   if (op === 'completions') {
-    return [...parts.map((text) => ({ ...base, choices: [{ text, index: 0, logprobs: null, finish_reason: null }] })), { ...base, choices: [{ text: '', index: 0, logprobs: null, finish_reason: 'stop' }] }];
+    const texts = splitWords(answer.text, chunks);
+    return [...texts.map((text) => ({ ...base, choices: [{ text, index: 0, logprobs: null, finish_reason: null }] })), { ...base, choices: [{ text: '', index: 0, logprobs: null, finish_reason: 'stop' }] }, ...usageChunk];
   }
-  return [
-    { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] },
-    ...parts.map((content) => ({ ...base, choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }] })),
-    { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] },
-  ];
+  const { toolCall } = answer;
+  if (toolCall !== undefined && kind === 'ollama') {
+    // Ollama sends a whole tool call in one chunk, then a chunk with the finish reason.
+    const call = { id: toolCallId(kind), index: 0, type: 'function', function: toolCall };
+    return [choice({ role: 'assistant', content: '', tool_calls: [call] }), choice({ role: 'assistant', content: '' }, 'tool_calls'), ...usageChunk];
+  }
+  if (toolCall !== undefined) {
+    // OpenAI: index, id, type and name in the first chunk only; the arguments in pieces after it.
+    const first = { index: 0, id: toolCallId(kind), type: 'function', function: { name: toolCall.name, arguments: '' } };
+    const pieces = splitChars(toolCall.arguments, Math.max(chunks, 3)).map((piece) => choice({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+    return [choice({ role: 'assistant', content: null, tool_calls: [first], refusal: null }), ...pieces, choice({}, 'tool_calls'), ...usageChunk];
+  }
+  return [choice({ role: 'assistant', content: '' }), ...splitWords(answer.text, chunks).map((content) => choice({ content })), choice({}, 'stop'), ...usageChunk];
 }
 
 /** Server-sent events, one `data:` line per chunk, `dripMs` apart, ending in `data: [DONE]`. */
 function sse(events: unknown[], dripMs: number): Response {
-  const encoder = new TextEncoder();
-  const lines = [...events.map((event) => `data: ${JSON.stringify(event)}\n\n`), 'data: [DONE]\n\n'];
-  let next = 0;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (next > 0 && dripMs > 0) await new Promise((resolve) => setTimeout(resolve, dripMs));
-      const line = lines[next++];
-      if (line === undefined) return controller.close();
-      controller.enqueue(encoder.encode(line));
-    },
-  });
-  return new Response(body, { headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'Set-Cookie': '__cf_bm=upstream-cookie; path=/; HttpOnly' } });
+  return drip([...events.map((event) => `data: ${JSON.stringify(event)}\n\n`), 'data: [DONE]\n\n'], dripMs);
 }
 
 /**
@@ -147,8 +180,4 @@ function providerError(kind: Kind, status: number, message: string, code: string
   if (kind === 'gemini') return json([{ error: { code: status, message, status: status === 401 ? 'UNAUTHENTICATED' : 'INVALID_ARGUMENT' } }], status);
   const type = status === 401 ? (kind === 'anthropic' ? 'authentication_error' : 'invalid_request_error') : 'invalid_request_error';
   return json({ error: { message, type, param: null, code } }, status);
-}
-
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'Set-Cookie': '__cf_bm=upstream-cookie; path=/; HttpOnly' } });
 }

@@ -1,7 +1,7 @@
 /**
  * @module Fake LLM providers for the demo, the tests and the benchmark: OpenAI, Anthropic (paged by
  * `after_id`), Gemini (paged by `pageToken`) and Ollama, each in its real list format, under
- * `/{kind}/...` of one origin. Any of them can be slowed down or switched into a fault while running.
+ * `/{kind}/...` of one origin, beside their inference endpoints (upstream-inference.ts, upstream-native.ts). Any of them can be slowed down or switched into a fault while running.
  * `handleUpstream` is a plain fetch handler (used as miniflare's `outboundService`); `startUpstreams`
  * serves it on loopback.
  */
@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { demoEntries, KINDS, type Kind } from './demo-data.ts';
 import { handleInference, isInferencePath, type InferenceState } from './upstream-inference.ts';
+import { handleNative, isNativePath } from './upstream-native.ts';
 
 export { KINDS, type Kind } from './demo-data.ts';
 
@@ -99,6 +100,7 @@ export function listPath(kind: Kind): string {
 export async function handleUpstream(request: Request, state: UpstreamState): Promise<Response> {
   const url = new URL(request.url);
   if (isInferencePath(url.pathname)) return handleInference(request, state);
+  if (isNativePath(url.pathname)) return handleNative(request, state);
   const kind = LIST_PATHS[url.pathname];
   if (kind === undefined || request.method !== 'GET') return json({ error: { message: `no route ${url.pathname}` } }, 404);
   state.hits[kind]++;

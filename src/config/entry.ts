@@ -27,7 +27,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Every field an entry may have; anything else is a typo, refused with the nearest of these. */
 const FIELDS = [
   'id', 'type', 'baseUrl', 'apiKeySecret', 'apiKeyHeader', 'prefix', 'include', 'exclude', 'timeoutMs',
-  'headers', 'models', 'maxModels', 'inferenceBaseUrl', 'inference',
+  'headers', 'models', 'maxModels', 'inferenceBaseUrl', 'inference', 'responses',
 ] as const;
 
 export interface ProviderEntry {
@@ -48,6 +48,8 @@ export interface ProviderEntry {
   maxModels: number;
   /** The OpenAI-compatible root calls are forwarded to (`{inferenceBase}/chat/completions`), or null: `inference: false`. */
   inferenceBase: string | null;
+  /** Whether `{inferenceBase}/responses` exists (OpenAI's Responses API): type `openai` by default. */
+  responses: boolean;
 }
 
 export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry {
@@ -78,6 +80,7 @@ export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry 
     models: optional(entry.models, `${at}.models`, isStringArray, 'an array of strings'),
     maxModels: optional(entry.maxModels, `${at}.maxModels`, isPositiveInteger, 'a positive whole number') ?? DEFAULT_MAX_MODELS,
     inferenceBase: inference ? (inferenceBaseUrl ?? providers[type].inferenceBase(baseUrl)) : null,
+    responses: optional(entry.responses, `${at}.responses`, isBoolean, 'true or false') ?? type === 'openai',
   };
 }
 

@@ -1,8 +1,10 @@
 /**
- * @module Forwards one inference call to the provider that owns the model: `{inferenceBase}{path}`,
- * the body with only `model` replaced, the provider's key, and none of the client's credentials.
- * The answer is the upstream's — status, `Content-Type`, body — streamed through as it arrives
- * (Hono's `proxy` drops hop-by-hop headers and handles `Accept-Encoding`); the body is piped, never read.
+ * @module The one way a call leaves for its provider, whatever the dialect: the body as the route
+ * made it, the provider's key placed as the route's purpose says, only the client headers the route
+ * names (never `Authorization`, `x-api-key`, cookies, `cf-*` or forwarding headers). The answer is the
+ * upstream's — status, `Content-Type`, body — streamed through as it arrives (Hono's `proxy` drops
+ * hop-by-hop headers and handles `Accept-Encoding`); the body is piped, never read, unless the route
+ * asks for the answer to be rewritten (translation), which then streams its own output.
  */
 import { proxy } from 'hono/proxy';
 import type { ProviderEntry } from '../config.ts';
@@ -10,51 +12,57 @@ import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
 import type { Model } from '../model.ts';
 import { explainFetchFailure, logFetchFailure } from '../upstream/failure.ts';
-import { RedirectRefused, upstreamFetch } from '../upstream/fetch.ts';
-import { joinUrl } from '../upstream/url.ts';
+import { RedirectRefused, upstreamFetch, type Purpose } from '../upstream/fetch.ts';
 
-/**
- * The only client headers a provider sees: what the body is and what answer is wanted, and the SDK
- * feature flags some calls need. Never `Authorization`, cookies, `cf-*` or forwarding headers.
- */
-const FORWARDED_REQUEST_HEADERS = ['accept', 'content-type', 'user-agent', 'openai-beta'];
 /** Response headers a provider must not set for our origin. */
 const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2'];
 
 export interface Call {
   entry: ProviderEntry;
-  /** The entry's OpenAI-compatible root (its `inferenceBase`, known to be set). */
-  base: string;
   model: Model;
-  /** The OpenAI path without `/v1`: `/chat/completions`, `/completions`, `/embeddings`. */
-  path: string;
+  /** The full upstream URL. */
+  url: string;
+  /** How the provider's key is placed (src/upstream/fetch.ts). */
+  purpose: Purpose;
+  /** The client request headers the provider may see (lower-case), e.g. `accept`, `anthropic-beta`. */
+  forwardHeaders: readonly string[];
+  /** Headers of ours, set before the client's: defaults a client may override (`anthropic-version`). */
+  headers?: Record<string, string>;
   /** The body as the provider gets it. */
   body: string;
   request: Request;
   keyName: string;
+  /** For the log line: which dialect and route the client called. */
+  dialect: string;
+  route: string;
   /** Every configured secret value: redacted from whatever runtime text is logged. */
   secrets: readonly string[];
   background: { waitUntil(promise: Promise<unknown>): void };
 }
 
-export async function forward(call: Call): Promise<Response> {
+/**
+ * Rewrites the upstream's answer before it reaches the client (a translated dialect); its body is
+ * then what is streamed and timed. Without one, the upstream's answer passes through as it is.
+ */
+export type Rewrite = (upstream: Response) => Response | Promise<Response>;
+
+export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> {
   const started = Date.now();
-  const url = joinUrl(call.base, call.path);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  for (const name of FORWARDED_REQUEST_HEADERS) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...call.headers };
+  for (const name of call.forwardHeaders) {
     const value = call.request.headers.get(name);
     if (value !== null) headers[name] = value;
   }
   let upstream: Response;
   try {
-    upstream = await proxy(url, {
+    upstream = await proxy(call.url, {
       method: 'POST',
       headers,
       body: call.body,
       // The one way out: the provider's key placed, redirects refused. The client hanging up
       // (request.signal, compatibility flag enable_request_signal) aborts the call upstream.
       customFetch: (request) =>
-        upstreamFetch(call.entry, 'inference', request.url, { method: 'POST', headers: request.headers, body: call.body, signal: call.request.signal }),
+        upstreamFetch(call.entry, call.purpose, request.url, { method: 'POST', headers: request.headers, body: call.body, signal: call.request.signal }),
     });
   } catch (error) {
     // A refused redirect says where it pointed; anything else is explained (refused, name, TLS, …)
@@ -63,33 +71,34 @@ export async function forward(call: Call): Promise<Response> {
     let kind: string;
     if (error instanceof RedirectRefused) [why, kind] = [error.message, 'redirect_refused'];
     else {
-      const failure = explainFetchFailure(error, url, { secrets: call.secrets });
-      logFetchFailure(call.entry.id, 'inference', url, failure);
+      const failure = explainFetchFailure(error, call.url, { secrets: call.secrets });
+      logFetchFailure(call.entry.id, 'inference', call.url, failure);
       [why, kind] = [failure.message, failure.kind];
     }
     logLine(call, { status: 502, ttfbMs: Date.now() - started, durationMs: Date.now() - started, error: kind });
-    throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(url).origin}: ${why}`, { cause: error });
+    throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(call.url).origin}: ${why}`, { cause: error });
   }
   const ttfbMs = Date.now() - started;
-  const responseHeaders = new Headers(upstream.headers);
+  const answer = rewrite === undefined ? upstream : await rewrite(upstream);
+  const responseHeaders = new Headers(answer.headers);
   for (const name of DROPPED_RESPONSE_HEADERS) responseHeaders.delete(name);
-  if (upstream.body === null) {
-    logLine(call, { status: upstream.status, ttfbMs, durationMs: ttfbMs });
-    return new Response(null, { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders });
+  if (answer.body === null) {
+    logLine(call, { status: answer.status, ttfbMs, durationMs: ttfbMs });
+    return new Response(null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
   }
   // A native pass-through: chunks flow as they arrive; its end (or the client leaving) times the call.
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
   const { readable, writable } = Number.isSafeInteger(length) && length >= 0 ? new FixedLengthStream(length) : new IdentityTransformStream();
   call.background.waitUntil(
-    upstream.body.pipeTo(writable).then(
-      () => logLine(call, { status: upstream.status, ttfbMs, durationMs: Date.now() - started }),
-      () => logLine(call, { status: upstream.status, ttfbMs, durationMs: Date.now() - started, error: 'stream_interrupted' }),
+    answer.body.pipeTo(writable).then(
+      () => logLine(call, { status: answer.status, ttfbMs, durationMs: Date.now() - started }),
+      () => logLine(call, { status: answer.status, ttfbMs, durationMs: Date.now() - started, error: 'stream_interrupted' }),
     ),
   );
-  return new Response(readable, { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders });
+  return new Response(readable, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
 }
 
 /** One line per call: who, which model where, how it went. Never the prompt, the completion or a key. */
 function logLine(call: Call, outcome: { status: number; ttfbMs: number; durationMs: number; error?: string }): void {
-  logEvent('inference', { key: call.keyName, model: call.model.id, provider: call.entry.id, path: call.path, ...outcome });
+  logEvent('inference', { key: call.keyName, model: call.model.id, provider: call.entry.id, dialect: call.dialect, path: call.route, ...outcome });
 }

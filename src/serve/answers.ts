@@ -42,6 +42,8 @@ interface VersionIndex {
   answers: Map<string, Answer>;
   /** Per scope key: which positions it keeps. */
   members: Map<string, Uint8Array>;
+  /** Per scope key: the models it keeps, for the dialects' paged lists. */
+  scoped: Map<string, Model[]>;
 }
 
 let index: VersionIndex | undefined;
@@ -111,7 +113,7 @@ function indexOf(list: StoredList): VersionIndex {
   const version = list.meta.etag.slice(1, -1);
   if (index?.version !== version) {
     const { data } = JSON.parse(list.body) as { data: Model[] };
-    index = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map(), members: new Map() };
+    index = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map(), members: new Map(), scoped: new Map() };
   }
   return index;
 }
@@ -133,4 +135,31 @@ function answer(version: VersionIndex, key: string, value: () => unknown): Answe
     version.answers.set(key, known);
   }
   return known;
+}
+
+/**
+ * The models a scope sees, in list order (by id): what a dialect's own list shape pages through.
+ * `only` narrows them further (the models one dialect can call), kept under its `name` per version.
+ */
+export function modelsIn(list: StoredList, scope: Scope, only?: { name: string; keeps(model: Model): boolean }): readonly Model[] {
+  const version = indexOf(list);
+  const key = only === undefined ? scope.key : `${scope.key}-${only.name}`;
+  let models = version.scoped.get(key);
+  if (models === undefined) {
+    const members = membersOf(version, scope);
+    models = version.models.filter((model, i) => members[i] === 1 && (only === undefined || only.keeps(model)));
+    version.scoped.set(key, models);
+  }
+  return models;
+}
+
+/**
+ * An answer derived from this list version under `key` (which must name everything the body depends
+ * on: scope, shape, page), so its ETag is strong. Kept for the version only when `keep`: pages asked
+ * for with arbitrary cursors are built per request instead of growing the cache without bound.
+ */
+export function derivedAnswer(list: StoredList, key: string, value: () => unknown, keep: boolean): Answer {
+  const version = indexOf(list);
+  if (keep) return answer(version, key, value);
+  return version.answers.get(key) ?? { body: JSON.stringify(value()), etag: `"${version.version}-${key}"` };
 }

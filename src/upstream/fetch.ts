@@ -9,10 +9,12 @@ import { providers } from '../providers/registry.ts';
 import { entrySecrets, sanitise } from './sanitise.ts';
 
 /**
- * Lists use each type's own way of sending the key (`x-api-key` for Anthropic, `x-goog-api-key` for
- * Gemini); every OpenAI-compatible inference endpoint takes `Authorization: Bearer` (contract §9).
+ * How the provider's key is placed. `list`: each type's own way (`x-api-key` and a fixed
+ * `anthropic-version` for Anthropic, `x-goog-api-key` for Gemini). `inference`: `Authorization: Bearer`,
+ * which every OpenAI-compatible endpoint takes. `native`: the type's own way for its native API, where
+ * the request's own headers (the client's `anthropic-version`, `anthropic-beta`) are set last.
  */
-export type Purpose = 'list' | 'inference';
+export type Purpose = 'list' | 'inference' | 'native';
 
 /**
  * A redirect from an upstream: refused, named with its target origin and the fix. The origin comes
@@ -31,16 +33,18 @@ export class RedirectRefused extends Error {
   }
 }
 
-/** The provider's key the way `purpose` needs it, then the entry's static headers. */
+/** The provider's key the way `purpose` needs it, and the entry's static headers. */
 export function upstreamHeaders(entry: ProviderEntry, purpose: Purpose, extra: HeadersInit = {}): Headers {
-  const headers = new Headers(extra);
+  const headers = new Headers(purpose === 'native' ? {} : extra);
   for (const [name, value] of Object.entries(entry.headers)) headers.set(name, value);
   if (entry.apiKey !== undefined) {
     const auth = entry.apiKeyHeader !== undefined
       ? { [entry.apiKeyHeader]: entry.apiKey }
-      : purpose === 'list' ? providers[entry.type].authHeaders(entry.apiKey) : { Authorization: `Bearer ${entry.apiKey}` };
+      : purpose === 'inference' ? { Authorization: `Bearer ${entry.apiKey}` } : providers[entry.type].authHeaders(entry.apiKey);
     for (const [name, value] of Object.entries(auth)) headers.set(name, value);
   }
+  // Native calls: only headers models-edge chose to pass on (never a credential) follow, and win.
+  if (purpose === 'native') for (const [name, value] of new Headers(extra)) headers.set(name, value);
   return headers;
 }
 

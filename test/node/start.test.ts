@@ -119,6 +119,21 @@ describe('npm start (zero-configuration demo)', () => {
     expect((await runPrinted(printed(output, 'Chat (SDK)'), created.key)).trim()).toBe('Hello from the openai demo, as gpt-4o.');
   });
 
+  it('prints one call per native dialect that works as printed: Anthropic Messages, Gemini, OpenAI Responses', async () => {
+    // A name of its own: the printed one was taken by the chat flow's test.
+    const { key } = JSON.parse(await runPrinted(printed(output, 'Create a key').replace('"my-app"', '"my-native-app"'))) as { key: string };
+    const message = JSON.parse(await runPrinted(printed(output, 'Anthropic'), key)) as { type: string; content: { text: string }[] };
+    expect(message.type).toBe('message');
+    expect(message.content[0]?.text).toBe('Hello from the anthropic demo, as claude-sonnet-4-5-20250929.');
+    const generated = JSON.parse(await runPrinted(printed(output, 'Gemini'), key)) as { candidates: { content: { parts: { text: string }[] } }[] };
+    expect(generated.candidates[0]?.content.parts[0]?.text).toBe('Hello from the gemini demo, as gemini-2.5-flash.');
+    const response = JSON.parse(await runPrinted(printed(output, 'Responses'), key)) as { object: string; output: { content?: { text: string }[] }[] };
+    expect(response.object).toBe('response');
+    expect(JSON.stringify(response.output)).toContain('Hello from the openai demo, as gpt-4o.');
+    expect(printed(output, 'Claude Code')).toContain(`ANTHROPIC_BASE_URL=${url}`);
+    expect(printed(output, 'Gemini CLI')).toContain(`GOOGLE_GEMINI_BASE_URL=${url}`);
+  });
+
   it("prints a key with the demo's sample view, which sees the OpenAI fake only", async () => {
     const created = JSON.parse(await runPrinted(printed(output, 'With a view'))) as { key: string; view: string | null };
     expect(created.view).toBe('openai-only');

@@ -54,9 +54,21 @@ describe('parseConfig', () => {
           apiKeyHeader: undefined,
           maxModels: 10_000,
           inferenceBase: 'https://api.openai.com/v1',
+          responses: true,
         },
       ],
     });
+  });
+
+  it('turns OpenAI Responses on for type openai only, unless an entry says otherwise', () => {
+    const providers = [
+      { id: 'openai', type: 'openai' },
+      { id: 'groq', type: 'openai', baseUrl: 'https://api.groq.com/openai/v1', responses: false },
+      { id: 'ollama', type: 'ollama', responses: true },
+      { id: 'gemini', type: 'gemini' },
+    ];
+    expect(parseConfig(envOf({ PROVIDERS: providers })).providers.map((p) => p.responses)).toStrictEqual([true, false, true, false]);
+    expect(() => parseConfig(envOf({ PROVIDERS: [{ id: 'x', type: 'openai', responses: 'yes' }] }))).toThrow(/PROVIDERS\[0\]\.responses/);
   });
 
   it('defaults baseUrl per type', () => {

@@ -240,7 +240,7 @@ describe('inference access', () => {
     const completion = await answer.text();
     const lines = log.mock.calls.map((args) => String(args[0]));
     const calls = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === 'inference');
-    expect(calls).toEqual([{ event: 'inference', key: 'open-webui', model: 'gpt-4o', provider: 'openai', path: '/chat/completions', status: 200, ttfbMs: expect.any(Number), durationMs: expect.any(Number) }]);
+    expect(calls).toEqual([{ event: 'inference', key: 'open-webui', model: 'gpt-4o', provider: 'openai', dialect: 'openai', path: '/chat/completions', status: 200, ttfbMs: expect.any(Number), durationMs: expect.any(Number) }]);
     const all = lines.join('\n');
     expect(all).not.toContain('a secret prompt');
     expect(all).not.toContain('Hello from the openai demo');

@@ -1,0 +1,47 @@
+/**
+ * @module The Anthropic dialect's calls: `POST /v1/messages` (any query, e.g. Claude Code's
+ * `?beta=true`) and `POST /v1/messages/count_tokens`. An `anthropic` owner gets the call natively at
+ * `{baseUrl}/messages…`, the body untouched but for `model`; any other owner is reached through
+ * translation to its OpenAI-compatible chat endpoint (src/translate/).
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../../app-env.ts';
+import { checkBody, withModel } from '../../inference/body.ts';
+import { forward } from '../../inference/forward.ts';
+import { capBody, rateLimit } from '../../inference/guards.ts';
+import { resolveTarget } from '../../inference/resolve.ts';
+import { clientKey } from '../../keys/middleware.ts';
+import { joinUrl } from '../../upstream/url.ts';
+import { translatedCall } from './translated.ts';
+
+/** The version Anthropic's own SDKs pin; sent when a client names none, as the API requires one. */
+const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+/** The client headers an Anthropic owner sees: the body's type, the answer wanted, the API version and beta features. */
+const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent', 'anthropic-version', 'anthropic-beta'];
+export const MESSAGES_PATHS = ['/messages', '/messages/count_tokens'] as const;
+
+export const messages = new Hono<AppEnv>();
+
+for (const path of MESSAGES_PATHS) {
+  messages.post(path, clientKey('always'), rateLimit, capBody, async function messagesCall(c) {
+    const text = await c.req.text();
+    const target = await resolveTarget(c, checkBody(text).model);
+    if (target.entry.type !== 'anthropic') return translatedCall(c, target, path, text);
+    const { entry, model, config, key } = target;
+    return forward({
+      entry,
+      model,
+      url: joinUrl(entry.baseUrl, path, Object.fromEntries(new URL(c.req.url).searchParams)),
+      purpose: 'native',
+      forwardHeaders: FORWARDED_HEADERS,
+      headers: { 'anthropic-version': DEFAULT_ANTHROPIC_VERSION },
+      body: withModel(text, model.upstream_id),
+      request: c.req.raw,
+      keyName: key.name,
+      dialect: 'anthropic',
+      route: path,
+      secrets: config.secretValues,
+      background: c.executionCtx,
+    });
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * @module The Gemini dialect: the key in `x-goog-api-key` (what `@google/genai` sends), `?key=` or
+ * `Authorization: Bearer`; errors as `{"error":{"code","message","status"}}` with Google's canonical
+ * status names (https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes).
+ */
+import { bearerKey, oneKey } from '../credentials.ts';
+import type { Dialect } from '../types.ts';
+
+/** Google's canonical status for each HTTP status we answer with. */
+const STATUS_BY_HTTP: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  405: 'INVALID_ARGUMENT',
+  413: 'INVALID_ARGUMENT',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+};
+
+export const gemini: Dialect = {
+  name: 'gemini',
+  presentedKey: (request) =>
+    oneKey([request.headers.get('x-goog-api-key')?.trim(), new URL(request.url).searchParams.get('key') ?? undefined, bearerKey(request)], 'x-goog-api-key, ?key= and Authorization'),
+  keyHint: 'send it as x-goog-api-key: sk-me-… (GEMINI_API_KEY)',
+  errorResponse(error) {
+    const status = STATUS_BY_HTTP[error.status] ?? (error.status >= 500 ? 'UNAVAILABLE' : 'INVALID_ARGUMENT');
+    const body = JSON.stringify({ error: { code: error.status, message: error.message, status } });
+    return new Response(body, { status: error.status, headers: { 'Content-Type': 'application/json', ...error.headers } });
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * @module `GET /v1beta/models` and `/v1beta/models/{id}` in Gemini's shape
+ * (https://ai.google.dev/api/models#Model), paged by `pageSize` (1–1000, default 50) and `pageToken`.
+ * Only the models the Gemini routes can call are listed: those of `gemini` owners that take calls.
+ */
+import type { StoredList } from '../../cache/kv.ts';
+import type { Config } from '../../config.ts';
+import { apiError } from '../../errors.ts';
+import type { Model } from '../../model.ts';
+import { derivedAnswer, modelsIn, type Answer, type Scope } from '../../serve/answers.ts';
+import { pageSize, positionAfter } from '../paging.ts';
+
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
+/** What models-edge forwards for each kind of model; the kind is read from the id, as Google names them. */
+const GENERATION_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'];
+const EMBEDDING_METHODS = ['embedContent', 'batchEmbedContents', 'countTokens'];
+
+/** Whether the Gemini routes can call `model`: its owner is a `gemini` provider that takes calls. */
+export function geminiCallable(config: Config, model: Model): boolean {
+  const entry = config.providers.find((p) => p.id === model.provider);
+  return entry !== undefined && entry.type === 'gemini' && entry.inferenceBase !== null;
+}
+
+export function geminiModel(model: Model): Record<string, unknown> {
+  return {
+    name: `models/${model.id}`,
+    baseModelId: model.id,
+    displayName: model.name ?? model.id,
+    ...(model.context_length === undefined ? {} : { inputTokenLimit: model.context_length }),
+    ...(model.max_output_tokens === undefined ? {} : { outputTokenLimit: model.max_output_tokens }),
+    supportedGenerationMethods: model.id.includes('embedding') ? EMBEDDING_METHODS : GENERATION_METHODS,
+  };
+}
+
+export function geminiList(list: StoredList, config: Config, scope: Scope, query: { pageSize?: string; pageToken?: string }): Answer {
+  const size = pageSize(query.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  if (size === undefined) throw apiError(400, 'invalid_request', `pageSize: must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  const token = query.pageToken === '' ? undefined : query.pageToken;
+  const key = `${scope.key}-gemini-${size}-${token === undefined ? '' : encodeURIComponent(token)}`;
+  return derivedAnswer(list, key, () => {
+    const models = callableIn(list, config, scope);
+    const start = token === undefined ? 0 : positionAfter(models, token, false);
+    const page = models.slice(start, start + size);
+    const last = page.at(-1);
+    return { models: page.map(geminiModel), ...(last !== undefined && start + size < models.length ? { nextPageToken: last.id } : {}) };
+  }, token === undefined && size === DEFAULT_PAGE_SIZE);
+}
+
+/** One model the Gemini routes can call, in Gemini's shape, or undefined exactly as for an unknown id. */
+export function geminiModelAnswer(list: StoredList, config: Config, scope: Scope, id: string): Answer | undefined {
+  const models = callableIn(list, config, scope);
+  const model = models[positionAfter(models, id, true)];
+  if (model?.id !== id) return undefined;
+  return derivedAnswer(list, `gemini-m-${encodeURIComponent(id)}`, () => geminiModel(model), true);
+}
+
+function callableIn(list: StoredList, config: Config, scope: Scope): readonly Model[] {
+  return modelsIn(list, scope, { name: 'gemini', keeps: (model) => geminiCallable(config, model) });
+}

@@ -1,0 +1,26 @@
+/**
+ * @module Which dialect a request speaks, from its path and, for the shared `/v1/models…`, its signs:
+ * the `anthropic-version` header every Anthropic client sends; Gemini's `x-goog-api-key`, `?key=` or a
+ * `models/{model}:{method}` call (`@google/genai` 3 calls `/v1/…` unless told `apiVersion: 'v1beta'`).
+ * The key check, the handlers and the error answers all ask it, so even a refused key is answered in
+ * the client's own error shape.
+ */
+import { anthropic } from './anthropic/dialect.ts';
+import { gemini } from './gemini/dialect.ts';
+import { openai } from './openai.ts';
+import type { Dialect } from './types.ts';
+
+const GEMINI_PATH = /^\/v1beta(\/|$)/;
+const MESSAGES_PATH = /^(\/v1)?\/messages(\/|$)/;
+const MODELS_PATH = /^(\/v1)?\/models(\/|$)/;
+/** A Gemini call under `/v1`: one of its methods after the model's last `:` (an Ollama tag is not one). */
+const GEMINI_CALL = /^\/v1\/models\/.+:(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
+
+export function dialectOf(request: Request, path = new URL(request.url).pathname): Dialect {
+  if (GEMINI_PATH.test(path)) return gemini;
+  if (MESSAGES_PATH.test(path)) return anthropic;
+  if (!MODELS_PATH.test(path)) return openai;
+  if (request.headers.has('anthropic-version')) return anthropic;
+  if (request.headers.has('x-goog-api-key') || (request.method === 'POST' && GEMINI_CALL.test(path)) || new URL(request.url).searchParams.has('key')) return gemini;
+  return openai;
+}

@@ -1,0 +1,56 @@
+/**
+ * @module The shared core of every call, whatever its dialect: the client key's record, the model
+ * looked up in that key's view through the same cached read as the list (what a key cannot list,
+ * it cannot call), its owning provider entry, and the owner's consent to calls.
+ */
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { loadConfig, type Config, type ProviderEntry } from '../config.ts';
+import { apiError } from '../errors.ts';
+import type { KeyRecord } from '../keys/store.ts';
+import type { Model } from '../model.ts';
+import { modelIn, scopeOf } from '../serve/answers.ts';
+import { currentList } from '../serve/read.ts';
+
+export interface Target {
+  config: Config;
+  key: KeyRecord;
+  model: Model;
+  entry: ProviderEntry;
+  /** The entry's OpenAI-compatible root: set, since a listed-only owner is refused here. */
+  base: string;
+}
+
+/** The model `id` names for this request's key, or a 404 (unknown and outside the view alike) or 403 (listed only). */
+export async function resolveTarget(c: Context<AppEnv>, id: string): Promise<Target> {
+  const config = loadConfig(c.env);
+  const key = c.get('clientKey');
+  if (key === null) throw new Error('clientKey("always") let a request without a key through');
+  const { list } = await currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
+  const model = modelIn(list, scopeOf(config, key.view), id);
+  const entry = model === undefined ? undefined : config.providers.find((p) => p.id === model.provider);
+  if (model === undefined || entry === undefined) throw apiError(404, 'model_not_found', `The model '${id}' does not exist.`);
+  const base = entry.inferenceBase;
+  if (base === null) {
+    throw apiError(403, 'inference_disabled', `Calls to '${id}' are turned off: its provider '${entry.id}' is listed only ("inference": false).`);
+  }
+  return { config, key, model, entry, base };
+}
+
+/** The routes a model's owner can be called through, for the error that sends a client elsewhere. */
+export function routesFor(entry: ProviderEntry): string[] {
+  const routes = ['POST /v1/chat/completions', 'POST /v1/messages'];
+  if (entry.responses) routes.push('POST /v1/responses');
+  if (entry.type === 'gemini') routes.push('POST /v1beta/models/{model}:generateContent');
+  return routes;
+}
+
+/** 400: the owner of `target`'s model cannot take this dialect's call; names where it can be called. */
+export function wrongOwner(target: Target, api: string) {
+  const { model, entry } = target;
+  return apiError(
+    400,
+    'wrong_dialect',
+    `The model '${model.id}' belongs to provider '${entry.id}' (type ${entry.type}), which has no ${api}; call it through ${routesFor(entry).join(', ')}.`,
+  );
+}

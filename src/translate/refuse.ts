@@ -1,0 +1,19 @@
+/** @module The one way a translation says no: a value naming the field, answered `400 invalid_request_error`. */
+
+/** Why a request cannot be translated, in words that name the field (e.g. `messages[2].content[0].type`). */
+export class Refusal {
+  readonly message: string;
+  constructor(message: string) {
+    this.message = message;
+  }
+}
+
+/** The message every "cannot carry this feature" refusal uses, so clients see one wording. */
+export function notTranslated(field: string, what: string): Refusal {
+  return new Refusal(`${field}: ${what} cannot be translated to the OpenAI chat API of this model's provider; remove it or call a model whose provider speaks the Messages API`);
+}
+
+/** A malformed field, named with what it should have been (Anthropic answers these 400 too). */
+export function invalid(field: string, expected: string): Refusal {
+  return new Refusal(`${field}: expected ${expected}`);
+}
