@@ -28,17 +28,18 @@ export interface PassthroughCall {
   streamed: boolean;
 }
 
-const chat = (streamed: boolean): PassthroughCall => ({
-  name: `OpenAI chat, ${streamed ? 'streamed' : 'whole answer'}`,
-  path: '/v1/chat/completions',
-  owner: 'openai',
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify({ model: 'gpt-4o', stream: streamed, messages: [{ role: 'user', content: 'Say hello.' }] }),
-  streamed,
-});
+const JSON_BODY = { 'Content-Type': 'application/json' };
+const PROMPT = 'Say hello.';
+const row = (dialect: string, owner: Kind, path: string, headers: Record<string, string>, body: object, streamed: boolean): PassthroughCall =>
+  ({ name: `${dialect}, ${streamed ? 'streamed' : 'whole answer'}`, path, owner, headers: { ...JSON_BODY, ...headers }, body: JSON.stringify(body), streamed });
 
-/** The rows, in order. A dialect's row is one line here: its path, its client's headers, its body. */
-export const PASSTHROUGH_CALLS: PassthroughCall[] = [chat(true), chat(false)];
+/** The rows, in order: one line per dialect and kind of answer (its path, its client's headers, its body). */
+export const PASSTHROUGH_CALLS: PassthroughCall[] = [true, false].flatMap((streamed) => [
+  row('OpenAI chat', 'openai', '/v1/chat/completions', {}, { model: 'gpt-4o', stream: streamed, messages: [{ role: 'user', content: PROMPT }] }, streamed),
+  row('Anthropic Messages', 'anthropic', '/v1/messages', { 'anthropic-version': '2023-06-01' }, { model: 'claude-sonnet-4-5-20250929', max_tokens: 256, stream: streamed, messages: [{ role: 'user', content: PROMPT }] }, streamed),
+  row('Gemini', 'gemini', `/v1beta/models/gemini-2.0-flash:${streamed ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, {}, { contents: [{ role: 'user', parts: [{ text: PROMPT }] }] }, streamed),
+  row('OpenAI Responses', 'openai', '/v1/responses', {}, { model: 'gpt-4o', stream: streamed, input: PROMPT }, streamed),
+]);
 
 export interface Forwarding {
   name: string;
