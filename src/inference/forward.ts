@@ -11,6 +11,7 @@ import type { ProviderEntry } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
 import type { Model } from '../model.ts';
+import { behindAnswer } from '../refresh/refresh.ts';
 import { explainFetchFailure, logFetchFailure } from '../upstream/failure.ts';
 import { RedirectRefused, upstreamFetch, type Purpose } from '../upstream/fetch.ts';
 
@@ -86,15 +87,17 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
     logLine(call, { status: answer.status, ttfbMs, durationMs: ttfbMs });
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
   }
-  // A native pass-through: chunks flow as they arrive; its end (or the client leaving) times the call.
+  // A native pass-through: chunks flow as they arrive, pumped by the runtime itself (both ends are its
+  // own streams, so no JavaScript runs per chunk); its end (or the client leaving) times the call.
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
   const { readable, writable } = Number.isSafeInteger(length) && length >= 0 ? new FixedLengthStream(length) : new IdentityTransformStream();
-  call.background.waitUntil(
-    answer.body.pipeTo(writable).then(
-      () => logLine(call, { status: answer.status, ttfbMs, durationMs: Date.now() - started }),
-      () => logLine(call, { status: answer.status, ttfbMs, durationMs: Date.now() - started, error: 'stream_interrupted' }),
-    ),
+  const ended = answer.body.pipeTo(writable).then(
+    () => ({ durationMs: Date.now() - started }),
+    () => ({ durationMs: Date.now() - started, error: 'stream_interrupted' }),
   );
+  // The line is written behind the answer, a timer turn after its end, so that the answer's last
+  // bytes never wait on it (under `wrangler dev` a log line costs milliseconds of the tooling's work).
+  call.background.waitUntil(ended.then((end) => behindAnswer(async () => logLine(call, { status: answer.status, ttfbMs, ...end }))));
   return new Response(readable, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
 }
 
