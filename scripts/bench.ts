@@ -62,8 +62,11 @@ const KEYED_VARS = {
   CLIENT_KEY_SECRET: 'bench-only-client-key-secret-0123456789-abcdef',
   VIEWS: JSON.stringify({ [BENCH_VIEW]: { providers: KINDS } }),
 };
-/** Calls per passthrough row per contender per round; one long stream each per round for throughput. */
-const passthroughOptions = { rounds: 7, callsPerRound: 30 };
+/**
+ * Calls per passthrough row per contender per round, each after 10 ms of idle; streamed events 5 ms
+ * apart (faster than any model's tokens); one long stream each per round for throughput.
+ */
+const passthroughOptions = { rounds: 7, callsPerRound: 25, pauseMs: 10, dripMs: 5 };
 
 /** Sections `--only` can run alone. */
 const SECTIONS = ['refresh-cpu', 'cold-fill', 'passthrough'];
@@ -222,7 +225,7 @@ async function passthroughRun(upstreams: RunningUpstreams, edge: DevWorker, clie
         { name: EDGE, url: edge.url, pathFor: (call) => call.path, headers: { Authorization: `Bearer ${clientKey}` }, ...(edgePid === undefined ? {} : { runtimePid: edgePid }) },
       ],
       passthroughOptions,
-      (chunks) => (upstreams.state.chunks = chunks),
+      (shape) => Object.assign(upstreams.state, shape),
     );
     for (const { call, byContender } of figures.calls) {
       for (const [name, f] of Object.entries(byContender)) {

@@ -73,6 +73,23 @@ export interface PassthroughOptions {
   rounds: number;
   /** Calls per row per contender per round. */
   callsPerRound: number;
+  /**
+   * Idle time before each call: one call at a time, each after whatever the last one left running
+   * behind its answer (models-edge's log line, which under `wrangler dev` costs milliseconds of the
+   * tooling's CPU on this machine's two cores) has finished, as calls from independent clients are.
+   */
+  pauseMs: number;
+  /**
+   * Time between a stream's events, as a model's tokens come: the first event is then timed alone,
+   * not together with the stream's end and what follows it.
+   */
+  dripMs: number;
+}
+
+/** What the fake providers' streams look like: how many content chunks, how far apart. */
+export interface StreamShape {
+  chunks: number;
+  dripMs: number;
 }
 
 /** A trivial forwarder to the fakes at `origin` with `providerKey`, under `wrangler dev`. */
@@ -82,9 +99,9 @@ export function startForwarder(origin: string, providerKey: string): Promise<Dev
 
 /**
  * Round by round, row by row, the contenders take turns (order flipped every round), each a warm-up call
- * then `callsPerRound` calls one at a time; then one 20,000-chunk stream each for throughput.
+ * then `callsPerRound` calls one at a time; then one 20,000-chunk stream each, not drip-fed, for throughput.
  */
-export async function passthroughFigures(contenders: Forwarding[], options: PassthroughOptions, setChunks: (chunks: number) => void): Promise<PassthroughFigures> {
+export async function passthroughFigures(contenders: Forwarding[], options: PassthroughOptions, setStream: (shape: StreamShape) => void): Promise<PassthroughFigures> {
   const key = (call: PassthroughCall, contender: Forwarding) => `${call.name}\n${contender.name}`;
   const times = new Map<string, number[]>();
   const rounds = new Map<string, number[]>();
@@ -94,14 +111,14 @@ export async function passthroughFigures(contenders: Forwarding[], options: Pass
   const longStream = PASSTHROUGH_CALLS.find((c) => c.streamed && c.owner === 'openai');
   for (let round = 0; round < options.rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
-    setChunks(3);
+    setStream({ chunks: 3, dripMs: options.dripMs });
     for (const call of PASSTHROUGH_CALLS) {
       for (const contender of order) {
-        await timed(contender, call); // warm: JIT, sockets
+        await timed(contender, call, options.pauseMs); // warm: JIT, sockets
         const before = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
         const judged: number[] = [];
         for (let i = 0; i < options.callsPerRound; i++) {
-          const t = await timed(contender, call);
+          const t = await timed(contender, call, options.pauseMs);
           judged.push(call.streamed ? t.ttfbMs : t.totalMs);
         }
         const after = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
@@ -111,9 +128,9 @@ export async function passthroughFigures(contenders: Forwarding[], options: Pass
       }
     }
     if (longStream === undefined) continue;
-    setChunks(20_000);
+    setStream({ chunks: 20_000, dripMs: 0 });
     for (const contender of order) {
-      const { bytes, totalMs } = await timed(contender, longStream);
+      const { bytes, totalMs } = await timed(contender, longStream, options.pauseMs);
       mbps[contender.name]?.push(bytes / 1e6 / (totalMs / 1000));
     }
   }
@@ -131,8 +148,9 @@ export async function passthroughFigures(contenders: Forwarding[], options: Pass
   };
 }
 
-/** One call: the time to its first body bytes, its length and its whole duration. */
-async function timed(contender: Forwarding, call: PassthroughCall): Promise<{ ttfbMs: number; bytes: number; totalMs: number }> {
+/** One call after `pauseMs` of idle: the time to its first body bytes, its length and its whole duration. */
+async function timed(contender: Forwarding, call: PassthroughCall, pauseMs: number): Promise<{ ttfbMs: number; bytes: number; totalMs: number }> {
+  await new Promise((resolve) => setTimeout(resolve, pauseMs));
   const started = performance.now();
   const response = await fetch(`${contender.url}${contender.pathFor(call)}`, { method: 'POST', headers: { ...IDENTITY, ...call.headers, ...contender.headers }, body: call.body });
   if (response.status !== 200 || response.body === null) throw new Error(`${contender.name}, ${call.name}: answered ${response.status}: ${await response.text()}`);

@@ -9,7 +9,7 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { summarise, type Run, type Runs, type Schedule } from './bench-alternate.ts';
 import { median } from './bench-load.ts';
-import type { PassthroughCall, PassthroughFigures } from './bench-passthrough.ts';
+import type { PassthroughCall, PassthroughFigures, PassthroughOptions } from './bench-passthrough.ts';
 import type { MemoryFigures, TimedRead } from './bench-probes.ts';
 import { FAILING_PROVIDER, FREE_PLAN_CPU_MS, largestFitting, type RefreshCpuSize, type RefreshProfile } from './bench-refresh-cpu.ts';
 import { ROOT } from './dev-worker.ts';
@@ -57,7 +57,7 @@ export interface BenchRun {
   refreshCpu: { sizes: RefreshCpuSize[]; profile: RefreshProfile | undefined };
   /** Inference passthrough, by call and contender (\`models-edge\` and \`forwarder\`). */
   passthrough: PassthroughFigures;
-  passthroughOptions: { rounds: number; callsPerRound: number };
+  passthroughOptions: PassthroughOptions;
   loadAtEnd: number;
 }
 
@@ -159,7 +159,7 @@ export function passthroughCallVerdicts(figures: PassthroughFigures): Verdict[] 
     const limit = forward.p50Ms * TARGET.ttfbRatio + TARGET.ttfbSlackMs;
     return [{
       target: `passthrough ${call.name} (\`${call.path}\`), ${judged(call)}: p50 ≤ ${TARGET.ttfbRatio}× a one-fetch forwarder's + ${TARGET.ttfbSlackMs} ms`,
-      measured: `${fixed(through.p50Ms, 2)} vs ${fixed(forward.p50Ms, 2)} ms (limit ${fixed(limit, 2)} ms; ${fixed(through.p50Ms / forward.p50Ms, 2)}×, +${fixed(through.p50Ms - forward.p50Ms, 2)} ms)`,
+      measured: `${fixed(through.p50Ms, 2)} vs ${fixed(forward.p50Ms, 2)} ms (limit ${fixed(limit, 2)} ms; ${fixed(through.p50Ms / forward.p50Ms, 2)}×, ${signed(through.p50Ms - forward.p50Ms, 2)} ms)`,
       met: through.p50Ms <= limit,
     }];
   });
@@ -186,7 +186,7 @@ ${['models-edge', KEYED].map((name) => { const h = summarise(run.hot[name] ?? []
 }
 
 /** The passthrough part of docs/performance.md (also what \`--only passthrough\` rewrites). */
-export function passthroughSection(figures: PassthroughFigures, options: { rounds: number; callsPerRound: number }): string {
+export function passthroughSection(figures: PassthroughFigures, options: PassthroughOptions): string {
   const rows = figures.calls
     .flatMap(({ call, byContender }) =>
       [FORWARDER, EDGE].map((name) => {
@@ -201,10 +201,17 @@ export function passthroughSection(figures: PassthroughFigures, options: { round
 One row per call as a client of its dialect sends it, through models-edge with a client key, against
 [bench/forward-worker.ts](../bench/forward-worker.ts), a worker that forwards the same call to the same
 loopback fake provider (the same URL models-edge forwards it to) with one \`fetch\`; both under the same
-\`wrangler dev\`, one call at a time, the two taking turns row by row (order flipped every round),
-${options.rounds} rounds of ${options.callsPerRound} calls each after a warm-up call. A streamed call (server-sent events, 3 chunks) is
-judged on its time to first byte, a whole answer on the time to its last byte. CPU is the workerd
-process's per call. Throughput is one 20,000-chunk stream per round.
+\`wrangler dev\`, the two taking turns row by row (order flipped every round), ${options.rounds} rounds of
+${options.callsPerRound} calls each after a warm-up call. A streamed call (server-sent events, 3 content chunks, the events
+${options.dripMs} ms apart as a model's tokens come, faster than any model sends them) is judged on its time to first byte,
+a whole answer on the time to its last byte. One call at a time, each after ${options.pauseMs} ms of idle: what
+a call leaves running behind its answer has finished before the next is timed, as calls from independent
+clients are. That matters here because models-edge writes one log line per call behind its answer, and
+under \`wrangler dev\` a \`console.log\` costs milliseconds of the tooling's CPU (its inspector relay and its
+Node process), which on these two shared cores lands on whatever call runs next, and which no deployed
+Worker pays (the refresh-CPU section runs in workerd alone for the same reason). The CPU column still
+counts the worker's workerd process, log line included. Throughput is one 20,000-chunk stream per round, not
+drip-fed.
 
 | call | path | judged on | contender | p50 ms | p99 ms | p50 of each round | workerd CPU ms/call |
 |---|---|---|---|--:|--:|---|--:|
@@ -519,6 +526,10 @@ export function spliceSections(markdown: string, sections: string[], rows: Verdi
 
 function fixed(n: number, digits: number): string {
   return Number.isFinite(n) ? n.toFixed(digits) : '—';
+}
+
+function signed(n: number, digits: number): string {
+  return `${n >= 0 ? '+' : '−'}${fixed(Math.abs(n), digits)}`;
 }
 
 function mb(bytes: number): string {
