@@ -87,8 +87,8 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
     logLine(call, { status: answer.status, ttfbMs, durationMs: ttfbMs });
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
   }
-  // A native pass-through: chunks flow as they arrive, pumped by the runtime itself (both ends are its
-  // own streams, so no JavaScript runs per chunk); its end (or the client leaving) times the call.
+  // Chunks flow as they arrive; a native pass-through is pumped by the runtime itself (both ends are
+  // its own streams, so no JavaScript runs per chunk). Its end (or the client leaving) times the call.
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
   const { readable, writable } = Number.isSafeInteger(length) && length >= 0 ? new FixedLengthStream(length) : new IdentityTransformStream();
   const ended = answer.body.pipeTo(writable).then(
