@@ -4,11 +4,14 @@
  * request (a Claude Code-sized Messages body to a chat body, and a whole chat answer back). Measured
  * in Node's V8, the engine workerd runs, with the process's CPU clock; Node's Web Streams are plain
  * JavaScript where workerd's are native, so the per-event figure is an upper bound.
+ *
+ * It imports the worker's own code, so it runs as its own process (`node scripts/lib/bench-translate.ts
+ * [rounds]` prints the figures as JSON) and is type-checked with the worker's types beside Node's
+ * (tsconfig.check-config.json); the bench reads it through `translateCpu` in bench-translate-run.ts.
  */
 import { chatToMessage } from '../../src/translate/chat-to-messages.ts';
 import { messagesToChat } from '../../src/translate/messages-to-chat.ts';
 import { translateChatStream } from '../../src/translate/sse.ts';
-import { median } from './bench-load.ts';
 
 export interface TranslateFigures {
   /** CPU per upstream chunk translated into Anthropic events, median over the rounds. */
@@ -28,7 +31,9 @@ const TOOL_ARGUMENT_CHUNKS = 200;
 const TOOLS = 20;
 const TURNS = 40;
 
-export async function translateCpu(rounds: number): Promise<TranslateFigures> {
+if (import.meta.main) console.log(JSON.stringify(await measure(Number(process.argv[2] ?? '7'))));
+
+async function measure(rounds: number): Promise<TranslateFigures> {
   const stream = recordedStream();
   const request = JSON.stringify(claudeCodeRequest());
   const answer = JSON.stringify(chatAnswer());
@@ -43,6 +48,11 @@ export async function translateCpu(rounds: number): Promise<TranslateFigures> {
     perAnswer.push((await cpuOf(async () => repeat(200, () => JSON.stringify(chatToMessage(JSON.parse(answer), 'gpt-4o'))))) / 200);
   }
   return { perEventMs: median(perEvent), perRequestMs: median(perRequest), perAnswerMs: median(perAnswer), eventsPerStream: stream.events };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 /** Process CPU (user + system) in ms spent by `work`. */
