@@ -37,6 +37,12 @@ export async function resolveTarget(c: Context<AppEnv>, id: string): Promise<Tar
   return { config, key, model, entry, base };
 }
 
+/** The parts of a forwarded call that come from the request and its target, whatever the dialect. */
+export function callOf(c: Context<AppEnv>, target: Target, dialect: string, route: string) {
+  const { entry, model, key, config } = target;
+  return { entry, model, request: c.req.raw, keyName: key.name, dialect, route, secrets: config.secretValues, background: c.executionCtx };
+}
+
 /** The routes a model's owner can be called through, for the error that sends a client elsewhere. */
 export function routesFor(entry: ProviderEntry): string[] {
   const routes = ['POST /v1/chat/completions', 'POST /v1/messages'];

@@ -1,6 +1,6 @@
 /**
  * @module An Anthropic Messages request body as an OpenAI chat completions body, field by field
- * (src/translate/README-section.md has the table). Pure: no I/O, nothing kept between calls.
+ * (README, "Translation", has the table). Pure: no I/O, nothing kept between calls.
  */
 import { isObject, type Json } from '../providers/narrow.ts';
 import { assistantMessage, TEXT_JOIN, userMessages } from './content.ts';
