@@ -3,7 +3,8 @@
  * whatever its path, to the same path and query on one origin with a single `fetch` and returns its
  * answer as it is. Whatever models-edge does beyond this on an inference call (the key check, the body's
  * parse and rewrite, the model lookup, the header hygiene, the pass-through stream, the log line) shows
- * as the distance between the two.
+ * as the distance between the two. With `FORWARD_LOG=1` it also passes the answer through a stream and
+ * writes one line behind it as models-edge does: the control that prices that line alone.
  */
 
 interface ForwardEnv {
@@ -11,21 +12,28 @@ interface ForwardEnv {
   FORWARD_TO: string;
   /** The provider key the upstream expects. */
   FORWARD_KEY: string;
+  FORWARD_LOG?: string;
 }
 
 /** The request headers a native client's call needs upstream (the body's type, the API version and betas). */
 const FORWARDED = ['content-type', 'accept', 'anthropic-version', 'anthropic-beta'];
 
 export default {
-  fetch(request: Request, env: ForwardEnv): Promise<Response> {
+  async fetch(request: Request, env: ForwardEnv, ctx: ExecutionContext): Promise<Response> {
+    const started = Date.now();
     const url = new URL(request.url);
     // What the dev-worker launcher asks before it hands the worker over.
-    if (url.pathname === '/healthz') return Promise.resolve(new Response('ok'));
+    if (url.pathname === '/healthz') return new Response('ok');
     const headers = new Headers({ Authorization: `Bearer ${env.FORWARD_KEY}` });
     for (const name of FORWARDED) {
       const value = request.headers.get(name);
       if (value !== null) headers.set(name, value);
     }
-    return fetch(`${env.FORWARD_TO}${url.pathname}${url.search}`, { method: request.method, headers, body: request.body });
+    const answer = await fetch(`${env.FORWARD_TO}${url.pathname}${url.search}`, { method: request.method, headers, body: request.body });
+    if (env.FORWARD_LOG !== '1' || answer.body === null) return answer;
+    const { readable, writable } = new IdentityTransformStream();
+    const line = () => console.log(JSON.stringify({ event: 'forward', path: url.pathname, status: answer.status, durationMs: Date.now() - started }));
+    ctx.waitUntil(answer.body.pipeTo(writable).then(() => new Promise((resolve) => setTimeout(resolve, 0))).then(line));
+    return new Response(readable, answer);
   },
 } satisfies ExportedHandler<ForwardEnv>;

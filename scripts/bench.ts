@@ -19,11 +19,14 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alternate, type Contender, type Run, type Runs, type Schedule } from './lib/bench-alternate.ts';
-import { PASSTHROUGH_CALLS, passthroughFigures, startForwarder, type PassthroughFigures } from './lib/bench-passthrough.ts';
+import {
+  FORWARD_WORKER, forwarderVars, LOG_LINE_CALL, PASSTHROUGH_CALLS, passthroughFigures, startForwarder, type PassthroughCall, type PassthroughFigures, type StreamShape,
+} from './lib/bench-passthrough.ts';
+import { startPlainWorker } from './lib/plain-worker.ts';
 import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from './lib/bench-probes.ts';
 import { refreshCpu } from './lib/bench-refresh-cpu.ts';
 import {
-  coldFillSection, coldFillVerdict, EDGE, FORWARDER, KEYED, machine, passthroughCallVerdicts, passthroughSection, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type Verdict,
+  coldFillSection, coldFillVerdict, EDGE, FORWARDER, KEYED, LOG_LINE_CONTENDERS, machine, passthroughCallVerdicts, passthroughSection, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type PassthroughRun, type Verdict,
 } from './lib/bench-report.ts';
 import { userRuntimePid } from './lib/bench-procs.ts';
 import { adminToken, createClientKey, directUrl, servedList, startLimitWorker, startModelsEdge } from './lib/bench-workers.ts';
@@ -67,6 +70,8 @@ const KEYED_VARS = {
  * apart (faster than any model's tokens); one long stream each per round for throughput.
  */
 const passthroughOptions = { rounds: 7, callsPerRound: 20, pauseMs: 10, dripMs: 5 };
+/** The key the forwarders send (the fakes check none here). */
+const PROVIDER_KEY = 'bench-provider-key';
 
 /** Sections `--only` can run alone. */
 const SECTIONS = ['refresh-cpu', 'cold-fill', 'passthrough'];
@@ -213,29 +218,63 @@ if (!flags.quick && !flags['no-write']) {
 }
 if (verdicts(run).some((v) => !v.met)) process.exitCode = 1;
 
-/** models-edge (with `clientKey`) against a one-fetch forwarder started here, on every passthrough row. */
-async function passthroughRun(upstreams: RunningUpstreams, edge: DevWorker, clientKey: string): Promise<PassthroughFigures> {
+/**
+ * models-edge (with `clientKey`) against a one-fetch forwarder started here, on every passthrough row;
+ * then what one log line costs: the forwarder against itself writing one, under `wrangler dev` and in
+ * workerd alone.
+ */
+async function passthroughRun(upstreams: RunningUpstreams, edge: DevWorker, clientKey: string): Promise<PassthroughRun> {
   log(`inference passthrough: models-edge against a one-fetch forwarder, ${PASSTHROUGH_CALLS.length} calls, ${passthroughOptions.rounds} rounds`);
-  const forwarder = await startForwarder(upstreams.origin, 'bench-provider-key');
+  const setStream = (shape: StreamShape) => Object.assign(upstreams.state, shape);
+  const forwarderPath = (call: PassthroughCall) => `/${call.owner}${call.path}`;
+  const withPid = (pid: number | undefined) => (pid === undefined ? {} : { runtimePid: pid });
+  const workers: { stop(): Promise<void> }[] = [];
   try {
-    const [forwarderPid, edgePid] = [userRuntimePid(forwarder.url), userRuntimePid(edge.url)];
-    const figures = await passthroughFigures(
+    const forwarder = await startForwarder(upstreams.origin, PROVIDER_KEY);
+    workers.push(forwarder);
+    const calls = await passthroughFigures(
       [
-        { name: FORWARDER, url: forwarder.url, pathFor: (call) => `/${call.owner}${call.path}`, headers: {}, ...(forwarderPid === undefined ? {} : { runtimePid: forwarderPid }) },
-        { name: EDGE, url: edge.url, pathFor: (call) => call.path, headers: { Authorization: `Bearer ${clientKey}` }, ...(edgePid === undefined ? {} : { runtimePid: edgePid }) },
+        { name: FORWARDER, url: forwarder.url, pathFor: forwarderPath, headers: {}, ...withPid(userRuntimePid(forwarder.url)) },
+        { name: EDGE, url: edge.url, pathFor: (call) => call.path, headers: { Authorization: `Bearer ${clientKey}` }, ...withPid(userRuntimePid(edge.url)) },
       ],
       passthroughOptions,
-      (shape) => Object.assign(upstreams.state, shape),
+      setStream,
     );
-    for (const { call, byContender } of figures.calls) {
-      for (const [name, f] of Object.entries(byContender)) {
-        log(`${call.name.padEnd(30)} ${name.padEnd(12)} p50 ${f.p50Ms.toFixed(2)} ms  p99 ${f.p99Ms.toFixed(2)} ms  workerd CPU ${f.cpuMsPerCall.toFixed(2)} ms/call`);
-      }
-    }
-    log(`streamed ${Object.entries(figures.streamMBps).map(([name, v]) => `${name} ${v.toFixed(1)} MB/s`).join(', ')}`);
-    return figures;
+    printPassthrough(calls);
+    log(`streamed ${Object.entries(calls.streamMBps).map(([name, v]) => `${name} ${v.toFixed(1)} MB/s`).join(', ')}`);
+
+    log('one log line: the forwarder against itself writing one behind each answer, under wrangler dev and in workerd alone');
+    const logging = await startForwarder(upstreams.origin, PROVIDER_KEY, true);
+    workers.push(logging);
+    const [plain, plainLogging] = [
+      await startPlainWorker(FORWARD_WORKER, { vars: forwarderVars(upstreams.origin, PROVIDER_KEY, false) }),
+      await startPlainWorker(FORWARD_WORKER, { vars: forwarderVars(upstreams.origin, PROVIDER_KEY, true) }),
+    ];
+    workers.push(plain, plainLogging);
+    const logLine = await passthroughFigures(
+      [
+        { name: LOG_LINE_CONTENDERS.dev, url: forwarder.url, pathFor: forwarderPath, headers: {}, ...withPid(userRuntimePid(forwarder.url)) },
+        { name: LOG_LINE_CONTENDERS.devLogging, url: logging.url, pathFor: forwarderPath, headers: {}, ...withPid(userRuntimePid(logging.url)) },
+        { name: LOG_LINE_CONTENDERS.plain, url: plain.url, pathFor: forwarderPath, headers: {}, runtimePid: plain.pid },
+        { name: LOG_LINE_CONTENDERS.plainLogging, url: plainLogging.url, pathFor: forwarderPath, headers: {}, runtimePid: plainLogging.pid },
+      ],
+      // Back to back: the line's whole cost, wherever it lands.
+      { ...passthroughOptions, pauseMs: 0, dripMs: 0 },
+      setStream,
+      [LOG_LINE_CALL],
+    );
+    printPassthrough(logLine);
+    return { calls, logLine };
   } finally {
-    await forwarder.stop();
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+function printPassthrough(figures: PassthroughFigures): void {
+  for (const { call, byContender } of figures.calls) {
+    for (const [name, f] of Object.entries(byContender)) {
+      log(`${call.name.padEnd(30)} ${name.padEnd(36)} p50 ${f.p50Ms.toFixed(2)} ms  p99 ${f.p99Ms.toFixed(2)} ms  workerd CPU ${f.cpuMsPerCall.toFixed(2)} ms/call`);
+    }
   }
 }
 
@@ -270,9 +309,9 @@ async function runSections(names: string[]): Promise<void> {
     const edge = await startModelsEdge(upstreams.origin, KEYED_VARS);
     try {
       await servedList(edge);
-      const figures = await passthroughRun(upstreams, edge, await createClientKey(edge, await adminToken(), BENCH_VIEW));
-      sections.push(passthroughSection(figures, passthroughOptions));
-      rows.push(...passthroughCallVerdicts(figures));
+      const passthrough = await passthroughRun(upstreams, edge, await createClientKey(edge, await adminToken(), BENCH_VIEW));
+      sections.push(passthroughSection(passthrough, passthroughOptions));
+      rows.push(...passthroughCallVerdicts(passthrough.calls));
     } finally {
       await edge.stop();
       await upstreams.close();

@@ -33,13 +33,18 @@ const PROMPT = 'Say hello.';
 const row = (dialect: string, owner: Kind, path: string, headers: Record<string, string>, body: object, streamed: boolean): PassthroughCall =>
   ({ name: `${dialect}, ${streamed ? 'streamed' : 'whole answer'}`, path, owner, headers: { ...JSON_BODY, ...headers }, body: JSON.stringify(body), streamed });
 
+const chat = (streamed: boolean) => row('OpenAI chat', 'openai', '/v1/chat/completions', {}, { model: 'gpt-4o', stream: streamed, messages: [{ role: 'user', content: PROMPT }] }, streamed);
+
 /** The rows, in order: one line per dialect and kind of answer (its path, its client's headers, its body). */
 export const PASSTHROUGH_CALLS: PassthroughCall[] = [true, false].flatMap((streamed) => [
-  row('OpenAI chat', 'openai', '/v1/chat/completions', {}, { model: 'gpt-4o', stream: streamed, messages: [{ role: 'user', content: PROMPT }] }, streamed),
+  chat(streamed),
   row('Anthropic Messages', 'anthropic', '/v1/messages', { 'anthropic-version': '2023-06-01' }, { model: 'claude-sonnet-4-5-20250929', max_tokens: 256, stream: streamed, messages: [{ role: 'user', content: PROMPT }] }, streamed),
   row('Gemini', 'gemini', `/v1beta/models/gemini-2.0-flash:${streamed ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, {}, { contents: [{ role: 'user', parts: [{ text: PROMPT }] }] }, streamed),
   row('OpenAI Responses', 'openai', '/v1/responses', {}, { model: 'gpt-4o', stream: streamed, input: PROMPT }, streamed),
 ]);
+
+/** The call that prices one log line (forwarder against forwarder with the line): a whole chat answer. */
+export const LOG_LINE_CALL = chat(false);
 
 export interface Forwarding {
   name: string;
@@ -92,27 +97,38 @@ export interface StreamShape {
   dripMs: number;
 }
 
-/** A trivial forwarder to the fakes at `origin` with `providerKey`, under `wrangler dev`. */
-export function startForwarder(origin: string, providerKey: string): Promise<DevWorker> {
-  return startDevWorker({ main: 'bench/forward-worker.ts', vars: { FORWARD_TO: origin, FORWARD_KEY: providerKey } });
+/** A trivial forwarder to the fakes at `origin` with `providerKey`, under `wrangler dev` (`logLine`: FORWARD_LOG=1). */
+export function startForwarder(origin: string, providerKey: string, logLine = false): Promise<DevWorker> {
+  return startDevWorker({ main: FORWARD_WORKER, vars: forwarderVars(origin, providerKey, logLine) });
+}
+
+export const FORWARD_WORKER = 'bench/forward-worker.ts';
+
+export function forwarderVars(origin: string, providerKey: string, logLine: boolean): Record<string, string> {
+  return { FORWARD_TO: origin, FORWARD_KEY: providerKey, ...(logLine ? { FORWARD_LOG: '1' } : {}) };
 }
 
 /**
  * Round by round, row by row, the contenders take turns (order flipped every round), each a warm-up call
  * then `callsPerRound` calls one at a time; then one 20,000-chunk stream each, not drip-fed, for throughput.
  */
-export async function passthroughFigures(contenders: Forwarding[], options: PassthroughOptions, setStream: (shape: StreamShape) => void): Promise<PassthroughFigures> {
+export async function passthroughFigures(
+  contenders: Forwarding[],
+  options: PassthroughOptions,
+  setStream: (shape: StreamShape) => void,
+  calls: PassthroughCall[] = PASSTHROUGH_CALLS,
+): Promise<PassthroughFigures> {
   const key = (call: PassthroughCall, contender: Forwarding) => `${call.name}\n${contender.name}`;
   const times = new Map<string, number[]>();
   const rounds = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   const push = (map: Map<string, number[]>, k: string, ...values: number[]) => map.set(k, [...(map.get(k) ?? []), ...values]);
   const mbps: Record<string, number[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
-  const longStream = PASSTHROUGH_CALLS.find((c) => c.streamed && c.owner === 'openai');
+  const longStream = calls.find((c) => c.streamed && c.owner === 'openai');
   for (let round = 0; round < options.rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
     setStream({ chunks: 3, dripMs: options.dripMs });
-    for (const call of PASSTHROUGH_CALLS) {
+    for (const call of calls) {
       for (const contender of order) {
         await timed(contender, call, options.pauseMs); // warm: JIT, sockets
         const before = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
@@ -135,7 +151,7 @@ export async function passthroughFigures(contenders: Forwarding[], options: Pass
     }
   }
   return {
-    calls: PASSTHROUGH_CALLS.map((call) => ({
+    calls: calls.map((call) => ({
       call,
       byContender: Object.fromEntries(
         contenders.map((c) => {

@@ -36,6 +36,19 @@ export const KEYED = 'models-edge keyed';
 /** The passthrough contenders. */
 export const EDGE = 'models-edge';
 export const FORWARDER = 'forwarder';
+/** The forwarder against itself writing one log line behind each answer, under `wrangler dev` and in workerd alone. */
+export const LOG_LINE_CONTENDERS = {
+  dev: 'forwarder, wrangler dev',
+  devLogging: 'forwarder + log line, wrangler dev',
+  plain: 'forwarder, workerd alone',
+  plainLogging: 'forwarder + log line, workerd alone',
+};
+
+/** The passthrough section's figures: the rows, and the price of one log line. */
+export interface PassthroughRun {
+  calls: PassthroughFigures;
+  logLine: PassthroughFigures;
+}
 
 export interface BenchRun {
   date: string;
@@ -55,8 +68,8 @@ export interface BenchRun {
   stale: TimedRead[];
   memory: MemoryFigures;
   refreshCpu: { sizes: RefreshCpuSize[]; profile: RefreshProfile | undefined };
-  /** Inference passthrough, by call and contender (\`models-edge\` and \`forwarder\`). */
-  passthrough: PassthroughFigures;
+  /** Inference passthrough, by call and contender (\`models-edge\` and \`forwarder\`), and one log line's price. */
+  passthrough: PassthroughRun;
   passthroughOptions: PassthroughOptions;
   loadAtEnd: number;
 }
@@ -144,7 +157,7 @@ function passthroughVerdicts(run: BenchRun): Verdict[] {
       measured: `${fixed(keyed.rps / edge.rps, 3)}× (${fixed(keyed.rps, 0)} vs ${fixed(edge.rps, 0)} req/s)`,
       met: keyed.rps / edge.rps >= TARGET.keyedRatio,
     },
-    ...passthroughCallVerdicts(run.passthrough),
+    ...passthroughCallVerdicts(run.passthrough.calls),
   ];
 }
 
@@ -186,7 +199,7 @@ ${['models-edge', KEYED].map((name) => { const h = summarise(run.hot[name] ?? []
 }
 
 /** The passthrough part of docs/performance.md (also what \`--only passthrough\` rewrites). */
-export function passthroughSection(figures: PassthroughFigures, options: PassthroughOptions): string {
+export function passthroughSection({ calls: figures, logLine }: PassthroughRun, options: PassthroughOptions): string {
   const rows = figures.calls
     .flatMap(({ call, byContender }) =>
       [FORWARDER, EDGE].map((name) => {
@@ -209,15 +222,25 @@ a call leaves running behind its answer has finished before the next is timed, a
 clients are. That matters here because models-edge writes one log line per call behind its answer, and
 under \`wrangler dev\` a \`console.log\` costs milliseconds of the tooling's CPU (its inspector relay and its
 Node process), which on these two shared cores lands on whatever call runs next, and which no deployed
-Worker pays (the refresh-CPU section runs in workerd alone for the same reason). The CPU column still
-counts the worker's workerd process, log line included. Throughput is one 20,000-chunk stream per round, not
-drip-fed.
+Worker pays (priced below). The CPU column still counts the worker's workerd process, log line
+included. Throughput is one 20,000-chunk stream per round, not drip-fed.
 
 | call | path | judged on | contender | p50 ms | p99 ms | p50 of each round | workerd CPU ms/call |
 |---|---|---|---|--:|--:|---|--:|
 ${rows}
 
-Streamed throughput: ${Object.entries(figures.streamMBps).map(([name, v]) => `${name} ${fixed(v, 1)} MB/s`).join(', ')}.`;
+Streamed throughput: ${Object.entries(figures.streamMBps).map(([name, v]) => `${name} ${fixed(v, 1)} MB/s`).join(', ')}.
+
+**What one log line costs**: the forwarder against itself with \`FORWARD_LOG=1\`, which passes the answer
+through a stream and writes one line a timer turn after its end, as models-edge does; a whole chat answer,
+calls back to back (no idle: the line's whole cost, wherever it lands), the four taking turns, under
+\`wrangler dev\` and in workerd alone ([scripts/lib/plain-worker.ts](../scripts/lib/plain-worker.ts): bundled by
+\`wrangler deploy --dry-run\`, no dev proxy, no inspector, as deployed). The workerd CPU is the worker's own
+process; under \`wrangler dev\` the line's relay through wrangler's other processes is not in it.
+
+| contender | p50 ms | p99 ms | workerd CPU ms/call |
+|---|--:|--:|--:|
+${logLine.calls.flatMap(({ byContender }) => Object.entries(byContender).map(([name, f]) => `| ${name} | ${fixed(f.p50Ms, 2)} | ${fixed(f.p99Ms, 2)} | ${fixed(f.cpuMsPerCall, 2)} |`)).join('\n')}`;
 }
 
 /**

@@ -24,8 +24,11 @@ export interface PlainWorker {
   stop(): Promise<void>;
 }
 
-/** `main` relative to the repo root; `inspector` opens DevTools on a free port (for the profiler only). */
-export async function startPlainWorker(main: string, { inspector = false } = {}): Promise<PlainWorker> {
+/**
+ * `main` relative to the repo root; `inspector` opens DevTools on a free port (for the profiler only);
+ * `vars` are bound as text, as `[vars]` would.
+ */
+export async function startPlainWorker(main: string, { inspector = false, vars = {} }: { inspector?: boolean; vars?: Record<string, string> } = {}): Promise<PlainWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'models-edge-plain-'));
   let child: ChildProcess | undefined;
   const stop = async () => {
@@ -45,13 +48,15 @@ export async function startPlainWorker(main: string, { inspector = false } = {})
       join(dir, 'worker.capnp'),
       `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
+  # The default outbound reaches public addresses only; the benchmark's fakes are on loopback.
+  services = [ (name = "main", worker = .worker), (name = "internet", network = (allow = ["public", "local"])) ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
 );
 const worker :Workerd.Worker = (
   modules = [ (name = "worker", esModule = embed ${JSON.stringify(relative(dir, module))}) ],
   compatibilityDate = "${date}",
   compatibilityFlags = ${JSON.stringify(flags)},
+  bindings = [ ${Object.entries(vars).map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`).join(', ')} ],
 );
 `,
     );
