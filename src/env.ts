@@ -1,7 +1,10 @@
 /** @module The worker's bindings, vars and secrets, as wrangler hands them over. */
+import type { Coordinator } from './coordinator/coordinator.ts';
 
 export interface Env {
   MODELS_KV: KVNamespace;
+  /** The coordinator (src/coordinator/); without it every isolate refreshes on its own and key changes answer 503. */
+  COORDINATOR?: DurableObjectNamespace<Coordinator>;
   /** A JSON array (TOML `[vars]`) or a JSON string of one (`.dev.vars`, `--var`). */
   PROVIDERS?: unknown;
   CACHE_TTL_SECONDS?: unknown;

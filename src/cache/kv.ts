@@ -1,4 +1,7 @@
-/** @module The only code that touches Workers KV: the stored list, its status, their limits, and how KV itself is doing. */
+/**
+ * @module The only code that touches Workers KV: the stored list, its status, the client-key index,
+ * their limits, and how KV itself is doing.
+ */
 import { logEvent } from '../log.ts';
 import type { CacheStatus } from './status.ts';
 
@@ -6,6 +9,8 @@ import type { CacheStatus } from './status.ts';
 export const LIST_KEY = 'models:list:v1';
 /** Per-provider outcomes for `/admin/cache/status` and last-known-good bookkeeping. */
 export const STATUS_KEY = 'models:status:v1';
+/** The index of every client key (keys/store.ts reads it; the coordinator writes it). */
+export const KEYS_KEY = 'clientkeys:v1';
 /** KV refuses a shorter `expirationTtl`. */
 export const KV_MIN_TTL_SECONDS = 60;
 /** KV accepts one write per second to one key. */
@@ -31,6 +36,8 @@ export interface ListMeta {
   modelCount: number;
   /** `Config.fingerprint` of the configuration that produced the list (absent in lists from before it existed). */
   fingerprint?: string;
+  /** The purge generation it was written under (absent when written without the coordinator). */
+  generation?: number;
 }
 
 export interface StoredList {
@@ -241,4 +248,19 @@ async function tolerateRateLimit(write: () => Promise<void>): Promise<boolean> {
 /** KV's one-write-per-second-per-key refusal. */
 export function isRateLimited(error: unknown): boolean {
   return /429|too many requests/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** The client-key index as stored: its text and version, or a null value when there is none. Throws when KV fails. */
+export async function readKeyIndex(kv: KVNamespace): Promise<{ value: string | null; version: string | undefined }> {
+  const { value, metadata } = await kv.getWithMetadata<{ version?: unknown }>(KEYS_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+  return { value, version: typeof metadata?.version === 'string' ? metadata.version : undefined };
+}
+
+/** Writes the client-key index; one write refused by the per-key limit is made again a second later. Throws when KV fails. */
+export async function writeKeyIndex(kv: KVNamespace, body: string, version: string): Promise<void> {
+  const put = () => kv.put(KEYS_KEY, body, { metadata: { version } });
+  if (!(await tolerateRateLimit(put))) {
+    await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
+    await put();
+  }
 }

@@ -33,6 +33,11 @@ export function forget(): void {
   held = undefined;
 }
 
+/** Drops `list` if it is the one held (a refresh a purge fenced after this isolate remembered it). */
+export function forgetIfHeld(list: StoredList): void {
+  if (held?.list === list) held = undefined;
+}
+
 /**
  * Purges seen by this isolate. A refresh notes the count when it starts and stores nothing (memory,
  * KV, the copy outside KV) once it has moved: a purge is never undone by a refresh begun before it,

@@ -1,14 +1,15 @@
 /**
- * @module Where client keys live: one KV value holding every key's record (its hash, never the
- * key), and this isolate's copy of it. Keys are few and change rarely, so one value read every few
- * seconds beats a KV read per key: a made-up key never reaches KV, and revocation is one write.
+ * @module The hot path's client keys: one KV value holding every key's record (its hash, never the
+ * key), mirrored there by the coordinator, and this isolate's copy of it. Keys are few and change
+ * rarely, so one value read every few seconds beats a KV read per key: a made-up key never reaches
+ * KV, and a key check never waits on the coordinator.
  */
 import { edgeGet, edgePut } from '../cache/edge.ts';
-import { isRateLimited, KV_CACHE_TTL_SECONDS, KV_WRITE_INTERVAL_MS } from '../cache/kv.ts';
+import { KEYS_KEY, readKeyIndex } from '../cache/kv.ts';
+import type { KeySnapshot } from '../coordinator/protocol.ts';
 import { logEvent } from '../log.ts';
 
-/** The index of every client key. */
-export const KEYS_KEY = 'clientkeys:v1';
+export { KEYS_KEY } from '../cache/kv.ts';
 /**
  * How long an isolate trusts its copy of the index. With KV's propagation (about 60 s) it bounds
  * how late another data centre sees a revocation: the revoking isolate sees it at once.
@@ -50,7 +51,9 @@ interface Stored {
 
 const EMPTY: KeyIndex = { version: 'empty', byId: new Map() };
 
+/** Isolate cache: the key index, until it is read again. */
 let held: { index: KeyIndex; until: number } | undefined;
+/** The KV read of the index under way: requests arriving meanwhile share it. */
 let reading: Promise<KeyIndex> | undefined;
 
 /** This isolate's index, read again from KV once it is older than `KEYS_MEMORY_TTL_MS`. */
@@ -70,8 +73,8 @@ export function heldKeys(): KeyIndex | undefined {
 async function load(kv: KVNamespace): Promise<KeyIndex> {
   const now = Date.now();
   try {
-    const { value, metadata } = await kv.getWithMetadata<{ version: string }>(KEYS_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
-    const index = value === null ? EMPTY : metadata?.version === held?.index.version && held ? held.index : parse(value, metadata?.version);
+    const { value, version } = await readKeyIndex(kv);
+    const index = value === null ? EMPTY : version === held?.index.version && held ? held.index : parse(value, version);
     held = { index, until: now + KEYS_MEMORY_TTL_MS };
     if (value !== null) await copyOutsideKv(value, index.version);
     return index;
@@ -102,29 +105,13 @@ function parse(value: string, version: string | undefined): KeyIndex {
 }
 
 /**
- * Reads the index from KV (not this isolate's copy: a write must start from the latest), applies
- * `change`, writes it back and holds it here at once. KV allows one write per second to a key: one
- * refused write is retried after that second.
+ * Holds the keys the coordinator answered a change with, at once: the changing data centre sees a
+ * revocation immediately, and its copy outside KV changes with it, so a revocation stays in force
+ * there even if KV fails right after.
  */
-export async function changeKeys<T>(kv: KVNamespace, change: (keys: Map<string, KeyRecord>) => T): Promise<T> {
-  const value = await kv.get(KEYS_KEY, 'text');
-  const keys = new Map(value === null ? [] : (JSON.parse(value) as Stored).keys.map((record) => [record.id, record]));
-  const result = change(keys);
-  const version = crypto.randomUUID();
-  const body = JSON.stringify({ keys: [...keys.values()] } satisfies Stored);
-  const put = () => kv.put(KEYS_KEY, body, { metadata: { version } });
-  try {
-    await put();
-  } catch (error) {
-    if (!isRateLimited(error)) throw error;
-    await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
-    await put();
-  }
-  held = { index: { version, byId: keys }, until: Date.now() + KEYS_MEMORY_TTL_MS };
-  // The revoking (or creating) data centre's copy changes with KV: a revocation stays in force there
-  // even if KV fails right after.
-  await copyOutsideKv(body, version);
-  return result;
+export async function holdKeys({ version, keys }: KeySnapshot): Promise<void> {
+  held = { index: { version, byId: new Map(keys.map((record) => [record.id, record])) }, until: Date.now() + KEYS_MEMORY_TTL_MS };
+  await copyOutsideKv(JSON.stringify({ keys } satisfies Stored), version);
 }
 
 /** Drops this isolate's copy (tests; a purge of keys is a revocation, never a cache drop). */

@@ -7,6 +7,8 @@ import { tryReadListAndStatus, type StoredList } from '../cache/kv.ts';
 import { purgeCount, remember } from '../cache/memory.ts';
 import type { CacheStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
+import type { CoordinatorNamespace } from '../coordinator/client.ts';
+import type { FailedRefresh } from '../coordinator/protocol.ts';
 import { logEvent } from '../log.ts';
 import { buildList, mayNeedPrevious, needsPrevious, NO_PREVIOUS, type Built, type Previous } from './build.ts';
 import { fetchProvider } from './fetch-provider.ts';
@@ -34,14 +36,18 @@ export interface RefreshOutcome {
   succeeded: boolean;
   /** Settles once its KV writes are done (at once without `background`), to whether the list was written. */
   landed: Promise<boolean>;
-  /** False once this isolate has purged since the refresh began: then it stores nothing more. */
+  /** False once a purge overtook the refresh (in this isolate, or worldwide): then it stores nothing more. */
   current(): boolean;
+  /** The worldwide failure pause the coordinator answered instead of a refresh. */
+  failure?: FailedRefresh;
 }
 
 export interface RefreshDeps {
   kv: KVNamespace;
   config: Config;
   fetcher?: typeof fetch;
+  /** The coordinator, when bound: refreshes go through it (refresh/coordinated.ts). */
+  coordinator?: CoordinatorNamespace | undefined;
   /**
    * Where a refresh someone is waiting for (a miss) leaves its KV writes: they run after the answer,
    * the new list already in this isolate's memory. Without it the writes are awaited (cron, admin).

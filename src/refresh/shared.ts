@@ -1,30 +1,19 @@
 /**
  * @module Who refreshes when: one refresh at a time per isolate (concurrent misses, revalidations,
- * cron runs and admin refreshes share it), and a failure pause so an outage — of the upstreams or of
- * Workers KV — costs one fan-out per pause, not one per read.
+ * cron runs and admin refreshes share it), and through the coordinator one at a time worldwide
+ * (refresh/coordinated.ts); a failure pause so an outage — of the upstreams or of Workers KV — costs
+ * one fan-out per pause, not one per read.
  */
 import { putListCopy } from '../cache/edge.ts';
 import { readStatus, storeHealth } from '../cache/kv.ts';
 import type { CacheStatus } from '../cache/status.ts';
+import { coordinatorOf } from '../coordinator/client.ts';
+import { FAILURE_PAUSE_MS, type FailedRefresh } from '../coordinator/protocol.ts';
+import { refreshCoordinated } from './coordinated.ts';
 import { behindAnswer, refresh, type RefreshDeps, type RefreshOutcome, type RefreshTrigger } from './refresh.ts';
 
 export type { RefreshDeps, RefreshOutcome, RefreshTrigger } from './refresh.ts';
-
-/**
- * How long after a failure this isolate starts no fan-out for reads: after a refresh that produced
- * nothing new (here, or anywhere as the stored status tells), a miss answers 502 at once and a stale
- * read does not revalidate; after a failed KV read or write, a stale read does not revalidate either.
- * The cron and the admin refresh are not held back.
- */
-export const FAILURE_PAUSE_MS = 30_000;
-
-/** A refresh that produced no new list: when, and how many providers failed in it. */
-export interface FailedRefresh {
-  /** Unix ms. */
-  at: number;
-  failed: number;
-  providers: number;
-}
+export { FAILURE_PAUSE_MS, type FailedRefresh } from '../coordinator/protocol.ts';
 
 let running: Promise<RefreshOutcome> | undefined;
 /** The last refresh that produced nothing new, until one succeeds. */
@@ -40,10 +29,11 @@ let lastFailure: FailedRefresh | undefined;
 export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   if (running === undefined) {
     runningBehindAnswer = deps.background !== undefined;
-    running = refresh(deps, trigger)
+    const coordinator = coordinatorOf(deps.coordinator);
+    running = (coordinator === undefined ? refresh(deps, trigger) : refreshCoordinated(coordinator, deps, trigger))
       .then(async (outcome) => {
-        // A success ends the pause; a failure starts it.
-        lastFailure = outcome.succeeded ? undefined : failedRefresh(outcome.status, Date.now());
+        // A success ends the pause; a failure starts it (the coordinator's own when it said `paused`).
+        lastFailure = outcome.succeeded ? undefined : (outcome.failure ?? failedRefresh(outcome.status, Date.now()));
         const { list } = outcome;
         if (list === null) return outcome;
         const copy = () => (outcome.current() ? putListCopy(list) : Promise.resolve());

@@ -333,11 +333,12 @@ describe('client keys while Workers KV fails (contract §5)', () => {
     await expectApiError(await call(down, '/v1/models', { headers: bearer(revoked.key) }), 401, 'invalid_api_key');
   });
 
-  it('answers a key change 503 store_unavailable while KV fails, changing nothing', async () => {
+  it('answers a key change 503 coordinator_unavailable without the coordinator, changing nothing, the keys still working', async () => {
     const { down, kept } = await keysThenOutage();
-    await expectApiError(await call(down, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body: '{"name":"new"}' }), 503, 'store_unavailable');
-    await expectApiError(await call(down, `/admin/keys/${kept.id}`, { method: 'DELETE', headers: bearer(await adminToken()) }), 503, 'store_unavailable');
-    expect((await call(down, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
+    const alone = { ...down, COORDINATOR: undefined };
+    await expectApiError(await call(alone, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body: '{"name":"new"}' }), 503, 'coordinator_unavailable');
+    await expectApiError(await call(alone, `/admin/keys/${kept.id}`, { method: 'DELETE', headers: bearer(await adminToken()) }), 503, 'coordinator_unavailable');
+    expect((await call(alone, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
   });
 });
 

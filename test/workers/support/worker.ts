@@ -7,6 +7,8 @@ import { env as bindings } from 'cloudflare:workers';
 import { forgetKeys } from '../../../src/keys/store.ts';
 import { edgeDelete, LIST_COPY } from '../../../src/cache/edge.ts';
 import { forgetStoreHealth } from '../../../src/cache/kv.ts';
+import { forgetCoordinatorFailure } from '../../../src/coordinator/client.ts';
+import type { Coordinator } from '../../../src/coordinator/coordinator.ts';
 import { forgetFailures } from '../../../src/refresh/shared.ts';
 import { forgetList } from '../../../src/serve/read.ts';
 import type { Env } from '../../../src/env.ts';
@@ -17,9 +19,22 @@ export const ADMIN_SECRET = 'models-edge-test-admin-secret-0123456789';
 /** Signs client keys in tests; 40 bytes like the admin secret. */
 export const CLIENT_KEY_SECRET = 'models-edge-test-client-key-secret-01234';
 
-/** The bindings of wrangler.toml (real KV) plus an admin secret, overridden by `vars`. */
+/**
+ * The bindings of wrangler.toml (real KV, the coordinator) plus an admin secret, overridden by `vars`.
+ * The coordinator is the test's own instance (`testCoordinator`).
+ */
 export function workerEnv(vars: Partial<Env> = {}): Env {
-  return { ...(bindings as unknown as Env), ADMIN_JWT_SECRET: ADMIN_SECRET, CLIENT_KEY_SECRET, ...vars };
+  return { ...(bindings as unknown as Env), COORDINATOR: testCoordinator(), ADMIN_JWT_SECRET: ADMIN_SECRET, CLIENT_KEY_SECRET, ...vars };
+}
+
+/** The instance `global` stands for in the current test: a new one per `coldCache`, so no test meets another's refresh, pause or keys. */
+let coordinatorId: DurableObjectId | undefined;
+
+/** The COORDINATOR binding as the worker uses it (`getByName('global')`), on the current test's instance. */
+export function testCoordinator(): DurableObjectNamespace<Coordinator> {
+  const namespace = bindings.COORDINATOR;
+  const global = () => namespace.get((coordinatorId ??= namespace.newUniqueId()));
+  return { getByName: global, get: global } as unknown as DurableObjectNamespace<Coordinator>;
 }
 
 /** `{ PROVIDERS: [...] }` as `.dev.vars` gives it: a JSON string. */
@@ -61,6 +76,7 @@ export function freshIsolate(): void {
   forgetKeys();
   forgetFailures();
   forgetStoreHealth();
+  forgetCoordinatorFailure();
 }
 
 /** KV and the data centre's copy emptied, and a fresh isolate: every test starts on a cold cache. */
@@ -68,4 +84,5 @@ export async function coldCache(): Promise<void> {
   freshIsolate();
   await edgeDelete(LIST_COPY);
   await reset();
+  coordinatorId = undefined;
 }
