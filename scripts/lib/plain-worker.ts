@@ -94,7 +94,8 @@ async function ready(url: string, child: ChildProcess, errors: () => string): Pr
   throw new Error(`workerd did not answer within ${READY_TIMEOUT_MS} ms: ${errors()}`);
 }
 
-function run(command: string, args: string[]): Promise<void> {
+/** Runs a command from the repo root with this repo's tools on PATH; rejects with its stderr on failure. */
+export function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: ROOT,
