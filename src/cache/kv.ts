@@ -167,18 +167,19 @@ export interface StoreHealth {
 
 type Operation = 'read' | 'write';
 
-/** Reads and writes fail and recover apart (a write-only outage, a read-only one), so each keeps its own streak. */
-const streaks = new Map<Operation, { error: string; since: number }>();
-let lastFailure: { error: string; at: number } | undefined;
+/** Isolate cache: KV's current failure streaks. Reads and writes fail and recover apart (a write-only outage, a read-only one), so each keeps its own. */
+const kvFailureStreaks = new Map<Operation, { error: string; since: number }>();
+/** Isolate cache: KV's last failure in this isolate, whatever came after it. */
+let lastKvFailure: { error: string; at: number } | undefined;
 
 /** `storeHealth().ok` without building the rest: read on every memory hit. */
 export function storeOk(): boolean {
-  return streaks.size === 0;
+  return kvFailureStreaks.size === 0;
 }
 
 export function storeHealth(): StoreHealth {
-  const current = [...streaks.values()];
-  const latest = lastFailure;
+  const current = [...kvFailureStreaks.values()];
+  const latest = lastKvFailure;
   return {
     ok: current.length === 0,
     error: current.length === 0 ? null : (latest?.error ?? null),
@@ -189,8 +190,8 @@ export function storeHealth(): StoreHealth {
 
 /** What a fresh isolate knows about KV: nothing has failed (tests start each case here). */
 export function forgetStoreHealth(): void {
-  streaks.clear();
-  lastFailure = undefined;
+  kvFailureStreaks.clear();
+  lastKvFailure = undefined;
 }
 
 async function attemptRead<T>(key: string, read: () => Promise<T>): Promise<StoreRead<T>> {
@@ -219,14 +220,14 @@ async function attemptWrite(key: string, write: () => Promise<void>): Promise<bo
 }
 
 function noteSuccess(operation: Operation): void {
-  streaks.delete(operation);
+  kvFailureStreaks.delete(operation);
 }
 
 function noteFailure(operation: Operation, error: unknown): string {
   const message = `KV ${operation} failed: ${cleanMessage(error)}`;
   const now = Date.now();
-  streaks.set(operation, { error: message, since: streaks.get(operation)?.since ?? now });
-  lastFailure = { error: message, at: now };
+  kvFailureStreaks.set(operation, { error: message, since: kvFailureStreaks.get(operation)?.since ?? now });
+  lastKvFailure = { error: message, at: now };
   return message;
 }
 

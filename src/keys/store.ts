@@ -52,38 +52,38 @@ interface Stored {
 const EMPTY: KeyIndex = { version: 'empty', byId: new Map() };
 
 /** Isolate cache: the key index, until it is read again. */
-let held: { index: KeyIndex; until: number } | undefined;
-/** The KV read of the index under way: requests arriving meanwhile share it. */
-let reading: Promise<KeyIndex> | undefined;
+let heldIndex: { index: KeyIndex; until: number } | undefined;
+/** Isolate cache: the KV read of the index under way, shared by the requests that arrive meanwhile. */
+let indexReadUnderWay: Promise<KeyIndex> | undefined;
 
 /** This isolate's index, read again from KV once it is older than `KEYS_MEMORY_TTL_MS`. */
 export async function currentKeys(kv: KVNamespace, now = Date.now()): Promise<KeyIndex> {
-  if (held !== undefined && now < held.until) return held.index;
-  reading ??= load(kv).finally(() => {
-    reading = undefined;
+  if (heldIndex !== undefined && now < heldIndex.until) return heldIndex.index;
+  indexReadUnderWay ??= load(kv).finally(() => {
+    indexReadUnderWay = undefined;
   });
-  return reading;
+  return indexReadUnderWay;
 }
 
 /** The index as this isolate last knew it, without asking KV (undefined before the first read). */
 export function heldKeys(): KeyIndex | undefined {
-  return held?.index;
+  return heldIndex?.index;
 }
 
 async function load(kv: KVNamespace): Promise<KeyIndex> {
   const now = Date.now();
   try {
     const { value, version } = await readKeyIndex(kv);
-    const index = value === null ? EMPTY : version === held?.index.version && held ? held.index : parse(value, version);
-    held = { index, until: now + KEYS_MEMORY_TTL_MS };
+    const index = value === null ? EMPTY : version === heldIndex?.index.version && heldIndex ? heldIndex.index : parse(value, version);
+    heldIndex = { index, until: now + KEYS_MEMORY_TTL_MS };
     if (value !== null) await copyOutsideKv(value, index.version);
     return index;
   } catch (error) {
     // KV failing: keep the keys this isolate knows (a revocation it saw stays in force), else the
     // data centre's copy, else none (no key works: never open); ask KV again after the pause.
     logEvent('kv_read_failed', { key: KEYS_KEY, message: error instanceof Error ? error.message : String(error) });
-    const index = held?.index ?? (await indexFromCopy()) ?? EMPTY;
-    held = { index, until: now + KEYS_RETRY_MS };
+    const index = heldIndex?.index ?? (await indexFromCopy()) ?? EMPTY;
+    heldIndex = { index, until: now + KEYS_RETRY_MS };
     return index;
   }
 }
@@ -110,11 +110,11 @@ function parse(value: string, version: string | undefined): KeyIndex {
  * there even if KV fails right after.
  */
 export async function holdKeys({ version, keys }: KeySnapshot): Promise<void> {
-  held = { index: { version, byId: new Map(keys.map((record) => [record.id, record])) }, until: Date.now() + KEYS_MEMORY_TTL_MS };
+  heldIndex = { index: { version, byId: new Map(keys.map((record) => [record.id, record])) }, until: Date.now() + KEYS_MEMORY_TTL_MS };
   await copyOutsideKv(JSON.stringify({ keys } satisfies Stored), version);
 }
 
 /** Drops this isolate's copy (tests; a purge of keys is a revocation, never a cache drop). */
 export function forgetKeys(): void {
-  held = undefined;
+  heldIndex = undefined;
 }

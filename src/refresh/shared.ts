@@ -15,9 +15,10 @@ import { behindAnswer, refresh, type RefreshDeps, type RefreshOutcome, type Refr
 export type { RefreshDeps, RefreshOutcome, RefreshTrigger } from './refresh.ts';
 export { FAILURE_PAUSE_MS, type FailedRefresh } from '../coordinator/protocol.ts';
 
-let running: Promise<RefreshOutcome> | undefined;
-/** The last refresh that produced nothing new, until one succeeds. */
-let lastFailure: FailedRefresh | undefined;
+/** Isolate cache: the refresh under way in this isolate, which every other ask here joins. */
+let refreshUnderWay: Promise<RefreshOutcome> | undefined;
+/** Isolate cache: the last refresh that produced nothing new (here, or as KV or the coordinator told), until one succeeds. */
+let lastFailedRefresh: FailedRefresh | undefined;
 
 /**
  * Joins the refresh already running in this isolate, or starts one: concurrent misses and
@@ -27,13 +28,13 @@ let lastFailure: FailedRefresh | undefined;
  * still waits for its writes, and learns whether the list was written.
  */
 export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
-  if (running === undefined) {
-    runningBehindAnswer = deps.background !== undefined;
+  if (refreshUnderWay === undefined) {
+    refreshWritesBehindAnswer = deps.background !== undefined;
     const coordinator = coordinatorOf(deps.coordinator);
-    running = (coordinator === undefined ? refresh(deps, trigger) : refreshCoordinated(coordinator, deps, trigger))
+    refreshUnderWay = (coordinator === undefined ? refresh(deps, trigger) : refreshCoordinated(coordinator, deps, trigger))
       .then(async (outcome) => {
         // A success ends the pause; a failure starts it (the coordinator's own when it said `paused`).
-        lastFailure = outcome.succeeded ? undefined : (outcome.failure ?? failedRefresh(outcome.status, Date.now()));
+        lastFailedRefresh = outcome.succeeded ? undefined : (outcome.failure ?? failedRefresh(outcome.status, Date.now()));
         const { list } = outcome;
         if (list === null) return outcome;
         const copy = () => (outcome.current() ? putListCopy(list) : Promise.resolve());
@@ -50,19 +51,19 @@ export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promi
         return { ...outcome, landed };
       })
       .finally(() => {
-        running = undefined;
+        refreshUnderWay = undefined;
       });
   }
-  if (deps.background !== undefined || !runningBehindAnswer) return running;
-  return running.then(async (outcome) => ({ ...outcome, written: await outcome.landed }));
+  if (deps.background !== undefined || !refreshWritesBehindAnswer) return refreshUnderWay;
+  return refreshUnderWay.then(async (outcome) => ({ ...outcome, written: await outcome.landed }));
 }
 
-/** Whether the running refresh leaves its writes behind an answer. */
-let runningBehindAnswer = false;
+/** Isolate cache: whether the refresh under way leaves its writes behind an answer. */
+let refreshWritesBehindAnswer = false;
 
 /** The failed refresh a miss must not repeat yet: one in this isolate within `FAILURE_PAUSE_MS`. */
 export function failedRecently(now: number): FailedRefresh | undefined {
-  return lastFailure !== undefined && now - lastFailure.at < FAILURE_PAUSE_MS ? lastFailure : undefined;
+  return lastFailedRefresh !== undefined && now - lastFailedRefresh.at < FAILURE_PAUSE_MS ? lastFailedRefresh : undefined;
 }
 
 /** Whether Workers KV failed in this isolate within `FAILURE_PAUSE_MS`. */
@@ -77,23 +78,26 @@ export function paused(now: number): boolean {
 }
 
 /**
- * A refresh that produced nothing within `FAILURE_PAUSE_MS` in another isolate, as the stored status
- * tells (remembered here too); undefined when there was none or KV cannot say.
+ * Reads the stored status and notes a refresh that produced nothing within `FAILURE_PAUSE_MS` in
+ * another isolate (`noteFailureIn`); undefined when there was none or KV cannot say.
  */
-export async function failedElsewhere(kv: KVNamespace, now: number): Promise<FailedRefresh | undefined> {
-  return failedBefore(await readStatus(kv), now);
+export async function noteFailureInKv(kv: KVNamespace, now: number): Promise<FailedRefresh | undefined> {
+  return noteFailureIn(await readStatus(kv), now);
 }
 
-/** `failedElsewhere` for a status already read (with the list, in one KV read). */
-export function failedBefore(status: CacheStatus | null, now: number): FailedRefresh | undefined {
+/**
+ * Notes (it sets this isolate's pause) the failed refresh a status already read records, when it is
+ * within `FAILURE_PAUSE_MS`; answers it.
+ */
+export function noteFailureIn(status: CacheStatus | null, now: number): FailedRefresh | undefined {
   if (status === null || status.providers.some((p) => p.ok) || now - status.refreshedAt >= FAILURE_PAUSE_MS) return undefined;
-  lastFailure = failedRefresh(status, status.refreshedAt);
-  return lastFailure;
+  lastFailedRefresh = failedRefresh(status, status.refreshedAt);
+  return lastFailedRefresh;
 }
 
 /** What a fresh isolate knows: no failure (tests start each case here). */
 export function forgetFailures(): void {
-  lastFailure = undefined;
+  lastFailedRefresh = undefined;
 }
 
 /** The part of `ExecutionContext` a revalidation needs: somewhere to run after the response. */
@@ -108,12 +112,12 @@ export interface Background {
  * paused before, so a long KV outage still refreshes a stale list once per pause.
  */
 export function revalidate(deps: RefreshDeps, ctx: Background, pausedNow = paused(Date.now())): void {
-  if (running === undefined && pausedNow) return;
+  if (refreshUnderWay === undefined && pausedNow) return;
   ctx.waitUntil(revalidateUnlessFailedElsewhere(deps));
 }
 
 async function revalidateUnlessFailedElsewhere(deps: RefreshDeps): Promise<void> {
-  if (running === undefined && (await failedElsewhere(deps.kv, Date.now())) !== undefined) return;
+  if (refreshUnderWay === undefined && (await noteFailureInKv(deps.kv, Date.now())) !== undefined) return;
   await refreshShared(deps, 'stale');
 }
 

@@ -44,12 +44,14 @@ interface VersionIndex {
   members: Map<string, Uint8Array>;
 }
 
-let index: VersionIndex | undefined;
+/** Isolate cache: the answers derived from the list version last served. */
+let answersOfVersion: VersionIndex | undefined;
+/** Isolate cache: each configuration's scopes, built once (a new configuration is a new object). */
 const scopes = new WeakMap<Config, Map<string | null, Scope>>();
 
 /** Drops every derived answer (a purge). */
 export function forgetAnswers(): void {
-  index = undefined;
+  answersOfVersion = undefined;
 }
 
 /** The scope of a request: `view` null for the full list. Built once per configuration and view. */
@@ -109,11 +111,11 @@ export function modelAnswer(list: StoredList, scope: Scope, id: string): Answer 
 /** Parsed once per stored version (ETag), not once per request. */
 function indexOf(list: StoredList): VersionIndex {
   const version = list.meta.etag.slice(1, -1);
-  if (index?.version !== version) {
+  if (answersOfVersion?.version !== version) {
     const { data } = JSON.parse(list.body) as { data: Model[] };
-    index = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map(), members: new Map() };
+    answersOfVersion = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map(), members: new Map() };
   }
-  return index;
+  return answersOfVersion;
 }
 
 function membersOf(version: VersionIndex, scope: Scope): Uint8Array {

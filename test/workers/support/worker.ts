@@ -4,13 +4,9 @@
  */
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from 'cloudflare:test';
 import { env as bindings } from 'cloudflare:workers';
-import { forgetKeys } from '../../../src/keys/store.ts';
 import { edgeDelete, LIST_COPY } from '../../../src/cache/edge.ts';
-import { forgetStoreHealth } from '../../../src/cache/kv.ts';
-import { forgetCoordinatorFailure } from '../../../src/coordinator/client.ts';
 import type { Coordinator } from '../../../src/coordinator/coordinator.ts';
-import { forgetFailures } from '../../../src/refresh/shared.ts';
-import { forgetList } from '../../../src/serve/read.ts';
+import { forgetIsolate } from '../../../src/serve/isolate.ts';
 import type { Env } from '../../../src/env.ts';
 import worker from '../../../src/index.ts';
 
@@ -70,13 +66,9 @@ export async function runCron(env: Env): Promise<void> {
   await waitOnExecutionContext(ctx);
 }
 
-/** What a new isolate knows: no list in memory, no failure of the upstreams or of KV. */
+/** What a new isolate knows: every isolate cache reset (src/serve/isolate.ts). */
 export function freshIsolate(): void {
-  forgetList();
-  forgetKeys();
-  forgetFailures();
-  forgetStoreHealth();
-  forgetCoordinatorFailure();
+  forgetIsolate();
 }
 
 /** KV and the data centre's copy emptied, and a fresh isolate: every test starts on a cold cache. */
