@@ -10,7 +10,8 @@ import type { CacheStatus, ProviderStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
 import type { ProviderResult } from './fetch-provider.ts';
 import { bytesByProvider, largestToDrop } from './fit.ts';
-import { listBody, storedModels, type ListEntry, type StoredModel } from './list-body.ts';
+import { listBody, type ListEntry, type StoredModel } from './list-body.ts';
+import { storedModels } from './list-scan.ts';
 import { merge } from './merge.ts';
 
 /** The stored list, if readers could still be served it, and the status that says when each provider's models were fetched. */

@@ -16,12 +16,14 @@
  * | `lastUnreachable`          | coordinator/client.ts | the last failure to reach the coordinator                   |
  * | `heldIndex`, `indexReadUnderWay` | keys/store.ts  | the client-key index and its KV read under way               |
  * | `verifiedKeys`             | keys/verify.ts       | keys already checked against an index version                |
+ * | `spares`                   | refresh/body-reader.ts | read buffers kept for the next upstream body               |
  */
 import { forgetCopiedVersions } from '../cache/edge.ts';
 import { forgetStoreHealth } from '../cache/kv.ts';
 import { forgetCoordinatorFailure } from '../coordinator/client.ts';
 import { forgetKeys } from '../keys/store.ts';
 import { forgetVerifiedKeys } from '../keys/verify.ts';
+import { forgetSpareBuffers } from '../refresh/body-reader.ts';
 import { forgetFailures } from '../refresh/shared.ts';
 import { forgetList } from './read.ts';
 
@@ -34,4 +36,5 @@ export function forgetIsolate(): void {
   forgetCoordinatorFailure();
   forgetKeys();
   forgetVerifiedKeys();
+  forgetSpareBuffers();
 }
