@@ -13,7 +13,7 @@ import { inference, INFERENCE_PATHS } from './routes/inference.ts';
 import { models } from './routes/models.ts';
 
 /**
- * Request headers a browser client may send: the key and the body's type (contract §10), the
+ * Request headers a browser client may send: the key and the body's type (docs/behaviour.md, "Browser clients and HTTP hygiene"), the
  * conditional request, and what the official OpenAI SDK adds in a browser (`OpenAI-Beta`, its
  * `X-Stainless-*` telemetry), so its preflight passes.
  */

@@ -26,7 +26,7 @@ export interface Env {
   CLIENT_KEY_SECRET?: string;
   /** The secret before a rotation: keys it signed keep working until they are re-issued. */
   CLIENT_KEY_SECRET_PREVIOUS?: string;
-  /** Optional per-key limit: a `[[ratelimits]]` binding (contract §9). */
+  /** Optional per-key limit: a `[[ratelimits]]` binding (README, "Inference"). */
   CLIENT_RATE_LIMITER?: RateLimit;
   /** Provider keys, each under the name its entry gives in `apiKeySecret`. */
   [secret: string]: unknown;

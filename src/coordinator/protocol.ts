@@ -56,7 +56,7 @@ export interface KeySnapshot {
   keys: KeyRecord[];
 }
 
-/** A key change: done (and mirrored to KV), or refused with the contract's error. */
+/** A key change: done (and mirrored to KV), or refused with the error the route answers. */
 export type KeyChange<T> =
   | { ok: true; value: T; snapshot: KeySnapshot }
   | { ok: false; status: 400 | 404 | 409 | 503; code: string; message: string };

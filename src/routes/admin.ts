@@ -100,7 +100,7 @@ admin.get('/cache/status', async function status(c) {
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
-/** The contract's status document; holds no configuration, so no key can reach it. */
+/** The status document (README, "Admin"); holds no configuration, so no key can reach it. */
 function statusView(list: StoredList | null, status: CacheStatus | null, now: number) {
   const meta = list?.meta;
   const store = storeHealth();

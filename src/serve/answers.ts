@@ -2,7 +2,7 @@
  * @module The answers derived from a stored list version — the list a scope sees, one provider's
  * models, one model — each serialised once per version and scope with its own strong ETag, so no
  * request does JSON work, filtering or hashing. A scope is what one request may see: the providers
- * the configuration still names and, for a client key with a view, that view (contract §8).
+ * the configuration still names and, for a client key with a view, that view (docs/behaviour.md, "Client keys and views").
  */
 import type { StoredList } from '../cache/kv.ts';
 import type { Config } from '../config.ts';
@@ -28,8 +28,8 @@ export interface Scope {
 }
 
 /**
- * The list exactly as stored, for when the configuration is broken (contract: a config mistake
- * never takes the list offline): nothing to filter by, so nothing is filtered. Never for a key
+ * The list exactly as stored, for when the configuration is broken (a configuration mistake never takes
+ * the list offline): nothing to filter by, so nothing is filtered. Never for a key
  * with a view — that view cannot be applied, and a key must never see more than it was granted.
  */
 export const AS_STORED: Scope = { key: 'stored', view: null, fingerprint: null, keeps: () => true, seesProvider: () => true };

@@ -311,7 +311,7 @@ describe('admin page', () => {
     await page.close();
   });
 
-  // Against the real client-key admin API (/admin/keys, contract §8) under wrangler dev, not a mock.
+  // Against the real client-key admin API (/admin/keys, docs/behaviour.md) under wrangler dev, not a mock.
   describe('client keys', () => {
     const NAME = 'page-test-key';
     const keyRow = (page: Page, name: string) => page.locator('#keys tbody tr', { has: page.locator('td', { hasText: new RegExp(`^${name}$`) }) });

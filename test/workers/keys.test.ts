@@ -307,7 +307,7 @@ describe('client keys on the list', () => {
   });
 });
 
-describe('client keys while Workers KV fails (contract §5)', () => {
+describe('client keys while Workers KV fails (docs/behaviour.md, "Workers KV failing")', () => {
   async function keysThenOutage() {
     const { env } = await setup();
     const kept = await createKey(env, { name: 'kept' });

@@ -1,5 +1,5 @@
 /**
- * Workers KV failing (issue #16, contract §5) and the failure pause on a miss (contract §11), through
+ * Workers KV failing (issue #16, docs/behaviour.md "Workers KV failing") and the failure pause on a miss (docs/behaviour.md, "Freshness and the failure pause"), through
  * the worker's own `fetch` and `scheduled`: the runtime's KV wrapped so that its reads, writes or both
  * throw as on 2025-06-12, the runtime's Cache API for the copy outside KV, and fake upstreams.
  * `Date` is frozen so the memory tier, the pause and the list's expiry are crossed without sleeping.

@@ -1,5 +1,5 @@
 /**
- * Real upstreams as they are (issue #10) and upstream content as data (issue #14, contract §11),
+ * Real upstreams as they are (issue #10) and upstream content as data (issue #14, docs/behaviour.md, "What upstreams may not do"),
  * end to end: through `fetchProvider`, `refresh` and the worker's own routes.
  */
 import { env } from 'cloudflare:workers';
