@@ -17,6 +17,11 @@ import { FAILURE_PAUSE_MS, type Begin, type CoordinatorState, type FailedRefresh
 
 /** The one instance's name. */
 export const COORDINATOR_NAME = 'global';
+/**
+ * How long a written list answers a read's ask without a new fan-out: KV's propagation time. An
+ * isolate in another data centre may find no list (or the old one) in KV that long after the write.
+ */
+export const RECENT_MS = 60_000;
 
 const SETTINGS = 'CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)';
 
@@ -31,6 +36,8 @@ interface Running {
 
 export class Coordinator extends DurableObject<Env> {
   private running: Running | undefined;
+  /** The last list written, under which generation and when: a read's ask within RECENT_MS gets it. */
+  private recent: { outcome: Finished; generation: number; at: number } | undefined;
   private readonly keyMirror: KeyMirror;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -42,7 +49,8 @@ export class Coordinator extends DurableObject<Env> {
   /**
    * Asks to refresh. Leads when nobody is refreshing; else waits for the running refresh and shares
    * its outcome, or, should its lead vanish (no `finish` within its lease) or a purge fence it,
-   * leads in its place. A read's refresh (`miss`, `stale`) is held back by a failure within the pause.
+   * leads in its place. A read's refresh (`miss`, `stale`) is held back by a failure within the pause,
+   * and answered with the list written within RECENT_MS, if any: KV may not show it there yet.
    */
   async begin(trigger: RefreshTrigger, leaseMs: number): Promise<Begin> {
     for (;;) {
@@ -54,8 +62,13 @@ export class Coordinator extends DurableObject<Env> {
         if (this.running === running) this.running = undefined;
         continue;
       }
+      const read = trigger === 'miss' || trigger === 'stale';
+      const recent = this.recent;
+      if (read && recent !== undefined && recent.generation === this.generation() && now - recent.at < RECENT_MS) {
+        return { kind: 'joined', generation: recent.generation, outcome: recent.outcome };
+      }
       const failure = this.failure();
-      if ((trigger === 'miss' || trigger === 'stale') && failure !== null && now - failure.at < FAILURE_PAUSE_MS) {
+      if (read && failure !== null && now - failure.at < FAILURE_PAUSE_MS) {
         return { kind: 'paused', generation: this.generation(), failure };
       }
       const ticket = crypto.randomUUID();
@@ -79,6 +92,7 @@ export class Coordinator extends DurableObject<Env> {
     if (!fenced) this.noteOutcome(succeeded, built);
     const written = await writing;
     const outcome: Finished = { list, status: built.status, succeeded, written, fenced };
+    if (written && running !== undefined) this.recent = { outcome, generation: running.generation, at: Date.now() };
     if (running !== undefined) {
       running.settle(outcome);
       if (this.running === running) this.running = undefined;
@@ -101,6 +115,7 @@ export class Coordinator extends DurableObject<Env> {
   async purge(): Promise<{ generation: number; error: string | null }> {
     const generation = this.generation() + 1;
     this.setSetting('generation', String(generation));
+    this.recent = undefined;
     try {
       await deleteAll(this.env.MODELS_KV);
       return { generation, error: null };

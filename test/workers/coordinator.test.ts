@@ -98,6 +98,17 @@ describe('refreshes through the coordinator', () => {
     expect(await fanOuts(upstreams)).toBe(2);
   });
 
+  it('answers a later miss elsewhere with the list it wrote (KV may not show it there yet), while the cron and the admin refresh fan out again', async () => {
+    const { upstreams, deps, stub } = await setup();
+    const first = await refreshCoordinated(stub(), deps, 'miss');
+    expect(first.written).toBe(true);
+    const later = await refreshCoordinated(stub(), deps, 'miss');
+    expect(later.list?.meta.etag).toBe(first.list?.meta.etag);
+    expect(await fanOuts(upstreams)).toBe(1);
+    await refreshCoordinated(stub(), deps, 'cron');
+    expect(await fanOuts(upstreams)).toBe(2);
+  });
+
   it('lets another isolate lead when the lead vanishes without finishing', async () => {
     const { upstreams, deps, stub } = await setup();
     const vanished = await stub().begin('miss', 50);
