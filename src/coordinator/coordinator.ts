@@ -52,19 +52,19 @@ export class Coordinator extends DurableObject<Env> {
    * leads in its place. A read's refresh (`miss`, `stale`) is held back by a failure within the pause,
    * and answered with the list written within RECENT_MS, if any: KV may not show it there yet.
    */
-  async begin(trigger: RefreshTrigger, leaseMs: number): Promise<Begin> {
+  async begin(trigger: RefreshTrigger, leaseMs: number, fingerprint: string): Promise<Begin> {
     for (;;) {
       const now = Date.now();
       const running = this.running;
       if (running !== undefined && now < running.until) {
-        const outcome = await Promise.race([running.done, sleep(running.until - now)]);
+        const outcome = await within(running.done, running.until - now);
         if (outcome !== undefined && !outcome.fenced) return { kind: 'joined', generation: this.generation(), outcome };
         if (this.running === running) this.running = undefined;
         continue;
       }
       const read = trigger === 'miss' || trigger === 'stale';
       const recent = this.recent;
-      if (read && recent !== undefined && recent.generation === this.generation() && now - recent.at < RECENT_MS) {
+      if (read && recent !== undefined && this.stillRecent(recent, fingerprint, now)) {
         return { kind: 'joined', generation: recent.generation, outcome: recent.outcome };
       }
       const failure = this.failure();
@@ -146,6 +146,12 @@ export class Coordinator extends DurableObject<Env> {
     await this.keyMirror.onAlarm();
   }
 
+  /** A written list a read may be answered with: this generation's, still fresh, made under the asker's configuration. */
+  private stillRecent({ outcome, generation, at }: NonNullable<Coordinator['recent']>, fingerprint: string, now: number): boolean {
+    const meta = outcome.list?.meta;
+    return generation === this.generation() && now - at < RECENT_MS && meta !== undefined && now < meta.freshUntil && meta.fingerprint === fingerprint;
+  }
+
   private generation(): number {
     return Number(this.setting('generation') ?? 0);
   }
@@ -177,4 +183,13 @@ export class Coordinator extends DurableObject<Env> {
   }
 }
 
-const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
+/** `promise`'s value, or undefined once `ms` have passed; the timer is cleared either way (a pending one keeps the object awake). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+  }
+}

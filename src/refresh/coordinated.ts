@@ -19,7 +19,7 @@ export async function refreshCoordinated(coordinator: CoordinatorStub, deps: Ref
   const purges = purgeCount();
   let begun: Begin;
   try {
-    begun = await coordinator.begin(trigger, leaseMs(deps.config));
+    begun = await coordinator.begin(trigger, leaseMs(deps.config), deps.config.fingerprint);
   } catch (error) {
     noteUnreachable(error, 'begin');
     return refresh(deps, trigger);

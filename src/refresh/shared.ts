@@ -42,7 +42,8 @@ export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promi
           await copy();
           return outcome;
         }
-        const copied = behindAnswer(copy);
+        // After the writes: a list the coordinator refused (a purge overtook it) is copied nowhere.
+        const copied = outcome.landed.then(() => behindAnswer(copy));
         deps.background.waitUntil(copied);
         const landed = outcome.landed.then(async (written) => {
           await copied;

@@ -111,7 +111,7 @@ describe('refreshes through the coordinator', () => {
 
   it('lets another isolate lead when the lead vanishes without finishing', async () => {
     const { upstreams, deps, stub } = await setup();
-    const vanished = await stub().begin('miss', 50);
+    const vanished = await stub().begin('miss', 50, deps.config.fingerprint);
     expect(vanished.kind).toBe('lead');
     const outcome = await refreshCoordinated(stub(), deps, 'miss');
     expect(outcome.list?.meta.modelCount).toBeGreaterThan(0);
