@@ -1,3 +1,4 @@
+import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIST_KEY, STATUS_KEY, type ListMeta } from '../../src/cache/kv.ts';
 import { recall } from '../../src/cache/memory.ts';
@@ -149,6 +150,21 @@ describe('client keys in the coordinator', () => {
     const { env } = await setup();
     const statuses = await Promise.all([0, 1].map(async () => (await admin(env, 'POST', '/admin/keys', { name: 'twin' })).status));
     expect(statuses.sort()).toEqual([201, 409]);
+  });
+
+  it('deletes a key at its expiry (the alarm), in SQLite and in KV’s mirror', async () => {
+    const { env, stub } = await setup();
+    const expiry = Date.now() + 2_500;
+    const soon = new Date(expiry).toISOString();
+    expect((await admin(env, 'POST', '/admin/keys', { name: 'brief', expiresAt: soon })).status).toBe(201);
+    expect((await admin(env, 'POST', '/admin/keys', { name: 'lasting' })).status).toBe(201);
+    const mirroredNames = async () => (JSON.parse((await env.MODELS_KV.get(KEYS_KEY)) ?? '{"keys":[]}') as { keys: { name: string }[] }).keys.map((k) => k.name);
+    expect(await mirroredNames()).toEqual(['brief', 'lasting']);
+    await new Promise((resolve) => setTimeout(resolve, expiry - Date.now() + 100));
+    // The runtime fires the alarm at the expiry; run it now in case it has not yet.
+    await runDurableObjectAlarm(stub() as unknown as DurableObjectStub);
+    await vi.waitFor(async () => expect(await mirroredNames()).toEqual(['lasting']), { timeout: 3_000, interval: 100 });
+    expect((await stub().listKeys()).keys.map((k) => k.name)).toEqual(['lasting']);
   });
 
   it('takes over the keys KV held before the coordinator existed', async () => {
