@@ -26,16 +26,17 @@ export interface DevWorkerOptions {
   /** Worker entry, relative to the repo root (default: wrangler.toml's `main`). */
   main?: string;
   port?: number;
+  /** Leaves the `COORDINATOR` binding (and its migration) out: each isolate refreshes on its own. */
+  withoutCoordinator?: boolean;
 }
 
-export async function startDevWorker({ vars, main, port }: DevWorkerOptions): Promise<DevWorker> {
+export async function startDevWorker({ vars, main, port, withoutCoordinator = false }: DevWorkerOptions): Promise<DevWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'models-edge-dev-'));
   // A copy of wrangler.toml beside a `.dev.vars` of our own: wrangler reads `.dev.vars` next to the
   // config, so the developer's real keys are never picked up by a test.
-  const config = (await readFile(join(ROOT, 'wrangler.toml'), 'utf8')).replace(
-    /^main = ".*"$/m,
-    `main = ${JSON.stringify(join(ROOT, main ?? 'src/index.ts'))}`,
-  );
+  const toml = (await readFile(join(ROOT, 'wrangler.toml'), 'utf8')).replace(/^main = ".*"$/m, `main = ${JSON.stringify(join(ROOT, main ?? 'src/index.ts'))}`);
+  const config = withoutCoordinator ? toml.replace(/^\[\[durable_objects\.bindings\]\][\s\S]*?^new_sqlite_classes = .*\n/m, '') : toml;
+  if (withoutCoordinator && config.includes('COORDINATOR')) throw new Error('dev-worker: could not leave the COORDINATOR binding out of wrangler.toml');
   await writeFile(join(dir, 'wrangler.toml'), config);
   await writeFile(join(dir, '.dev.vars'), Object.entries(vars).map(([k, v]) => `${k}=${dotenvQuote(v)}`).join('\n'));
   const listenPort = port ?? (await freePort());
