@@ -12,7 +12,7 @@
  * | `answersOfVersion`         | serve/answers.ts     | the answers serialised from the list version last served     |
  * | `copiedVersions`           | cache/edge.ts        | the versions put to the data centre's copy (EDGE)            |
  * | `kvFailureStreaks`, `lastKvFailure` | cache/kv.ts | how KV has been doing (its failures open the pause)          |
- * | `refreshUnderWay`, `lastFailedRefresh` | refresh/shared.ts | the refresh under way here (REFRESH), the last failed one (the pause) |
+ * | `refreshUnderWay`, `refreshWritesBehindAnswer`, `lastFailedRefresh` | refresh/shared.ts | the refresh under way here (REFRESH), whether its writes run behind an answer, the last failed one (the pause) |
  * | `lastUnreachable`          | coordinator/client.ts | the last failure to reach the coordinator                   |
  * | `heldIndex`, `indexReadUnderWay` | keys/store.ts  | the client-key index and its KV read under way               |
  * | `verifiedKeys`             | keys/verify.ts       | keys already checked against an index version                |
