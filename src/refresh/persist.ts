@@ -9,7 +9,7 @@ import type { Built } from './build.ts';
  * Writes the replacement and its status, or, with nothing new, the status alone with the kept list's
  * remaining lifetime (its own expiry still applies). Returns whether the list was written; never
  * throws (KV failing is recorded in cache/kv.ts). `generation` goes with the list (docs/behaviour.md,
- * "Purge generations").
+ * "Purges and purge generations").
  */
 export async function persistBuilt(kv: KVNamespace, built: Built, generation?: number): Promise<boolean> {
   const { replacement, kept, status, keepSeconds } = built;

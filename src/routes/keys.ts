@@ -1,5 +1,5 @@
 /**
- * @module The client-key admin API (docs/behaviour.md, "Client keys"): create, list, revoke. Mounted
+ * @module The client-key admin API (docs/behaviour.md, "Client keys and views"): create, list, revoke. Mounted
  * under `/admin/keys` behind the admin JWT and the audit line; the key itself appears only in the
  * answer that created it. Every change is a transaction in the coordinator, which mirrors the keys to
  * KV; without it a change answers 503 rather than risk a lost update.
