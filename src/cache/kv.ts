@@ -165,7 +165,8 @@ export interface StoreHealth {
   lastFailureAt: number | null;
 }
 
-type Operation = 'read' | 'write';
+/** The client-key index's reads are an operation of their own: a list read that succeeds says nothing about them. */
+type Operation = 'read' | 'write' | 'key read';
 
 /** Isolate cache: KV's current failure streaks. Reads and writes fail and recover apart (a write-only outage, a read-only one), so each keeps its own. */
 const kvFailureStreaks = new Map<Operation, { error: string; since: number }>();
@@ -194,13 +195,13 @@ export function forgetStoreHealth(): void {
   lastKvFailure = undefined;
 }
 
-async function attemptRead<T>(key: string, read: () => Promise<T>): Promise<StoreRead<T>> {
+async function attemptRead<T>(key: string, read: () => Promise<T>, operation: Operation = 'read'): Promise<StoreRead<T>> {
   try {
     const value = await read();
-    noteSuccess('read');
+    noteSuccess(operation);
     return { ok: true, value };
   } catch (error) {
-    const message = noteFailure('read', error);
+    const message = noteFailure(operation, error);
     logEvent('kv_read_failed', { key, message });
     return { ok: false, error: message };
   }
@@ -251,10 +252,12 @@ export function isRateLimited(error: unknown): boolean {
   return /429|too many requests/i.test(error instanceof Error ? error.message : String(error));
 }
 
-/** The client-key index as stored: its text and version, or a null value when there is none. Throws when KV fails. */
-export async function readKeyIndex(kv: KVNamespace): Promise<{ value: string | null; version: string | undefined }> {
-  const { value, metadata } = await kv.getWithMetadata<{ version?: unknown }>(KEYS_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
-  return { value, version: typeof metadata?.version === 'string' ? metadata.version : undefined };
+/** The client-key index as stored: its text and version, or a null value when there is none. A failure shows in `storeHealth`, as the list's do. */
+export function tryReadKeyIndex(kv: KVNamespace): Promise<StoreRead<{ value: string | null; version: string | undefined }>> {
+  return attemptRead(KEYS_KEY, async () => {
+    const { value, metadata } = await kv.getWithMetadata<{ version?: unknown }>(KEYS_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+    return { value, version: typeof metadata?.version === 'string' ? metadata.version : undefined };
+  }, 'key read');
 }
 
 /** Writes the client-key index; one write refused by the per-key limit is made again a second later. Throws when KV fails. */

@@ -125,7 +125,8 @@ export class Coordinator extends DurableObject<Env> {
   }
 
   async state(): Promise<CoordinatorState> {
-    return { generation: this.generation(), refreshing: this.running !== undefined && Date.now() < this.running.until, failure: this.failure() };
+    const refreshing = this.running !== undefined && Date.now() < this.running.until;
+    return { generation: this.generation(), refreshing, failure: this.failure(), keyMirrorError: this.keyMirror.mirrorError };
   }
 
   /** Client keys: see coordinator/key-mirror.ts. */

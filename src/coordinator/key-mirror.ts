@@ -5,7 +5,7 @@
  * second (KV's per-key limit): a change is answered once a mirror holding it is written, so an admin
  * who sees `revoked: true` knows KV has it.
  */
-import { KEYS_KEY, KV_WRITE_INTERVAL_MS, readKeyIndex, writeKeyIndex } from '../cache/kv.ts';
+import { KEYS_KEY, KV_WRITE_INTERVAL_MS, tryReadKeyIndex, writeKeyIndex } from '../cache/kv.ts';
 import type { KeyRecord } from '../keys/store.ts';
 import { logEvent } from '../log.ts';
 import { allKeys, createKeyTable, deleteExpired, deleteKey, insertKey, keyCount, nameTaken, nextExpiry } from './key-table.ts';
@@ -25,6 +25,8 @@ export class KeyMirror {
   /** The version of the index last written to KV (the isolates' `KeyIndex.version`). */
   private version = 'unmirrored';
   private importing: Promise<void> | undefined;
+  /** Why the last mirror failed, until one succeeds: the status shows it. */
+  mirrorError: string | null = null;
 
   constructor(storage: DurableObjectStorage, kv: KVNamespace) {
     this.storage = storage;
@@ -75,7 +77,8 @@ export class KeyMirror {
     try {
       await this.mirror();
     } catch (error) {
-      logEvent('key_mirror_failed', { message: error instanceof Error ? error.message : String(error) });
+      this.mirrorError = `KV did not take the key index: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200);
+      logEvent('key_mirror_failed', { message: this.mirrorError });
       await this.storage.setAlarm(Date.now() + MIRROR_RETRY_MS);
       return { ok: false, status: 503, code: 'store_unavailable', message: 'The change is recorded but Workers KV did not take it yet; it is retried within seconds. Check GET /admin/keys.' };
     }
@@ -104,6 +107,7 @@ export class KeyMirror {
     await writeKeyIndex(this.kv, JSON.stringify({ keys }), version);
     this.lastWriteAt = Date.now();
     this.version = version;
+    this.mirrorError = null;
     this.mirrored = Math.max(this.mirrored, covered);
   }
 
@@ -125,7 +129,9 @@ export class KeyMirror {
   private async importFromKv(): Promise<void> {
     const row = this.storage.sql.exec('SELECT 1 FROM settings WHERE name = ?', 'keys_imported').toArray()[0];
     if (row === undefined) {
-      const { value } = await readKeyIndex(this.kv);
+      const read = await tryReadKeyIndex(this.kv);
+      if (!read.ok) throw new Error(read.error);
+      const { value } = read.value;
       const keys = value === null ? [] : (JSON.parse(value) as { keys: KeyRecord[] }).keys;
       this.storage.transactionSync(() => {
         for (const record of keys) insertKey(this.storage.sql, record, true);

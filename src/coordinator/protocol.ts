@@ -48,6 +48,8 @@ export interface CoordinatorState {
   generation: number;
   refreshing: boolean;
   failure: FailedRefresh | null;
+  /** Why KV did not take the last change to the client keys (it is tried again), or null. */
+  keyMirrorError: string | null;
 }
 
 /** Every client key, as mirrored to KV. */

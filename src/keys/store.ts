@@ -5,9 +5,8 @@
  * KV, and a key check never waits on the coordinator.
  */
 import { edgeGet, edgePut } from '../cache/edge.ts';
-import { KEYS_KEY, readKeyIndex } from '../cache/kv.ts';
+import { tryReadKeyIndex } from '../cache/kv.ts';
 import type { KeySnapshot } from '../coordinator/protocol.ts';
-import { logEvent } from '../log.ts';
 
 export { KEYS_KEY } from '../cache/kv.ts';
 /**
@@ -72,20 +71,20 @@ export function heldKeys(): KeyIndex | undefined {
 
 async function load(kv: KVNamespace): Promise<KeyIndex> {
   const now = Date.now();
-  try {
-    const { value, version } = await readKeyIndex(kv);
-    const index = value === null ? EMPTY : version === heldIndex?.index.version && heldIndex ? heldIndex.index : parse(value, version);
-    heldIndex = { index, until: now + KEYS_MEMORY_TTL_MS };
-    if (value !== null) await copyOutsideKv(value, index.version);
-    return index;
-  } catch (error) {
-    // KV failing: keep the keys this isolate knows (a revocation it saw stays in force), else the
-    // data centre's copy, else none (no key works: never open); ask KV again after the pause.
-    logEvent('kv_read_failed', { key: KEYS_KEY, message: error instanceof Error ? error.message : String(error) });
+  const read = await tryReadKeyIndex(kv);
+  if (!read.ok) {
+    // KV failing (logged, and shown in the status's `store`): keep the keys this isolate knows (a
+    // revocation it saw stays in force), else the data centre's copy, else none (no key works: never
+    // open); ask KV again after the pause.
     const index = heldIndex?.index ?? (await indexFromCopy()) ?? EMPTY;
     heldIndex = { index, until: now + KEYS_RETRY_MS };
     return index;
   }
+  const { value, version } = read.value;
+  const index = value === null ? EMPTY : version === heldIndex?.index.version && heldIndex ? heldIndex.index : parse(value, version);
+  heldIndex = { index, until: now + KEYS_MEMORY_TTL_MS };
+  if (value !== null) await copyOutsideKv(value, index.version);
+  return index;
 }
 
 /** Once per version per isolate (edgePut remembers), so a read of an unchanged index costs nothing more. */

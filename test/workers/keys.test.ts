@@ -315,7 +315,7 @@ describe('client keys while Workers KV fails (docs/behaviour.md, "Workers KV fai
     await call(env, `/admin/keys/${revoked.id}`, { method: 'DELETE', headers: bearer(await adminToken()) });
     expect((await call(env, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
     const down = { ...env, MODELS_KV: failingKv(env.MODELS_KV, 'KV GET failed: 503 Service Unavailable', 'both') };
-    return { down, kept, revoked };
+    return { env, down, kept, revoked };
   }
 
   it('keeps the keys this isolate knows working, and a revocation made before the outage in force', async () => {
@@ -324,6 +324,24 @@ describe('client keys while Workers KV fails (docs/behaviour.md, "Workers KV fai
     vi.setSystemTime(Date.now() + KEYS_MEMORY_TTL_MS + 1); // the copy in memory is due for a KV read, which fails
     expect((await call(down, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
     await expectApiError(await call(down, '/v1/models', { headers: bearer(revoked.key) }), 401, 'invalid_api_key');
+  });
+
+  it('shows a failed read of the key index in the status, though the list’s own reads succeed', async () => {
+    const { env, kept } = await keysThenOutage();
+    const keysDown = new Proxy(env.MODELS_KV, {
+      get(target, property) {
+        if (property === 'getWithMetadata') {
+          return (key: unknown, options: unknown) => (key === KEYS_KEY ? Promise.reject(new Error('KV GET failed: 503 Service Unavailable')) : target.getWithMetadata(key as string, options as KVNamespaceGetOptions<'text'>));
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    forgetKeys(); // the index is due for a KV read
+    expect((await call({ ...env, MODELS_KV: keysDown }, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
+    const status = (await (await call(env, '/admin/cache/status', { headers: bearer(await adminToken()) })).json()) as { store: { ok: boolean; error: string } };
+    expect(status.store.ok).toBe(false);
+    expect(status.store.error).toContain('KV key read failed');
   });
 
   it('serves a fresh isolate the keys from the data centre’s copy, the revocation included', async () => {
