@@ -121,6 +121,33 @@ describe('refreshes through the coordinator', () => {
   });
 });
 
+describe('the hit path', () => {
+  it('never asks the coordinator: hits from memory and from KV, and key checks, make no call', async () => {
+    const { env } = await setup();
+    const calls: string[] = [];
+    const real = env.COORDINATOR;
+    if (real === undefined) throw new Error('the test coordinator is not bound');
+    // Every way to the coordinator starts with getByName('global'): counting it counts every ask.
+    const counting = {
+      getByName: (name: string) => {
+        calls.push(name);
+        return real.getByName(name);
+      },
+    } as unknown as DurableObjectNamespace<Coordinator>;
+    const watched = { ...env, COORDINATOR: counting };
+    const made = await admin(watched, 'POST', '/admin/keys', { name: 'reader' });
+    expect(made.status).toBe(201);
+    const created = (await made.json()) as { key: string };
+    expect((await call(watched, '/v1/models')).headers.get('X-Cache')).toBe('MISS');
+    expect(calls.length).toBeGreaterThanOrEqual(2); // the key change and the miss did ask
+    calls.length = 0;
+    for (let i = 0; i < 10; i++) expect((await call(watched, '/v1/models', { headers: bearer(created.key) })).headers.get('X-Cache')).toBe('HIT');
+    freshIsolate(); // memory gone: the next hits read KV
+    for (let i = 0; i < 10; i++) expect((await call(watched, '/v1/models', { headers: bearer(created.key) })).headers.get('X-Cache')).toBe('HIT');
+    expect(calls).toEqual([]);
+  });
+});
+
 describe('client keys in the coordinator', () => {
   it('keeps exactly 10 of 20 keys created at once after 10 are revoked at once, in the coordinator and in KV, and no revoked key works', async () => {
     const { env } = await setup();
