@@ -26,13 +26,13 @@ export async function refreshCoordinated(coordinator: CoordinatorStub, deps: Ref
   }
   if (begun.kind === 'paused') {
     const status = { refreshedAt: begun.failure.at, providers: [], clashes: [] };
-    return { list: null, status, written: false, succeeded: false, landed: Promise.resolve(false), current: () => false, failure: begun.failure };
+    return { list: null, status, succeeded: false, landed: Promise.resolve(false), current: () => false, failure: begun.failure };
   }
   if (begun.kind === 'joined') {
     const { list, status, written, succeeded } = begun.outcome;
     const current = () => purgeCount() === purges;
     if (list !== null && current()) remember(list, Date.now());
-    return { list, status, written, succeeded, landed: Promise.resolve(written), current };
+    return { list, status, succeeded, landed: Promise.resolve(written), current };
   }
   return lead(coordinator, begun.ticket, deps, trigger, started);
 }
@@ -67,12 +67,11 @@ async function lead(coordinator: CoordinatorStub, ticket: string, deps: RefreshD
   };
   const succeeded = built.replacement !== null;
   if (deps.background === undefined) {
-    const written = await finish();
-    return { list, status: built.status, written, succeeded, landed: Promise.resolve(written), current };
+    return { list, status: built.status, succeeded, landed: Promise.resolve(await finish()), current };
   }
   const landed = behindAnswer(finish);
   deps.background.waitUntil(landed);
-  return { list, status: built.status, written: succeeded, succeeded, landed, current };
+  return { list, status: built.status, succeeded, landed, current };
 }
 
 /** The longest a fan-out can take: each slot's providers one after another, each at most its budget. */

@@ -27,14 +27,12 @@ export interface RefreshOutcome {
   /** The list stored after this refresh: the new one, or the previous one it declined to replace. */
   list: StoredList | null;
   status: CacheStatus;
-  /**
-   * Whether this refresh replaced the stored list (false after a 429). With `background`, whether it
-   * left the new list to be written there.
-   */
-  written: boolean;
   /** Whether it produced a new list; false opens the failure pause (refresh/shared.ts). */
   succeeded: boolean;
-  /** Settles once its KV writes are done (at once without `background`), to whether the list was written. */
+  /**
+   * Settles once its writes are done (already, without `background`) to whether they replaced the
+   * stored list: false when it kept the previous one, after a 429, or when a purge overtook it.
+   */
   landed: Promise<boolean>;
   /** False once a purge overtook the refresh (in this isolate, or worldwide): then it stores nothing more. */
   current(): boolean;
@@ -72,15 +70,14 @@ export async function refresh({ kv, config, fetcher = fetch, background }: Refre
   const succeeded = built.replacement !== null;
   const { status } = built;
   if (background === undefined) {
-    const written = await persist();
-    return { list, status, written, succeeded, landed: Promise.resolve(written), current };
+    return { list, status, succeeded, landed: Promise.resolve(await persist()), current };
   }
   const landed = behindAnswer(persist).catch((error: unknown) => {
     logEvent('refresh_write_failed', { trigger, message: error instanceof Error ? error.message : String(error) });
     return false;
   });
   background.waitUntil(landed);
-  return { list, status, written: succeeded, succeeded, landed, current };
+  return { list, status, succeeded, landed, current };
 }
 
 /**

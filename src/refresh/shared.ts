@@ -25,7 +25,7 @@ let lastFailedRefresh: FailedRefresh | undefined;
  * revalidations share one fan-out. A list it leaves is also copied outside KV (once per version),
  * behind the answer when the refresh has somewhere to run there (`deps.background`). A caller with
  * nowhere to run work after its answer (the cron, the admin refresh) that joins such a refresh
- * still waits for its writes, and learns whether the list was written.
+ * still waits for its writes.
  */
 export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   if (refreshUnderWay === undefined) {
@@ -56,7 +56,10 @@ export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promi
       });
   }
   if (deps.background !== undefined || !refreshWritesBehindAnswer) return refreshUnderWay;
-  return refreshUnderWay.then(async (outcome) => ({ ...outcome, written: await outcome.landed }));
+  return refreshUnderWay.then(async (outcome) => {
+    await outcome.landed;
+    return outcome;
+  });
 }
 
 /** Isolate cache: whether the refresh under way leaves its writes behind an answer. */

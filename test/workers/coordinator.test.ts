@@ -58,7 +58,7 @@ describe('refreshes through the coordinator', () => {
     expect(await fanOuts(upstreams)).toBe(1);
     const etags = new Set(outcomes.map((o) => o.list?.meta.etag));
     expect(etags.size).toBe(1);
-    expect(outcomes.filter((o) => o.written)).toHaveLength(10);
+    expect(await Promise.all(outcomes.map((o) => o.landed))).toEqual(Array(10).fill(true));
     const { metadata } = await deps.kv.getWithMetadata<ListMeta>(LIST_KEY);
     expect(metadata?.etag).toBe([...etags][0]);
   });
@@ -70,7 +70,7 @@ describe('refreshes through the coordinator', () => {
     freshIsolate(); // the purge arrives through another isolate: this one's own counter never moves
     expect(await (await admin(env, 'POST', '/admin/cache/purge')).json()).toEqual({ purged: true });
     const outcome = await slow;
-    expect(outcome.written).toBe(false);
+    expect(await outcome.landed).toBe(false);
     expect(outcome.current()).toBe(false);
     expect(await env.MODELS_KV.get(LIST_KEY)).toBeNull();
     expect(await env.MODELS_KV.get(STATUS_KEY)).toBeNull();
@@ -102,7 +102,7 @@ describe('refreshes through the coordinator', () => {
   it('answers a later miss elsewhere with the list it wrote (KV may not show it there yet), while the cron and the admin refresh fan out again', async () => {
     const { upstreams, deps, stub } = await setup();
     const first = await refreshCoordinated(stub(), deps, 'miss');
-    expect(first.written).toBe(true);
+    expect(await first.landed).toBe(true);
     const later = await refreshCoordinated(stub(), deps, 'miss');
     expect(later.list?.meta.etag).toBe(first.list?.meta.etag);
     expect(await fanOuts(upstreams)).toBe(1);
@@ -116,7 +116,7 @@ describe('refreshes through the coordinator', () => {
     expect(vanished.kind).toBe('lead');
     const outcome = await refreshCoordinated(stub(), deps, 'miss');
     expect(outcome.list?.meta.modelCount).toBeGreaterThan(0);
-    expect(outcome.written).toBe(true);
+    expect(await outcome.landed).toBe(true);
     expect(await fanOuts(upstreams)).toBe(1);
   });
 });

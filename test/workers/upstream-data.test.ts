@@ -105,7 +105,7 @@ describe('refresh with real upstream shapes', () => {
     vi.setSystemTime(clock + 15 * MINUTE_MS);
     const second = await refresh(deps, 'cron');
 
-    expect(second.written).toBe(true);
+    expect(await second.landed).toBe(true);
     expect((await readList(env.MODELS_KV))?.body).toBe(firstBody);
     expect(second.list?.meta.etag).toBe(first.list?.meta.etag);
     expect(JSON.parse(firstBody ?? '{}')).toStrictEqual({
