@@ -11,7 +11,7 @@
  *   npm run bench                          the full run (about eight minutes)
  *   npm run bench -- --quick               short runs, to try the benchmark itself; docs left alone
  *   npm run bench -- --no-write            the full run without rewriting docs/performance.md
- *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, passthrough; repeatable); only its parts
+ *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, coordinator-miss, passthrough; repeatable); only its parts
  *                                          of docs/performance.md are rewritten
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alternate, type Contender, type Run, type Runs, type Schedule } from './lib/bench-alternate.ts';
+import { coordinatorMisses, coordinatorMissSection } from './lib/bench-coordinator.ts';
 import {
   FORWARD_WORKER, forwarderVars, LOG_LINE_CALL, PASSTHROUGH_CALLS, passthroughFigures, startForwarder, type PassthroughCall, type PassthroughFigures, type StreamShape,
 } from './lib/bench-passthrough.ts';
@@ -74,7 +75,7 @@ const passthroughOptions = { rounds: 7, callsPerRound: 20, pauseMs: 10, dripMs: 
 const PROVIDER_KEY = 'bench-provider-key';
 
 /** Sections `--only` can run alone. */
-const SECTIONS = ['refresh-cpu', 'cold-fill', 'passthrough'];
+const SECTIONS = ['refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough'];
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false }, only: { type: 'string', multiple: true, default: [] } },
@@ -167,6 +168,7 @@ try {
   const coldUpstreamMs = await slowestUpstreamMs(upstreams, COLD_DELAYS);
   const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps, edgeDirect);
   for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
+  const coordinatorMiss = await missThroughCoordinator(edge, upstreams);
   await stop(edge);
 
   log(`stale reads: CACHE_TTL_SECONDS=${STALE_FRESH_SECONDS}, providers at ${STALE_UPSTREAM_DELAY_MS} ms`);
@@ -201,6 +203,7 @@ try {
     stale,
     memory,
     refreshCpu: refreshFigures,
+    coordinatorMiss,
     passthrough,
     passthroughOptions,
     loadAtEnd: loadavg()[0] ?? Number.NaN,
@@ -304,6 +307,16 @@ async function runSections(names: string[]): Promise<void> {
       await upstreams.close();
     }
   }
+  if (names.includes('coordinator-miss')) {
+    const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });
+    const edge = await startModelsEdge(upstreams.origin);
+    try {
+      sections.push(coordinatorMissSection(await missThroughCoordinator(edge, upstreams)));
+    } finally {
+      await edge.stop();
+      await upstreams.close();
+    }
+  }
   if (names.includes('passthrough')) {
     const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });
     const edge = await startModelsEdge(upstreams.origin, KEYED_VARS);
@@ -325,4 +338,18 @@ async function runSections(names: string[]): Promise<void> {
     log('updated those sections of docs/performance.md');
   }
   if (rows.some((v) => !v.met)) process.exitCode = 1;
+}
+
+/** Cold fills on `edge` (with the coordinator) and on a second worker without it, taking turns. */
+async function missThroughCoordinator(edge: DevWorker, upstreams: Awaited<ReturnType<typeof startUpstreams>>) {
+  log(`a miss through the coordinator against one without it: ${reps} cold reads each`);
+  const alone = await startModelsEdge(upstreams.origin, {}, { withoutCoordinator: true });
+  try {
+    await servedList(alone);
+    const figures = await coordinatorMisses(edge, alone, upstreams, await adminToken(), COLD_DELAYS, reps);
+    for (const side of ['through', 'alone'] as const) log(`miss ${side === 'through' ? 'through the coordinator' : 'without it'}: ${figures[side].map((r) => r.ms.toFixed(0)).join(', ')} ms`);
+    return figures;
+  } finally {
+    await alone.stop();
+  }
 }

@@ -3,6 +3,7 @@
  * docs/performance.md. Every figure written comes from the run passed in; the prose around them
  * only says how they were taken.
  */
+import { coordinatorMissSection, type CoordinatorMiss } from './bench-coordinator.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -68,6 +69,8 @@ export interface BenchRun {
   stale: TimedRead[];
   memory: MemoryFigures;
   refreshCpu: { sizes: RefreshCpuSize[]; profile: RefreshProfile | undefined };
+  /** Cold fills with the coordinator and without it, in turns. */
+  coordinatorMiss?: CoordinatorMiss;
   /** Inference passthrough, by call and contender (\`models-edge\` and \`forwarder\`), and one log line's price. */
   passthrough: PassthroughRun;
   passthroughOptions: PassthroughOptions;
@@ -385,7 +388,7 @@ ${keyedSection(run)}
 ${passthroughSection(run.passthrough, run.passthroughOptions)}
 
 ${coldFillSection(run.coldDelays, run.cold, run.coldUpstreamMs)}
-
+${run.coordinatorMiss === undefined ? '' : `\n${coordinatorMissSection(run.coordinatorMiss)}\n`}
 ## Stale read
 
 A worker with \`CACHE_TTL_SECONDS=1\`, every provider answering after ${run.staleUpstreamDelayMs} ms; each read comes

@@ -26,7 +26,7 @@ export async function resolveTarget(c: Context<AppEnv>, id: string): Promise<Tar
   const config = loadConfig(c.env);
   const key = c.get('clientKey');
   if (key === null) throw new Error('clientKey("always") let a request without a key through');
-  const { list } = await currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
+  const { list } = await currentList({ kv: c.env.MODELS_KV, config, coordinator: c.env.COORDINATOR }, c.executionCtx);
   const model = modelIn(list, scopeOf(config, key.view), id);
   const entry = model === undefined ? undefined : config.providers.find((p) => p.id === model.provider);
   if (model === undefined || entry === undefined) throw apiError(404, 'model_not_found', `The model '${id}' does not exist.`);

@@ -28,7 +28,7 @@ describe('parseConfig', () => {
     expect(fromArray.providers.map((p) => p.id)).toStrictEqual(['openai', 'anthropic']);
   });
 
-  it('fills in the contract defaults', () => {
+  it('fills in the documented defaults', () => {
     const config = parseConfig(envOf({ PROVIDERS: [{ id: 'openai', type: 'openai' }] }));
     expect(config).toStrictEqual({
       cacheTtlSeconds: 3600,
