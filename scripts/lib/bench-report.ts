@@ -555,7 +555,8 @@ function fixed(n: number, digits: number): string {
 }
 
 function signed(n: number, digits: number): string {
-  return `${n >= 0 ? '+' : '−'}${fixed(Math.abs(n), digits)}`;
+  const rounded = Number(n.toFixed(digits));
+  return `${rounded >= 0 ? '+' : '−'}${fixed(Math.abs(rounded), digits)}`;
 }
 
 function mb(bytes: number): string {
