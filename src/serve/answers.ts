@@ -16,7 +16,11 @@ export interface Answer {
 }
 
 export interface Scope {
-  /** Stable for one configuration and view; part of every answer key and ETag it derives. */
+  /**
+   * Stable for one configuration and view; part of every answer key and ETag it derives. Derived keys
+   * join it to their own parts with `~`, which neither a fingerprint nor a view name can hold, so no
+   * two scopes' answers can share a key.
+   */
   key: string;
   /** The view's name, or null for the full list. */
   view: string | null;
@@ -82,13 +86,13 @@ export function scopeOf(config: Config, view: string | null): Scope {
 export function listAnswer(list: StoredList, scope: Scope): Answer {
   if (scope.view === null && (scope.fingerprint === null || list.meta.fingerprint === scope.fingerprint)) return { body: list.body, etag: list.meta.etag };
   const version = indexOf(list);
-  return answer(version, `${scope.key}-l`, () => ({ object: 'list', data: version.models.filter((_, i) => membersOf(version, scope)[i] === 1) }));
+  return answer(version, `${scope.key}~l`, () => ({ object: 'list', data: version.models.filter((_, i) => membersOf(version, scope)[i] === 1) }));
 }
 
 /** `GET /v1/models?provider=`: the models of one provider the scope sees, as a list. */
 export function providerAnswer(list: StoredList, scope: Scope, provider: string): Answer {
   const version = indexOf(list);
-  return answer(version, `${scope.key}-p-${provider}`, () => ({
+  return answer(version, `${scope.key}~p~${provider}`, () => ({
     object: 'list',
     data: version.models.filter((m, i) => m.provider === provider && membersOf(version, scope)[i] === 1),
   }));
@@ -145,7 +149,7 @@ function answer(version: VersionIndex, key: string, value: () => unknown): Answe
  */
 export function modelsIn(list: StoredList, scope: Scope, only?: { name: string; keeps(model: Model): boolean }): readonly Model[] {
   const version = indexOf(list);
-  const key = only === undefined ? scope.key : `${scope.key}-${only.name}`;
+  const key = only === undefined ? scope.key : `${scope.key}~${only.name}`;
   let models = version.scoped.get(key);
   if (models === undefined) {
     const members = membersOf(version, scope);
@@ -163,5 +167,5 @@ export function modelsIn(list: StoredList, scope: Scope, only?: { name: string; 
 export function derivedAnswer(list: StoredList, key: string, value: () => unknown, keep: boolean): Answer {
   const version = indexOf(list);
   if (keep) return answer(version, key, value);
-  return version.answers.get(key) ?? { body: JSON.stringify(value()), etag: `"${version.version}-${key}"` };
+  return { body: JSON.stringify(value()), etag: `"${version.version}-${key}"` };
 }

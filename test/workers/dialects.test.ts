@@ -12,7 +12,7 @@ import { call, coldCache, providersVar, send, workerEnv } from './support/worker
 const KEYS = { openai: 'sk-openai-dialect-1', anthropic: 'sk-ant-dialect-1', gemini: 'AIza-dialect-1', ollama: 'ollama-dialect-1' };
 const SECRETS = { OPENAI_KEY: KEYS.openai, ANTHROPIC_KEY: KEYS.anthropic, GEMINI_KEY: KEYS.gemini, OLLAMA_KEY: KEYS.ollama };
 const SECRET_OF = { openai: 'OPENAI_KEY', anthropic: 'ANTHROPIC_KEY', gemini: 'GEMINI_KEY', ollama: 'OLLAMA_KEY' } as const;
-const VIEWS = { 'openai-only': { providers: ['openai'] }, 'no-opus': { exclude: ['*opus*', '*-pro'] } };
+const VIEWS = { 'openai-only': { providers: ['openai'] }, 'no-opus': { exclude: ['*opus*', '*-pro'] }, eng: { providers: ['openai'] }, 'eng-gemini': {} };
 const STACK_TRACE = /\n\s+at |\bat .*:\d+:\d+|\.ts:\d+/;
 
 const ANTHROPIC_MODEL = 'claude-sonnet-4-5-20250929';
@@ -296,6 +296,20 @@ describe('Gemini dialect', () => {
     geminiError(await request(env, '/v1beta/models/gpt-4o', { headers: geminiHeaders(key) }), 404, 'NOT_FOUND');
     expect(((await request(env, '/v1beta/models', { headers: geminiHeaders(viewKey) })).json() as typeof first).models).toEqual([]);
     geminiError(await request(env, `/v1beta/models/${GEMINI_MODEL}:generateContent`, { method: 'POST', headers: geminiHeaders(viewKey), body: geminiBody }), 404, 'NOT_FOUND');
+  });
+
+  it('keeps views apart whose names extend one another (eng, eng-gemini) in every derived list', async () => {
+    const { env } = await setup();
+    const eng = await clientKey(env, { view: 'eng' });
+    const engGemini = await clientKey(env, { view: 'eng-gemini' });
+    // The wider view first, so its derived lists are built and kept before the narrower view asks.
+    const wide = (await request(env, '/v1beta/models', { headers: geminiHeaders(engGemini) })).json() as { models: unknown[] };
+    expect(wide.models.length).toBe(5);
+    expect(((await request(env, '/v1beta/models', { headers: geminiHeaders(eng) })).json() as { models: unknown[] }).models).toEqual([]);
+    const narrow = (await request(env, '/v1/models?limit=1000', { headers: anthropicHeaders(eng) })).json() as { data: { id: string }[] };
+    const wider = (await request(env, '/v1/models?limit=1000', { headers: anthropicHeaders(engGemini) })).json() as { data: { id: string }[] };
+    expect(narrow.data.length).toBeGreaterThan(0);
+    expect(wider.data.length).toBeGreaterThan(narrow.data.length);
   });
 
   it('answers a model whose owner has no Gemini API with 400 naming its type and where to call it, calling no upstream', async () => {

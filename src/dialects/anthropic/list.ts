@@ -7,7 +7,7 @@
 import type { StoredList } from '../../cache/kv.ts';
 import { apiError } from '../../errors.ts';
 import type { Model } from '../../model.ts';
-import { derivedAnswer, modelAnswer, modelsIn, type Answer, type Scope } from '../../serve/answers.ts';
+import { derivedAnswer, modelIn, modelsIn, type Answer, type Scope } from '../../serve/answers.ts';
 import { pageSize, positionAfter } from '../paging.ts';
 
 const DEFAULT_LIMIT = 20;
@@ -37,7 +37,7 @@ export function anthropicList(list: StoredList, scope: Scope, query: PageQuery):
   if (limit === undefined) throw apiError(400, 'invalid_request', `limit: must be a whole number from 1 to ${MAX_LIMIT}.`);
   const { after_id: after, before_id: before } = query;
   if (after !== undefined && before !== undefined) throw apiError(400, 'invalid_request', 'after_id and before_id cannot be used together.');
-  const key = `${scope.key}-anthropic-${limit}-${after === undefined ? '' : `a${encodeURIComponent(after)}`}${before === undefined ? '' : `b${encodeURIComponent(before)}`}`;
+  const key = `${scope.key}~anthropic~${limit}~${after === undefined ? '' : `a${encodeURIComponent(after)}`}${before === undefined ? '' : `b${encodeURIComponent(before)}`}`;
   const firstPage = after === undefined && before === undefined && limit === DEFAULT_LIMIT;
   return derivedAnswer(list, key, () => {
     const models = modelsIn(list, scope);
@@ -60,10 +60,8 @@ export function anthropicList(list: StoredList, scope: Scope, query: PageQuery):
 
 /** One model the scope sees, in Anthropic's shape, or undefined exactly as for an unknown id. */
 export function anthropicModelAnswer(list: StoredList, scope: Scope, id: string): Answer | undefined {
-  // Visibility is the OpenAI answer's own check; the shape is derived from the same model.
-  const openai = modelAnswer(list, scope, id);
-  if (openai === undefined) return undefined;
-  const model = modelsIn(list, scope)[positionAfter(modelsIn(list, scope), id, true)];
+  const model = modelIn(list, scope, id);
   if (model === undefined) return undefined;
+  // The same model is the same bytes in every scope: one answer, one ETag.
   return derivedAnswer(list, `anthropic-m-${encodeURIComponent(id)}`, () => anthropicModel(model), true);
 }

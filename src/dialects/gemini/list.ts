@@ -37,7 +37,7 @@ export function geminiList(list: StoredList, config: Config, scope: Scope, query
   const size = pageSize(query.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   if (size === undefined) throw apiError(400, 'invalid_request', `pageSize: must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   const token = query.pageToken === '' ? undefined : query.pageToken;
-  const key = `${scope.key}-gemini-${size}-${token === undefined ? '' : encodeURIComponent(token)}`;
+  const key = `${scope.key}~gemini~${size}~${token === undefined ? '' : encodeURIComponent(token)}`;
   return derivedAnswer(list, key, () => {
     const models = callableIn(list, config, scope);
     const start = token === undefined ? 0 : positionAfter(models, token, false);
