@@ -21,10 +21,10 @@ const GEMINI_MODEL = 'gemini-2.5-flash';
 beforeEach(coldCache);
 afterEach(() => vi.restoreAllMocks());
 
-async function setup(vars: Partial<Env> = {}, extra: (kind: keyof typeof KEYS) => Record<string, unknown> = () => ({})) {
+async function setup(vars: Partial<Env> = {}, extra: (kind: keyof typeof KEYS, baseUrl: string) => Record<string, unknown> = () => ({})) {
   const upstreams = await fakeUpstreams({ keys: KEYS });
   const providers = (['openai', 'anthropic', 'gemini', 'ollama'] as const).map((kind) =>
-    upstreams.entry(kind, { apiKeySecret: SECRET_OF[kind], ...(kind === 'ollama' ? { prefix: 'ollama/' } : {}), ...extra(kind) }),
+    upstreams.entry(kind, { apiKeySecret: SECRET_OF[kind], ...(kind === 'ollama' ? { prefix: 'ollama/' } : {}), ...extra(kind, String(upstreams.entry(kind).baseUrl)) }),
   );
   const env = workerEnv({ ...providersVar(providers), ...SECRETS, VIEWS: JSON.stringify(VIEWS), ...vars });
   return { env, upstreams, key: await clientKey(env), viewKey: await clientKey(env, { view: 'openai-only' }) };
@@ -128,7 +128,7 @@ describe('Anthropic dialect: native forwarding', () => {
     const { env, key, upstreams } = await setup({}, (kind) => (kind === 'anthropic' ? { prefix: 'claude/' } : {}));
     const body = `{"model":"claude/${ANTHROPIC_MODEL}","max_tokens":64,"messages":[{"role":"user","content":"Hi"}],"x_extra":{"model":"inner"}}`;
     const betas = 'interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14';
-    await request(env, '/v1/messages?beta=true', { method: 'POST', headers: anthropicHeaders(key, { 'anthropic-version': '2099-01-01', 'anthropic-beta': betas, Cookie: 'session=1' }), body });
+    await request(env, `/v1/messages?beta=true&key=${key}&debug=1`, { method: 'POST', headers: anthropicHeaders(key, { 'anthropic-version': '2099-01-01', 'anthropic-beta': betas, Cookie: 'session=1' }), body });
     const sent = (await requestsTo(upstreams.origin)).filter((r) => r.method === 'POST');
     expect(sent.map((r) => r.path)).toEqual(['/anthropic/v1/messages']);
     const headers = sent[0]?.headers ?? {};
@@ -139,8 +139,17 @@ describe('Anthropic dialect: native forwarding', () => {
     expect(headers.cookie).toBeUndefined();
     expect(JSON.stringify(headers)).not.toContain(key);
     const received = (await upstreams.received()).at(-1);
-    expect(received?.path).toMatch(/^\/anthropic\/v1\/messages(\?beta=true)?$/);
+    // Of the query only beta=true goes on: no key, nothing the owner was not meant to see.
+    expect(received?.path).toBe('/anthropic/v1/messages?beta=true');
     expect(received?.body).toBe(`{"model":${JSON.stringify(ANTHROPIC_MODEL)},"max_tokens":64,"messages":[{"role":"user","content":"Hi"}],"x_extra":{"model":"inner"}}`);
+  });
+
+  it('never lets a client’s query overwrite a parameter the configured baseUrl carries', async () => {
+    const { env, key, upstreams } = await setup({}, (kind, baseUrl) => (kind === 'anthropic' || kind === 'gemini' ? { baseUrl: `${baseUrl}?beta=pinned&alt=pinned` } : {}));
+    await request(env, '/v1/messages?beta=true', { method: 'POST', headers: anthropicHeaders(key), body: messagesBody(ANTHROPIC_MODEL) });
+    await request(env, `/v1beta/models/${GEMINI_MODEL}:streamGenerateContent?alt=sse`, { method: 'POST', headers: geminiHeaders(key), body: geminiBody });
+    const paths = (await upstreams.received()).map((r) => r.path);
+    expect(paths).toEqual(['/anthropic/v1/messages?beta=pinned&alt=pinned', `/gemini/v1beta/models/${GEMINI_MODEL}:streamGenerateContent?beta=pinned&alt=pinned`]);
   });
 
   it('sends anthropic-version 2023-06-01 when the client names none', async () => {
@@ -185,8 +194,10 @@ describe('Anthropic dialect: the list in Anthropic’s shape', () => {
     // Each model: type, id, display_name (the name, else the id) and an RFC 3339 created_at.
     const claude = openai.data.find((m) => m.id === ANTHROPIC_MODEL);
     expect(all.data.find((m) => m.id === ANTHROPIC_MODEL)).toEqual({ type: 'model', id: ANTHROPIC_MODEL, display_name: claude?.name, created_at: '2025-09-29T00:00:00Z' });
+    // Gemini's list gives no dates: the epoch, as Anthropic itself says for an unknown date.
     const undated = openai.data.find((m) => m.created === undefined);
-    if (undated !== undefined) expect(all.data.find((m) => m.id === undated.id)).toMatchObject({ created_at: '1970-01-01T00:00:00Z' });
+    expect(undated).toBeDefined();
+    expect(all.data.find((m) => m.id === undated?.id)).toMatchObject({ created_at: '1970-01-01T00:00:00Z' });
   });
 
   it('shows a key with a view only that view, and a model outside it as not_found_error', async () => {
@@ -262,12 +273,10 @@ describe('Gemini dialect', () => {
       expect(request.headers['x-goog-api-key']).toBe(KEYS.gemini);
       expect(JSON.stringify(request.headers)).not.toContain(key);
     }
+    // Of the client's query only alt=sse goes on: never its key.
     const stream = (await upstreams.received()).find((r) => r.path.includes('streamGenerateContent'));
-    if (stream !== undefined) {
-      expect(stream.path).toContain('alt=sse');
-      expect(stream.path).not.toContain(key);
-      expect(stream.body).toBe(geminiBody);
-    }
+    expect(stream?.path).toBe(`/gemini/v1beta/models/${GEMINI_MODEL}:streamGenerateContent?alt=sse`);
+    expect(stream?.body).toBe(geminiBody);
   });
 
   it('lists only the models its routes can call, in Gemini’s shape, paged by pageSize and pageToken, in the key’s view', async () => {

@@ -1,7 +1,7 @@
 /**
  * @module The Gemini dialect's calls: `models/{model}:{method}` under `/v1beta` and under `/v1` (where
  * `@google/genai` 3 sends them by default), forwarded natively to a `gemini` owner at
- * `{baseUrl}/models/{upstream_id}:{method}`, body untouched, query kept but for the client's `key`.
+ * `{baseUrl}/models/{upstream_id}:{method}`, body untouched, of the query only `alt` (never the client's `key`).
  * A model id with `/` (a prefix) may come URL-encoded or as plain path segments. Its lists are the
  * shared model routes (src/routes/models.ts) answering in Gemini's shape.
  */
@@ -12,12 +12,15 @@ import { forward } from '../../inference/forward.ts';
 import { capBody, rateLimit } from '../../inference/guards.ts';
 import { callOf, resolveTarget, wrongOwner } from '../../inference/resolve.ts';
 import { clientKey } from '../../keys/middleware.ts';
-import { joinUrl } from '../../upstream/url.ts';
+import { forwardedQuery, joinUrl } from '../../upstream/url.ts';
 
 /** The methods forwarded, as Google names them (https://ai.google.dev/api). */
 const METHODS = new Set(['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents']);
 /** The client headers a Gemini owner sees: the body's type, the answer wanted, and the SDK's own client header. */
 const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent', 'x-goog-api-client'];
+
+/** The client's query parameters a Gemini owner sees: the answer's form (`alt=sse`). Never its `key`. */
+const FORWARDED_QUERY = ['alt'];
 
 /** `models/{model}:{method}` calls, mounted under `/v1beta` and `/v1`. */
 export const geminiCalls = new Hono<AppEnv>();
@@ -33,12 +36,9 @@ async function geminiCall(c: Context<AppEnv>): Promise<Response> {
   }
   const target = await resolveTarget(c, call.slice(0, colon));
   if (target.entry.type !== 'gemini') throw wrongOwner(target, 'Gemini API');
-  const query = new URL(c.req.url).searchParams;
-  // The client's own key never leaves; the provider's goes in its header.
-  query.delete('key');
   return forward({
     ...callOf(c, target, 'gemini', `:${method}`),
-    url: joinUrl(target.entry.baseUrl, `/models/${target.model.upstream_id}:${method}`, Object.fromEntries(query)),
+    url: joinUrl(target.entry.baseUrl, `/models/${target.model.upstream_id}:${method}`, forwardedQuery(target.entry.baseUrl, c.req.url, FORWARDED_QUERY)),
     purpose: 'native',
     forwardHeaders: FORWARDED_HEADERS,
     body: await c.req.text(),
