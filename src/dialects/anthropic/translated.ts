@@ -36,7 +36,7 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
   const chat = messagesToChat(request, model.upstream_id, { maxTokensField: wantsMaxCompletionTokens(base) ? 'max_completion_tokens' : 'max_tokens' });
   if (!chat.ok) throw apiError(400, 'invalid_request', chat.message);
   const stream = isObject(request) && request.stream === true;
-  const facts = { stopSequences: stopSequencesOf(request), ...(stream ? { estimatedInputTokens: estimateInputTokens(request) } : {}) };
+  const facts = { stopSequences: stopSequencesOf(request), secrets: config.secretValues, ...(stream ? { estimatedInputTokens: estimateInputTokens(request) } : {}) };
   return forward(
     { ...callOf(c, target, 'anthropic', path), url: joinUrl(base, '/chat/completions'), purpose: 'inference', forwardHeaders: FORWARDED_HEADERS, body: JSON.stringify(chat.body) },
     async (upstream) => {
