@@ -17,6 +17,7 @@ import { estimateInputTokens } from '../../translate/count-tokens.ts';
 import { chatErrorToAnthropic } from '../../translate/errors.ts';
 import { messagesToChat } from '../../translate/messages-to-chat.ts';
 import { translateChatStream } from '../../translate/sse.ts';
+import { sha256Hex } from '../../sha256.ts';
 import { joinUrl } from '../../upstream/url.ts';
 
 /** The client headers an OpenAI-compatible owner sees for a translated call: the body is ours, not the client's. */
@@ -35,6 +36,9 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
   }
   const chat = messagesToChat(request, model.upstream_id, { maxTokensField: wantsMaxCompletionTokens(base) ? 'max_completion_tokens' : 'max_tokens' });
   if (!chat.ok) throw apiError(400, 'invalid_request', chat.message);
+  // `metadata.user_id` is an opaque end-user id (Claude Code's is ~150 characters of account and session
+  // ids); OpenAI caps `user` at 64 characters and asks for a hash: the same user, the same 64 hex digits.
+  if (typeof chat.body.user === 'string') chat.body.user = await sha256Hex(chat.body.user);
   const stream = isObject(request) && request.stream === true;
   const facts = { stopSequences: stopSequencesOf(request), secrets: config.secretValues, ...(stream ? { estimatedInputTokens: estimateInputTokens(request) } : {}) };
   return forward(
