@@ -22,10 +22,16 @@ const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent', 'x-goog-api-c
 /** The client's query parameters a Gemini owner sees: the answer's form (`alt=sse`). Never its `key`. */
 const FORWARDED_QUERY = ['alt'];
 
-/** `models/{model}:{method}` calls, mounted under `/v1beta` and `/v1`. */
+/** `/v1beta/models/{model}:{method}` calls: any method asked for is Gemini's to answer (404 for an unknown one). */
 export const geminiCalls = new Hono<AppEnv>();
-
 geminiCalls.post('/models/:call{.+}', clientKey('always'), rateLimit, capBody, geminiCall);
+
+/**
+ * The same calls under `/v1`, matched only with one of Gemini's methods after the last `:`: any other
+ * POST to `/v1/models/…` stays what it was, a `405` on OpenAI's read-only models routes.
+ */
+export const geminiV1Calls = new Hono<AppEnv>();
+geminiV1Calls.post(`/models/:call{.+:(?:${[...METHODS].join('|')})}`, clientKey('always'), rateLimit, capBody, geminiCall);
 
 async function geminiCall(c: Context<AppEnv>): Promise<Response> {
   const call = c.req.param('call') ?? '';
