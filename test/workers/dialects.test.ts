@@ -101,7 +101,7 @@ describe('Anthropic dialect: own errors in Anthropic’s shape', () => {
     anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: '{"max_tokens":1' }), 400, 'invalid_request_error');
     anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: JSON.stringify({ messages: [] }) }), 400, 'invalid_request_error');
     const big = JSON.stringify({ model: ANTHROPIC_MODEL, messages: [{ role: 'user', content: 'x'.repeat(2048) }] });
-    anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: big }), 413, 'request_too_large');
+    anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: big }), 413, 'invalid_request_error');
     const wrongMethod = await request(env, '/v1/messages', { method: 'GET', headers: anthropicHeaders(key) });
     anthropicError(wrongMethod, 405, 'invalid_request_error');
     expect(wrongMethod.headers.get('Allow')).toContain('POST');
@@ -120,6 +120,60 @@ describe('Anthropic dialect: own errors in Anthropic’s shape', () => {
     const { env, key, upstreams } = await setup({}, (kind) => (kind === 'anthropic' ? { inference: false } : {}));
     anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: messagesBody(ANTHROPIC_MODEL) }), 403, 'permission_error');
     expect((await requestsTo(upstreams.origin)).filter((r) => r.method === 'POST')).toEqual([]);
+  });
+});
+
+describe('failures on the way to an owner, in each dialect’s shape', () => {
+  const redirecting = (type: string, id: string) => ({ id, type, baseUrl: `http://${id}.redirect.test/v1`, models: [`${id}-model`] });
+
+  it('answers an owner that redirects (never followed) 502: api_error for Anthropic, UNAVAILABLE for Gemini, naming the provider, never a key', async () => {
+    const env = workerEnv({ ...providersVar([redirecting('anthropic', 'claude-moved'), redirecting('openai', 'oai-moved'), redirecting('gemini', 'gem-moved')]) });
+    const key = await clientKey(env);
+    for (const model of ['claude-moved-model', 'oai-moved-model']) {
+      const error = anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: messagesBody(model) }), 502, 'api_error');
+      expect(error.message).toMatch(/redirected to/);
+      expect(error.message).not.toContain(key);
+    }
+    const gemini = geminiError(await request(env, '/v1beta/models/gem-moved-model:generateContent', { method: 'POST', headers: geminiHeaders(key), body: geminiBody }), 502, 'UNAVAILABLE');
+    expect(gemini.message).toMatch(/\[gem-moved\].*redirected to/);
+  });
+
+  it('answers a broken configuration 500 in each dialect’s shape, naming no field to a client', async () => {
+    const { env: good, key } = await setup();
+    // The same KV and key secret, a configuration that no longer parses (a fresh env object is parsed anew).
+    const env = { ...good, PROVIDERS: '[{"id":"x","type":"nope"}]' };
+    anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: messagesBody('m') }), 500, 'api_error');
+    const gemini = geminiError(await request(env, '/v1beta/models/m:generateContent', { method: 'POST', headers: geminiHeaders(key), body: geminiBody }), 500, 'UNAVAILABLE');
+    expect(gemini.message).not.toMatch(/PROVIDERS/);
+  });
+
+  it('answers Gemini’s rate limit RESOURCE_EXHAUSTED with Retry-After, and a wrong method with Allow', async () => {
+    const { env, key } = await setup();
+    const limited = { ...env, CLIENT_RATE_LIMITER: (env as unknown as { TEST_RATE_LIMITER: RateLimit }).TEST_RATE_LIMITER };
+    let last = await request(limited, '/v1beta/models/nope:generateContent', { method: 'POST', headers: geminiHeaders(key), body: geminiBody });
+    for (let i = 0; i < 3 && last.status !== 429; i++) last = await request(limited, '/v1beta/models/nope:generateContent', { method: 'POST', headers: geminiHeaders(key), body: geminiBody });
+    geminiError(last, 429, 'RESOURCE_EXHAUSTED');
+    expect(Number(last.headers.get('Retry-After'))).toBeGreaterThan(0);
+    const wrong = await request(env, '/v1beta/models', { method: 'DELETE', headers: geminiHeaders(key) });
+    geminiError(wrong, 405, 'INVALID_ARGUMENT');
+    expect(wrong.headers.get('Allow')).toContain('GET');
+  });
+
+  it('logs one line per native call with key name, model, dialect and route — never the prompt, the answer or a key', async () => {
+    const { env, key } = await setup();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const answer = await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: JSON.stringify({ model: ANTHROPIC_MODEL, max_tokens: 9, messages: [{ role: 'user', content: 'a secret prompt' }] }) });
+    await request(env, `/v1beta/models/${GEMINI_MODEL}:generateContent?key=${key}`, { method: 'POST', body: geminiBody });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = log.mock.calls.map((args) => String(args[0]));
+    const calls = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === 'inference');
+    expect(calls).toEqual([
+      expect.objectContaining({ model: ANTHROPIC_MODEL, provider: 'anthropic', dialect: 'anthropic', path: '/messages', status: 200 }),
+      expect.objectContaining({ model: GEMINI_MODEL, provider: 'gemini', dialect: 'gemini', path: ':generateContent', status: 200 }),
+    ]);
+    const all = lines.join('\n');
+    expect(answer.text).toContain('Hello from the anthropic demo');
+    for (const secret of ['a secret prompt', 'Hello from the', key, KEYS.anthropic, KEYS.gemini]) expect(all).not.toContain(secret);
   });
 });
 

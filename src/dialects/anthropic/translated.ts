@@ -24,6 +24,10 @@ import { joinUrl } from '../../upstream/url.ts';
 const FORWARDED_HEADERS = ['user-agent'];
 /** An upstream error body is read this far, for its message: enough for any real one, bounded against a hostile one. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** A whole answer is read this far: far beyond any model's longest answer, bounded against a hostile upstream. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** Upstream headers a translated error keeps: when to retry, and the id its owner knows the call by. */
+const KEPT_ERROR_HEADERS = ['retry-after', 'x-request-id', 'request-id'];
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const SSE_HEADERS = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' };
 
@@ -45,15 +49,28 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
     { ...callOf(c, target, 'anthropic', path), url: joinUrl(base, '/chat/completions'), purpose: 'inference', forwardHeaders: FORWARDED_HEADERS, body: JSON.stringify(chat.body) },
     async (upstream) => {
       if (!upstream.ok || upstream.body === null) {
-        const body = chatErrorToAnthropic(upstream.status, await cappedText(upstream, MAX_ERROR_BODY_BYTES), config.secretValues);
-        return new Response(body, { status: upstream.ok ? 502 : upstream.status, headers: JSON_HEADERS });
+        const body = chatErrorToAnthropic(upstream.status, (await cappedText(upstream, MAX_ERROR_BODY_BYTES)).text, config.secretValues);
+        const headers = new Headers(JSON_HEADERS);
+        for (const name of KEPT_ERROR_HEADERS) {
+          const value = upstream.headers.get(name);
+          if (value !== null) headers.set(name, value);
+        }
+        return new Response(body, { status: upstream.ok ? 502 : upstream.status, headers });
+      }
+      const eventStream = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+      if (stream !== eventStream) {
+        await upstream.body.cancel();
+        const what = stream ? 'a whole answer to a streamed call' : 'a stream to a call for a whole answer';
+        return new Response(chatErrorToAnthropic(502, `[${entry.id}] answered ${what}`), { status: 502, headers: JSON_HEADERS });
       }
       if (stream) return new Response(translateChatStream(upstream.body, model.id, facts), { status: 200, headers: SSE_HEADERS });
+      const { text, whole } = await cappedText(upstream, MAX_ANSWER_BYTES);
       let completion: unknown;
       try {
-        completion = await upstream.json();
+        if (!whole) throw new RangeError('over the answer cap');
+        completion = JSON.parse(text);
       } catch {
-        const body = chatErrorToAnthropic(502, `[${entry.id}] answered a body that is not JSON`);
+        const body = chatErrorToAnthropic(502, `[${entry.id}] answered a body that is not JSON or is over ${MAX_ANSWER_BYTES} bytes`);
         return new Response(body, { status: 502, headers: JSON_HEADERS });
       }
       return new Response(JSON.stringify(chatToMessage(completion, model.id, facts)), { status: 200, headers: JSON_HEADERS });
@@ -74,24 +91,28 @@ function stopSequencesOf(request: unknown): string[] {
   return Array.isArray(stops) ? stops.filter((stop): stop is string => typeof stop === 'string') : [];
 }
 
-/** At most `max` bytes of a body as text; the rest is cancelled unread. */
-async function cappedText(response: Response, max: number): Promise<string> {
-  if (response.body === null) return '';
+/** At most `max` bytes of a body as text (`whole` when that was all of it); the rest is cancelled unread. */
+async function cappedText(response: Response, max: number): Promise<{ text: string; whole: boolean }> {
+  if (response.body === null) return { text: '', whole: true };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  while (size < max) {
+  let whole = false;
+  while (size <= max) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) {
+      whole = true;
+      break;
+    }
     chunks.push(value);
     size += value.byteLength;
   }
-  await reader.cancel().catch(() => {});
+  if (!whole) await reader.cancel().catch(() => {});
   const bytes = new Uint8Array(Math.min(size, max));
   let at = 0;
   for (const chunk of chunks) {
     bytes.set(chunk.subarray(0, bytes.length - at), at);
     at += Math.min(chunk.byteLength, bytes.length - at);
   }
-  return new TextDecoder().decode(bytes);
+  return { text: new TextDecoder().decode(bytes), whole: whole && size <= max };
 }
