@@ -80,10 +80,12 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
 
 /**
  * OpenAI's own API refuses `max_tokens` for its reasoning models and takes `max_completion_tokens` for
- * every model; other OpenAI-compatible servers (Ollama above all) read only `max_tokens`.
+ * every model; other OpenAI-compatible servers (Ollama above all) read only `max_tokens`. OpenAI is
+ * reached directly, on Azure, or through Cloudflare AI Gateway's `/openai` route.
  */
 function wantsMaxCompletionTokens(base: string): boolean {
-  return new URL(base).hostname === 'api.openai.com';
+  const { hostname, pathname } = new URL(base);
+  return hostname === 'api.openai.com' || hostname.endsWith('.openai.azure.com') || (hostname === 'gateway.ai.cloudflare.com' && /\/openai(\/|$)/.test(pathname));
 }
 
 function stopSequencesOf(request: unknown): string[] {
