@@ -206,6 +206,14 @@ describe('Anthropic dialect: native forwarding', () => {
     expect(paths).toEqual(['/anthropic/v1/messages?beta=pinned&alt=pinned', `/gemini/v1beta/models/${GEMINI_MODEL}:streamGenerateContent?beta=pinned&alt=pinned`]);
   });
 
+  it('lets a header the admin configured on the entry win over the client’s of the same name', async () => {
+    const { env, key, upstreams } = await setup({}, (kind) => (kind === 'anthropic' ? { headers: { 'anthropic-beta': 'admin-pinned-beta' } } : {}));
+    await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key, { 'anthropic-beta': 'client-beta' }), body: messagesBody(ANTHROPIC_MODEL) });
+    const sent = (await requestsTo(upstreams.origin)).filter((r) => r.method === 'POST');
+    expect(sent.at(-1)?.headers['anthropic-beta']).toBe('admin-pinned-beta');
+    expect(sent.at(-1)?.headers['anthropic-version']).toBe('2023-06-01');
+  });
+
   it('sends anthropic-version 2023-06-01 when the client names none', async () => {
     const { env, key, upstreams } = await setup();
     await request(env, '/v1/messages', { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: messagesBody(ANTHROPIC_MODEL) });

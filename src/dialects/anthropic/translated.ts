@@ -11,7 +11,6 @@ import { apiError } from '../../errors.ts';
 import { forward } from '../../inference/forward.ts';
 import { callOf, type Target } from '../../inference/resolve.ts';
 import { logEvent } from '../../log.ts';
-import { isObject } from '../../providers/narrow.ts';
 import { chatToMessage } from '../../translate/chat-to-messages.ts';
 import { estimateInputTokens } from '../../translate/count-tokens.ts';
 import { chatErrorToAnthropic } from '../../translate/errors.ts';
@@ -31,8 +30,7 @@ const KEPT_ERROR_HEADERS = ['retry-after', 'x-request-id', 'request-id'];
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const SSE_HEADERS = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' };
 
-export async function translatedCall(c: Context<AppEnv>, target: Target, path: string, text: string): Promise<Response> {
-  const request: unknown = JSON.parse(text);
+export async function translatedCall(c: Context<AppEnv>, target: Target, path: string, request: Record<string, unknown>): Promise<Response> {
   const { entry, model, config, key, base } = target;
   if (path === '/messages/count_tokens') {
     logEvent('inference', { key: key.name, model: model.id, provider: entry.id, dialect: 'anthropic', path, status: 200, estimated: true });
@@ -43,7 +41,7 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
   // `metadata.user_id` is an opaque end-user id (Claude Code's is ~150 characters of account and session
   // ids); OpenAI caps `user` at 64 characters and asks for a hash: the same user, the same 64 hex digits.
   if (typeof chat.body.user === 'string') chat.body.user = await sha256Hex(chat.body.user);
-  const stream = isObject(request) && request.stream === true;
+  const stream = request.stream === true;
   const facts = { stopSequences: stopSequencesOf(request), secrets: config.secretValues, ...(stream ? { estimatedInputTokens: estimateInputTokens(request) } : {}) };
   return forward(
     { ...callOf(c, target, 'anthropic', path), url: joinUrl(base, '/chat/completions'), purpose: 'inference', forwardHeaders: FORWARDED_HEADERS, body: JSON.stringify(chat.body) },
@@ -88,8 +86,8 @@ function wantsMaxCompletionTokens(base: string): boolean {
   return hostname === 'api.openai.com' || hostname.endsWith('.openai.azure.com') || (hostname === 'gateway.ai.cloudflare.com' && /\/openai(\/|$)/.test(pathname));
 }
 
-function stopSequencesOf(request: unknown): string[] {
-  const stops = isObject(request) ? request.stop_sequences : undefined;
+function stopSequencesOf(request: Record<string, unknown>): string[] {
+  const stops = request.stop_sequences;
   return Array.isArray(stops) ? stops.filter((stop): stop is string => typeof stop === 'string') : [];
 }
 
