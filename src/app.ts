@@ -6,7 +6,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { AppEnv } from './app-env.ts';
 import { ConfigError, configOrError } from './config.ts';
 import { messages, MESSAGES_PATHS } from './dialects/anthropic/routes.ts';
-import { geminiCalls } from './dialects/gemini/routes.ts';
+import { geminiCalls, geminiV1Calls } from './dialects/gemini/routes.ts';
 import { dialectOf } from './dialects/select.ts';
 import { ApiError, apiError } from './errors.ts';
 import { logEvent } from './log.ts';
@@ -77,7 +77,7 @@ app.route('/', inference);
 app.route('/v1', messages);
 app.route('/', messages);
 app.route('/v1beta', geminiCalls);
-app.route('/v1', geminiCalls);
+app.route('/v1', geminiV1Calls);
 app.route('/admin', adminPage);
 app.route('/admin', admin);
 

@@ -80,7 +80,16 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
     throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(call.url).origin}: ${why}`, { cause: error });
   }
   const ttfbMs = Date.now() - started;
-  const answer = rewrite === undefined ? upstream : await rewrite(upstream);
+  let answer = upstream;
+  if (rewrite !== undefined) {
+    try {
+      answer = await rewrite(upstream);
+    } catch (error) {
+      // The upstream's answer broke off while it was being read for the rewrite.
+      logLine(call, { status: 502, ttfbMs, durationMs: Date.now() - started, error: 'answer_unreadable' });
+      throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(call.url).origin}: the answer broke off before it could be read.`, { cause: error });
+    }
+  }
   const responseHeaders = new Headers(answer.headers);
   for (const name of DROPPED_RESPONSE_HEADERS) responseHeaders.delete(name);
   if (answer.body === null) {

@@ -4,6 +4,7 @@
  * mistyped key is refused before any lookup (and costs no KV read), as GitHub's checksummed tokens
  * are. The id is not secret (the admin API lists it); the random part is what no one can guess.
  */
+import { sha256Hex } from '../sha256.ts';
 
 export const KEY_PREFIX = 'sk-me-';
 /** 9 random bytes: unique among the keys of one deployment. */
@@ -41,9 +42,8 @@ export async function macIsValid(key: string, secrets: readonly CryptoKey[]): Pr
 }
 
 /** What the store keeps instead of the key: its SHA-256, hex. */
-export async function keyHash(key: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(key)));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+export function keyHash(key: string): Promise<string> {
+  return sha256Hex(key);
 }
 
 async function mac(secret: CryptoKey, body: string): Promise<Uint8Array> {

@@ -104,7 +104,7 @@ export function translateChatStream(body: ReadableStream<Uint8Array>, model: str
           result = await reader.read();
         } catch (error) {
           finished = true;
-          out = [streamErrorEvent({ message: `the upstream stream broke: ${error instanceof Error ? error.message : String(error)}` })];
+          out = [streamErrorEvent({ message: `the upstream stream broke: ${error instanceof Error ? error.message : String(error)}` }, request.secrets)];
           break;
         }
         if (result.done) {

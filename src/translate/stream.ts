@@ -18,6 +18,8 @@ export type StreamFacts = RequestFacts & {
    * has one) and `message_delta` carries the upstream's own count, which Anthropic's SDKs take over.
    */
   estimatedInputTokens?: number;
+  /** Configured secret values: redacted from any upstream text an error event repeats. */
+  secrets?: readonly string[];
 };
 
 export type ChatStreamTranslator = { push(chunk: unknown): AnthropicEvent[]; end(): AnthropicEvent[] };
@@ -82,7 +84,7 @@ export function chatStreamToMessages(model: string, request: StreamFacts = {}): 
       if (done || !isObject(chunk)) return out;
       if (chunk.error !== undefined && chunk.error !== null) {
         done = true;
-        out.push(streamErrorEvent(chunk.error));
+        out.push(streamErrorEvent(chunk.error, request.secrets));
         return out;
       }
       start(chunk, out);

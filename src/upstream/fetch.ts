@@ -11,8 +11,8 @@ import { entrySecrets, sanitise } from './sanitise.ts';
 /**
  * How the provider's key is placed. `list`: each type's own way (`x-api-key` and a fixed
  * `anthropic-version` for Anthropic, `x-goog-api-key` for Gemini). `inference`: `Authorization: Bearer`,
- * which every OpenAI-compatible endpoint takes. `native`: the type's own way for its native API, where
- * the request's own headers (the client's `anthropic-version`, `anthropic-beta`) are set last.
+ * which every OpenAI-compatible endpoint takes. `native`: the credential the type's own way for its
+ * native API, leaving the request's `anthropic-version` and `anthropic-beta` as they are.
  */
 export type Purpose = 'list' | 'inference' | 'native';
 
@@ -35,16 +35,21 @@ export class RedirectRefused extends Error {
 
 /** The provider's key the way `purpose` needs it, and the entry's static headers. */
 export function upstreamHeaders(entry: ProviderEntry, purpose: Purpose, extra: HeadersInit = {}): Headers {
-  const headers = new Headers(purpose === 'native' ? {} : extra);
+  // The request's own headers, then the entry's (an admin's pinned value wins), then the key.
+  const headers = new Headers(extra);
   for (const [name, value] of Object.entries(entry.headers)) headers.set(name, value);
   if (entry.apiKey !== undefined) {
+    const key = entry.apiKey;
     const auth = entry.apiKeyHeader !== undefined
-      ? { [entry.apiKeyHeader]: entry.apiKey }
-      : purpose === 'inference' ? { Authorization: `Bearer ${entry.apiKey}` } : providers[entry.type].authHeaders(entry.apiKey);
+      ? { [entry.apiKeyHeader]: key }
+      : purpose === 'inference'
+        ? { Authorization: `Bearer ${key}` }
+        : purpose === 'native'
+          // The credential alone: the list's fixed `anthropic-version` must not replace the client's.
+          ? Object.fromEntries(Object.entries(providers[entry.type].authHeaders(key)).filter(([, value]) => value.includes(key)))
+          : providers[entry.type].authHeaders(key);
     for (const [name, value] of Object.entries(auth)) headers.set(name, value);
   }
-  // Native calls: only headers models-edge chose to pass on (never a credential) follow, and win.
-  if (purpose === 'native') for (const [name, value] of new Headers(extra)) headers.set(name, value);
   return headers;
 }
 

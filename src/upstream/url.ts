@@ -13,3 +13,14 @@ export function withoutQuery(url: string): string {
   const { origin, pathname } = new URL(url);
   return origin + pathname;
 }
+
+/**
+ * The client's query parameters named in `allowed`, for a forwarded call: never its `key`, never one
+ * that would overwrite a parameter the configured `base` carries (a gateway's `api-version`).
+ */
+export function forwardedQuery(base: string, clientUrl: string, allowed: readonly string[]): Record<string, string> {
+  const own = new URL(base).searchParams;
+  const params: Record<string, string> = {};
+  for (const [name, value] of new URL(clientUrl).searchParams) if (allowed.includes(name) && !own.has(name)) params[name] = value;
+  return params;
+}

@@ -21,10 +21,10 @@ const GEMINI_MODEL = 'gemini-2.5-flash';
 beforeEach(coldCache);
 afterEach(() => vi.restoreAllMocks());
 
-async function setup(vars: Partial<Env> = {}, extra: (kind: keyof typeof KEYS) => Record<string, unknown> = () => ({})) {
+async function setup(vars: Partial<Env> = {}, extra: (kind: keyof typeof KEYS, baseUrl: string) => Record<string, unknown> = () => ({})) {
   const upstreams = await fakeUpstreams({ keys: KEYS });
   const providers = (['openai', 'anthropic', 'gemini', 'ollama'] as const).map((kind) =>
-    upstreams.entry(kind, { apiKeySecret: SECRET_OF[kind], ...(kind === 'ollama' ? { prefix: 'ollama/' } : {}), ...extra(kind) }),
+    upstreams.entry(kind, { apiKeySecret: SECRET_OF[kind], ...(kind === 'ollama' ? { prefix: 'ollama/' } : {}), ...extra(kind, String(upstreams.entry(kind).baseUrl)) }),
   );
   const env = workerEnv({ ...providersVar(providers), ...SECRETS, VIEWS: JSON.stringify(VIEWS), ...vars });
   return { env, upstreams, key: await clientKey(env), viewKey: await clientKey(env, { view: 'openai-only' }) };
@@ -101,7 +101,7 @@ describe('Anthropic dialect: own errors in Anthropic’s shape', () => {
     anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: '{"max_tokens":1' }), 400, 'invalid_request_error');
     anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: JSON.stringify({ messages: [] }) }), 400, 'invalid_request_error');
     const big = JSON.stringify({ model: ANTHROPIC_MODEL, messages: [{ role: 'user', content: 'x'.repeat(2048) }] });
-    anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: big }), 413, 'request_too_large');
+    anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: big }), 413, 'invalid_request_error');
     const wrongMethod = await request(env, '/v1/messages', { method: 'GET', headers: anthropicHeaders(key) });
     anthropicError(wrongMethod, 405, 'invalid_request_error');
     expect(wrongMethod.headers.get('Allow')).toContain('POST');
@@ -123,12 +123,66 @@ describe('Anthropic dialect: own errors in Anthropic’s shape', () => {
   });
 });
 
+describe('failures on the way to an owner, in each dialect’s shape', () => {
+  const redirecting = (type: string, id: string) => ({ id, type, baseUrl: `http://${id}.redirect.test/v1`, models: [`${id}-model`] });
+
+  it('answers an owner that redirects (never followed) 502: api_error for Anthropic, UNAVAILABLE for Gemini, naming the provider, never a key', async () => {
+    const env = workerEnv({ ...providersVar([redirecting('anthropic', 'claude-moved'), redirecting('openai', 'oai-moved'), redirecting('gemini', 'gem-moved')]) });
+    const key = await clientKey(env);
+    for (const model of ['claude-moved-model', 'oai-moved-model']) {
+      const error = anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: messagesBody(model) }), 502, 'api_error');
+      expect(error.message).toMatch(/redirected to/);
+      expect(error.message).not.toContain(key);
+    }
+    const gemini = geminiError(await request(env, '/v1beta/models/gem-moved-model:generateContent', { method: 'POST', headers: geminiHeaders(key), body: geminiBody }), 502, 'UNAVAILABLE');
+    expect(gemini.message).toMatch(/\[gem-moved\].*redirected to/);
+  });
+
+  it('answers a broken configuration 500 in each dialect’s shape, naming no field to a client', async () => {
+    const { env: good, key } = await setup();
+    // The same KV and key secret, a configuration that no longer parses (a fresh env object is parsed anew).
+    const env = { ...good, PROVIDERS: '[{"id":"x","type":"nope"}]' };
+    anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: messagesBody('m') }), 500, 'api_error');
+    const gemini = geminiError(await request(env, '/v1beta/models/m:generateContent', { method: 'POST', headers: geminiHeaders(key), body: geminiBody }), 500, 'UNAVAILABLE');
+    expect(gemini.message).not.toMatch(/PROVIDERS/);
+  });
+
+  it('answers Gemini’s rate limit RESOURCE_EXHAUSTED with Retry-After, and a wrong method with Allow', async () => {
+    const { env, key } = await setup();
+    const limited = { ...env, CLIENT_RATE_LIMITER: (env as unknown as { TEST_RATE_LIMITER: RateLimit }).TEST_RATE_LIMITER };
+    let last = await request(limited, '/v1beta/models/nope:generateContent', { method: 'POST', headers: geminiHeaders(key), body: geminiBody });
+    for (let i = 0; i < 3 && last.status !== 429; i++) last = await request(limited, '/v1beta/models/nope:generateContent', { method: 'POST', headers: geminiHeaders(key), body: geminiBody });
+    geminiError(last, 429, 'RESOURCE_EXHAUSTED');
+    expect(Number(last.headers.get('Retry-After'))).toBeGreaterThan(0);
+    const wrong = await request(env, '/v1beta/models', { method: 'DELETE', headers: geminiHeaders(key) });
+    geminiError(wrong, 405, 'INVALID_ARGUMENT');
+    expect(wrong.headers.get('Allow')).toContain('GET');
+  });
+
+  it('logs one line per native call with key name, model, dialect and route — never the prompt, the answer or a key', async () => {
+    const { env, key } = await setup();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const answer = await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: JSON.stringify({ model: ANTHROPIC_MODEL, max_tokens: 9, messages: [{ role: 'user', content: 'a secret prompt' }] }) });
+    await request(env, `/v1beta/models/${GEMINI_MODEL}:generateContent?key=${key}`, { method: 'POST', body: geminiBody });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = log.mock.calls.map((args) => String(args[0]));
+    const calls = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === 'inference');
+    expect(calls).toEqual([
+      expect.objectContaining({ model: ANTHROPIC_MODEL, provider: 'anthropic', dialect: 'anthropic', path: '/messages', status: 200 }),
+      expect.objectContaining({ model: GEMINI_MODEL, provider: 'gemini', dialect: 'gemini', path: ':generateContent', status: 200 }),
+    ]);
+    const all = lines.join('\n');
+    expect(answer.text).toContain('Hello from the anthropic demo');
+    for (const secret of ['a secret prompt', 'Hello from the', key, KEYS.anthropic, KEYS.gemini]) expect(all).not.toContain(secret);
+  });
+});
+
 describe('Anthropic dialect: native forwarding', () => {
   it('sends /v1/messages?beta=true to {baseUrl}/messages?beta=true with model = upstream_id, the provider key, the client’s version and betas, never the client key', async () => {
     const { env, key, upstreams } = await setup({}, (kind) => (kind === 'anthropic' ? { prefix: 'claude/' } : {}));
     const body = `{"model":"claude/${ANTHROPIC_MODEL}","max_tokens":64,"messages":[{"role":"user","content":"Hi"}],"x_extra":{"model":"inner"}}`;
     const betas = 'interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14';
-    await request(env, '/v1/messages?beta=true', { method: 'POST', headers: anthropicHeaders(key, { 'anthropic-version': '2099-01-01', 'anthropic-beta': betas, Cookie: 'session=1' }), body });
+    await request(env, `/v1/messages?beta=true&key=${key}&debug=1`, { method: 'POST', headers: anthropicHeaders(key, { 'anthropic-version': '2099-01-01', 'anthropic-beta': betas, Cookie: 'session=1' }), body });
     const sent = (await requestsTo(upstreams.origin)).filter((r) => r.method === 'POST');
     expect(sent.map((r) => r.path)).toEqual(['/anthropic/v1/messages']);
     const headers = sent[0]?.headers ?? {};
@@ -139,8 +193,25 @@ describe('Anthropic dialect: native forwarding', () => {
     expect(headers.cookie).toBeUndefined();
     expect(JSON.stringify(headers)).not.toContain(key);
     const received = (await upstreams.received()).at(-1);
-    expect(received?.path).toMatch(/^\/anthropic\/v1\/messages(\?beta=true)?$/);
+    // Of the query only beta=true goes on: no key, nothing the owner was not meant to see.
+    expect(received?.path).toBe('/anthropic/v1/messages?beta=true');
     expect(received?.body).toBe(`{"model":${JSON.stringify(ANTHROPIC_MODEL)},"max_tokens":64,"messages":[{"role":"user","content":"Hi"}],"x_extra":{"model":"inner"}}`);
+  });
+
+  it('never lets a client’s query overwrite a parameter the configured baseUrl carries', async () => {
+    const { env, key, upstreams } = await setup({}, (kind, baseUrl) => (kind === 'anthropic' || kind === 'gemini' ? { baseUrl: `${baseUrl}?beta=pinned&alt=pinned` } : {}));
+    await request(env, '/v1/messages?beta=true', { method: 'POST', headers: anthropicHeaders(key), body: messagesBody(ANTHROPIC_MODEL) });
+    await request(env, `/v1beta/models/${GEMINI_MODEL}:streamGenerateContent?alt=sse`, { method: 'POST', headers: geminiHeaders(key), body: geminiBody });
+    const paths = (await upstreams.received()).map((r) => r.path);
+    expect(paths).toEqual(['/anthropic/v1/messages?beta=pinned&alt=pinned', `/gemini/v1beta/models/${GEMINI_MODEL}:streamGenerateContent?beta=pinned&alt=pinned`]);
+  });
+
+  it('lets a header the admin configured on the entry win over the client’s of the same name', async () => {
+    const { env, key, upstreams } = await setup({}, (kind) => (kind === 'anthropic' ? { headers: { 'anthropic-beta': 'admin-pinned-beta' } } : {}));
+    await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key, { 'anthropic-beta': 'client-beta' }), body: messagesBody(ANTHROPIC_MODEL) });
+    const sent = (await requestsTo(upstreams.origin)).filter((r) => r.method === 'POST');
+    expect(sent.at(-1)?.headers['anthropic-beta']).toBe('admin-pinned-beta');
+    expect(sent.at(-1)?.headers['anthropic-version']).toBe('2023-06-01');
   });
 
   it('sends anthropic-version 2023-06-01 when the client names none', async () => {
@@ -185,8 +256,10 @@ describe('Anthropic dialect: the list in Anthropic’s shape', () => {
     // Each model: type, id, display_name (the name, else the id) and an RFC 3339 created_at.
     const claude = openai.data.find((m) => m.id === ANTHROPIC_MODEL);
     expect(all.data.find((m) => m.id === ANTHROPIC_MODEL)).toEqual({ type: 'model', id: ANTHROPIC_MODEL, display_name: claude?.name, created_at: '2025-09-29T00:00:00Z' });
+    // Gemini's list gives no dates: the epoch, as Anthropic itself says for an unknown date.
     const undated = openai.data.find((m) => m.created === undefined);
-    if (undated !== undefined) expect(all.data.find((m) => m.id === undated.id)).toMatchObject({ created_at: '1970-01-01T00:00:00Z' });
+    expect(undated).toBeDefined();
+    expect(all.data.find((m) => m.id === undated?.id)).toMatchObject({ created_at: '1970-01-01T00:00:00Z' });
   });
 
   it('shows a key with a view only that view, and a model outside it as not_found_error', async () => {
@@ -262,12 +335,10 @@ describe('Gemini dialect', () => {
       expect(request.headers['x-goog-api-key']).toBe(KEYS.gemini);
       expect(JSON.stringify(request.headers)).not.toContain(key);
     }
+    // Of the client's query only alt=sse goes on: never its key.
     const stream = (await upstreams.received()).find((r) => r.path.includes('streamGenerateContent'));
-    if (stream !== undefined) {
-      expect(stream.path).toContain('alt=sse');
-      expect(stream.path).not.toContain(key);
-      expect(stream.body).toBe(geminiBody);
-    }
+    expect(stream?.path).toBe(`/gemini/v1beta/models/${GEMINI_MODEL}:streamGenerateContent?alt=sse`);
+    expect(stream?.body).toBe(geminiBody);
   });
 
   it('lists only the models its routes can call, in Gemini’s shape, paged by pageSize and pageToken, in the key’s view', async () => {

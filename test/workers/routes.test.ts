@@ -262,6 +262,12 @@ describe('errors', () => {
     const chat = await call(env, '/v1/chat/completions', { method: 'GET' });
     await expectApiError(chat, 405, 'method_not_allowed');
     expect(chat.headers.get('Allow')).toBe('POST');
+    // A model id under /v1/models takes no POST, tag and all: only a Gemini method after the last ':' is a call.
+    for (const path of ['/v1/models/m', '/v1/models/llama3.2:latest']) {
+      const post = await call(env, path, { method: 'POST', body: '{}' });
+      await expectApiError(post, 405, 'method_not_allowed');
+      expect(post.headers.get('Allow')).toBe('GET, HEAD');
+    }
   });
 
   it('answers an unexpected failure with 500 internal_error and logs it, never showing the stack', async () => {

@@ -95,6 +95,15 @@ describe('Messages translated to an OpenAI-compatible owner', () => {
     expect(chat.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: WEATHER_TOOL.description, parameters: WEATHER_TOOL.input_schema } }]);
   });
 
+  it('sends metadata.user_id as user, hashed to the 64 hex digits OpenAI allows (Claude Code’s is ~150 characters)', async () => {
+    const { env, key, upstreams } = await setup();
+    const userId = `user_${'a1'.repeat(32)}_account_0b3c7d2e-1f40-4a8b-9c6d-2e5f7a9b1c3d_session_6f1e2d3c-4b5a-4978-8e6d-5c4b3a291807`;
+    await messages(env, key, { model: 'gpt-4o', max_tokens: 10, metadata: { user_id: userId }, messages: [{ role: 'user', content: 'Hi' }] });
+    const chat = JSON.parse((await upstreams.received()).at(-1)?.body ?? '{}') as { user?: string };
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(userId)));
+    expect(chat.user).toBe(Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''));
+  });
+
   it('answers count_tokens with an estimate and calls no upstream', async () => {
     const { env, key, upstreams } = await setup();
     const answer = await messages(env, key, { model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(400) }] }, '/v1/messages/count_tokens');

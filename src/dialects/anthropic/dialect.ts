@@ -6,14 +6,15 @@
 import { bearerKey, oneKey } from '../credentials.ts';
 import type { Dialect } from '../types.ts';
 
-/** Anthropic's `error.type` for each status it documents; other 5xx are `api_error`. */
+/**
+ * Anthropic's `error.type` for our own failures, by status: the six types its clients switch on; any
+ * other 4xx (405, 413) is `invalid_request_error`, any 5xx `api_error`. (Upstream errors of a translated
+ * call use Anthropic's fuller list: src/translate/errors.ts.)
+ */
 const TYPE_BY_STATUS: Record<number, string> = {
-  400: 'invalid_request_error',
   401: 'authentication_error',
   403: 'permission_error',
   404: 'not_found_error',
-  405: 'invalid_request_error',
-  413: 'request_too_large',
   429: 'rate_limit_error',
 };
 

@@ -1,7 +1,7 @@
 /**
  * @module The Anthropic dialect's calls: `POST /v1/messages` (any query, e.g. Claude Code's
  * `?beta=true`) and `POST /v1/messages/count_tokens`. An `anthropic` owner gets the call natively at
- * `{baseUrl}/messages…`, the body untouched but for `model`; any other owner is reached through
+ * `{baseUrl}/messages…` (of the query only `beta`), the body untouched but for `model`; any other owner is reached through
  * translation to its OpenAI-compatible chat endpoint (src/translate/).
  */
 import { Hono } from 'hono';
@@ -11,13 +11,15 @@ import { forward } from '../../inference/forward.ts';
 import { capBody, rateLimit } from '../../inference/guards.ts';
 import { callOf, resolveTarget } from '../../inference/resolve.ts';
 import { clientKey } from '../../keys/middleware.ts';
-import { joinUrl } from '../../upstream/url.ts';
+import { forwardedQuery, joinUrl } from '../../upstream/url.ts';
 import { translatedCall } from './translated.ts';
 
 /** The version Anthropic's own SDKs pin; sent when a client names none, as the API requires one. */
 const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 /** The client headers an Anthropic owner sees: the body's type, the answer wanted, the API version and beta features. */
 const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent', 'anthropic-version', 'anthropic-beta'];
+/** The client's query parameters an Anthropic owner sees: Claude Code's `?beta=true`. */
+const FORWARDED_QUERY = ['beta'];
 export const MESSAGES_PATHS = ['/messages', '/messages/count_tokens'] as const;
 
 export const messages = new Hono<AppEnv>();
@@ -25,11 +27,12 @@ export const messages = new Hono<AppEnv>();
 for (const path of MESSAGES_PATHS) {
   messages.post(path, clientKey('always'), rateLimit, capBody, async function messagesCall(c) {
     const text = await c.req.text();
-    const target = await resolveTarget(c, checkBody(text).model);
-    if (target.entry.type !== 'anthropic') return translatedCall(c, target, path, text);
+    const { model, body } = checkBody(text);
+    const target = await resolveTarget(c, model);
+    if (target.entry.type !== 'anthropic') return translatedCall(c, target, path, body);
     return forward({
       ...callOf(c, target, 'anthropic', path),
-      url: joinUrl(target.entry.baseUrl, path, Object.fromEntries(new URL(c.req.url).searchParams)),
+      url: joinUrl(target.entry.baseUrl, path, forwardedQuery(target.entry.baseUrl, c.req.url, FORWARDED_QUERY)),
       purpose: 'native',
       forwardHeaders: FORWARDED_HEADERS,
       headers: { 'anthropic-version': DEFAULT_ANTHROPIC_VERSION },

@@ -11,23 +11,26 @@ import { apiError } from '../../errors.ts';
 import { forward } from '../../inference/forward.ts';
 import { callOf, type Target } from '../../inference/resolve.ts';
 import { logEvent } from '../../log.ts';
-import { isObject } from '../../providers/narrow.ts';
 import { chatToMessage } from '../../translate/chat-to-messages.ts';
 import { estimateInputTokens } from '../../translate/count-tokens.ts';
 import { chatErrorToAnthropic } from '../../translate/errors.ts';
 import { messagesToChat } from '../../translate/messages-to-chat.ts';
 import { translateChatStream } from '../../translate/sse.ts';
+import { sha256Hex } from '../../sha256.ts';
 import { joinUrl } from '../../upstream/url.ts';
 
 /** The client headers an OpenAI-compatible owner sees for a translated call: the body is ours, not the client's. */
 const FORWARDED_HEADERS = ['user-agent'];
 /** An upstream error body is read this far, for its message: enough for any real one, bounded against a hostile one. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** A whole answer is read this far: far beyond any model's longest answer, bounded against a hostile upstream. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** Upstream headers a translated error keeps: when to retry, and the id its owner knows the call by. */
+const KEPT_ERROR_HEADERS = ['retry-after', 'x-request-id', 'request-id'];
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const SSE_HEADERS = { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' };
 
-export async function translatedCall(c: Context<AppEnv>, target: Target, path: string, text: string): Promise<Response> {
-  const request: unknown = JSON.parse(text);
+export async function translatedCall(c: Context<AppEnv>, target: Target, path: string, request: Record<string, unknown>): Promise<Response> {
   const { entry, model, config, key, base } = target;
   if (path === '/messages/count_tokens') {
     logEvent('inference', { key: key.name, model: model.id, provider: entry.id, dialect: 'anthropic', path, status: 200, estimated: true });
@@ -35,21 +38,37 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
   }
   const chat = messagesToChat(request, model.upstream_id, { maxTokensField: wantsMaxCompletionTokens(base) ? 'max_completion_tokens' : 'max_tokens' });
   if (!chat.ok) throw apiError(400, 'invalid_request', chat.message);
-  const stream = isObject(request) && request.stream === true;
-  const facts = { stopSequences: stopSequencesOf(request), ...(stream ? { estimatedInputTokens: estimateInputTokens(request) } : {}) };
+  // `metadata.user_id` is an opaque end-user id (Claude Code's is ~150 characters of account and session
+  // ids); OpenAI caps `user` at 64 characters and asks for a hash: the same user, the same 64 hex digits.
+  if (typeof chat.body.user === 'string') chat.body.user = await sha256Hex(chat.body.user);
+  const stream = request.stream === true;
+  const facts = { stopSequences: stopSequencesOf(request), secrets: config.secretValues, ...(stream ? { estimatedInputTokens: estimateInputTokens(request) } : {}) };
   return forward(
     { ...callOf(c, target, 'anthropic', path), url: joinUrl(base, '/chat/completions'), purpose: 'inference', forwardHeaders: FORWARDED_HEADERS, body: JSON.stringify(chat.body) },
     async (upstream) => {
       if (!upstream.ok || upstream.body === null) {
-        const body = chatErrorToAnthropic(upstream.status, await cappedText(upstream, MAX_ERROR_BODY_BYTES), config.secretValues);
-        return new Response(body, { status: upstream.ok ? 502 : upstream.status, headers: JSON_HEADERS });
+        const body = chatErrorToAnthropic(upstream.status, (await cappedText(upstream, MAX_ERROR_BODY_BYTES)).text, config.secretValues);
+        const headers = new Headers(JSON_HEADERS);
+        for (const name of KEPT_ERROR_HEADERS) {
+          const value = upstream.headers.get(name);
+          if (value !== null) headers.set(name, value);
+        }
+        return new Response(body, { status: upstream.ok ? 502 : upstream.status, headers });
+      }
+      const eventStream = (upstream.headers.get('content-type') ?? '').includes('text/event-stream');
+      if (stream !== eventStream) {
+        await upstream.body.cancel();
+        const what = stream ? 'a whole answer to a streamed call' : 'a stream to a call for a whole answer';
+        return new Response(chatErrorToAnthropic(502, `[${entry.id}] answered ${what}`), { status: 502, headers: JSON_HEADERS });
       }
       if (stream) return new Response(translateChatStream(upstream.body, model.id, facts), { status: 200, headers: SSE_HEADERS });
+      const { text, whole } = await cappedText(upstream, MAX_ANSWER_BYTES);
       let completion: unknown;
       try {
-        completion = await upstream.json();
+        if (!whole) throw new RangeError('over the answer cap');
+        completion = JSON.parse(text);
       } catch {
-        const body = chatErrorToAnthropic(502, `[${entry.id}] answered a body that is not JSON`);
+        const body = chatErrorToAnthropic(502, `[${entry.id}] answered a body that is not JSON or is over ${MAX_ANSWER_BYTES} bytes`);
         return new Response(body, { status: 502, headers: JSON_HEADERS });
       }
       return new Response(JSON.stringify(chatToMessage(completion, model.id, facts)), { status: 200, headers: JSON_HEADERS });
@@ -59,35 +78,41 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
 
 /**
  * OpenAI's own API refuses `max_tokens` for its reasoning models and takes `max_completion_tokens` for
- * every model; other OpenAI-compatible servers (Ollama above all) read only `max_tokens`.
+ * every model; other OpenAI-compatible servers (Ollama above all) read only `max_tokens`. OpenAI is
+ * reached directly, on Azure, or through Cloudflare AI Gateway's `/openai` route.
  */
 function wantsMaxCompletionTokens(base: string): boolean {
-  return new URL(base).hostname === 'api.openai.com';
+  const { hostname, pathname } = new URL(base);
+  return hostname === 'api.openai.com' || hostname.endsWith('.openai.azure.com') || (hostname === 'gateway.ai.cloudflare.com' && /\/openai(\/|$)/.test(pathname));
 }
 
-function stopSequencesOf(request: unknown): string[] {
-  const stops = isObject(request) ? request.stop_sequences : undefined;
+function stopSequencesOf(request: Record<string, unknown>): string[] {
+  const stops = request.stop_sequences;
   return Array.isArray(stops) ? stops.filter((stop): stop is string => typeof stop === 'string') : [];
 }
 
-/** At most `max` bytes of a body as text; the rest is cancelled unread. */
-async function cappedText(response: Response, max: number): Promise<string> {
-  if (response.body === null) return '';
+/** At most `max` bytes of a body as text (`whole` when that was all of it); the rest is cancelled unread. */
+async function cappedText(response: Response, max: number): Promise<{ text: string; whole: boolean }> {
+  if (response.body === null) return { text: '', whole: true };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  while (size < max) {
+  let whole = false;
+  while (size <= max) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) {
+      whole = true;
+      break;
+    }
     chunks.push(value);
     size += value.byteLength;
   }
-  await reader.cancel().catch(() => {});
+  if (!whole) await reader.cancel().catch(() => {});
   const bytes = new Uint8Array(Math.min(size, max));
   let at = 0;
   for (const chunk of chunks) {
     bytes.set(chunk.subarray(0, bytes.length - at), at);
     at += Math.min(chunk.byteLength, bytes.length - at);
   }
-  return new TextDecoder().decode(bytes);
+  return { text: new TextDecoder().decode(bytes), whole: whole && size <= max };
 }

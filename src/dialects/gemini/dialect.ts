@@ -6,16 +6,12 @@
 import { bearerKey, oneKey } from '../credentials.ts';
 import type { Dialect } from '../types.ts';
 
-/** Google's canonical status for each HTTP status we answer with. */
+/** Google's canonical status for our own failures, by HTTP status; any other 4xx (405, 413) is `INVALID_ARGUMENT`, any 5xx `UNAVAILABLE`. */
 const STATUS_BY_HTTP: Record<number, string> = {
-  400: 'INVALID_ARGUMENT',
   401: 'UNAUTHENTICATED',
   403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
-  405: 'INVALID_ARGUMENT',
-  413: 'INVALID_ARGUMENT',
   429: 'RESOURCE_EXHAUSTED',
-  500: 'INTERNAL',
 };
 
 export const gemini: Dialect = {

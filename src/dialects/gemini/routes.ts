@@ -1,7 +1,7 @@
 /**
  * @module The Gemini dialect's calls: `models/{model}:{method}` under `/v1beta` and under `/v1` (where
  * `@google/genai` 3 sends them by default), forwarded natively to a `gemini` owner at
- * `{baseUrl}/models/{upstream_id}:{method}`, body untouched, query kept but for the client's `key`.
+ * `{baseUrl}/models/{upstream_id}:{method}`, body untouched, of the query only `alt` (never the client's `key`).
  * A model id with `/` (a prefix) may come URL-encoded or as plain path segments. Its lists are the
  * shared model routes (src/routes/models.ts) answering in Gemini's shape.
  */
@@ -12,17 +12,26 @@ import { forward } from '../../inference/forward.ts';
 import { capBody, rateLimit } from '../../inference/guards.ts';
 import { callOf, resolveTarget, wrongOwner } from '../../inference/resolve.ts';
 import { clientKey } from '../../keys/middleware.ts';
-import { joinUrl } from '../../upstream/url.ts';
+import { forwardedQuery, joinUrl } from '../../upstream/url.ts';
 
 /** The methods forwarded, as Google names them (https://ai.google.dev/api). */
 const METHODS = new Set(['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents']);
 /** The client headers a Gemini owner sees: the body's type, the answer wanted, and the SDK's own client header. */
 const FORWARDED_HEADERS = ['accept', 'content-type', 'user-agent', 'x-goog-api-client'];
 
-/** `models/{model}:{method}` calls, mounted under `/v1beta` and `/v1`. */
-export const geminiCalls = new Hono<AppEnv>();
+/** The client's query parameters a Gemini owner sees: the answer's form (`alt=sse`). Never its `key`. */
+const FORWARDED_QUERY = ['alt'];
 
+/** `/v1beta/models/{model}:{method}` calls: any method asked for is Gemini's to answer (404 for an unknown one). */
+export const geminiCalls = new Hono<AppEnv>();
 geminiCalls.post('/models/:call{.+}', clientKey('always'), rateLimit, capBody, geminiCall);
+
+/**
+ * The same calls under `/v1`, matched only with one of Gemini's methods after the last `:`: any other
+ * POST to `/v1/models/…` stays what it was, a `405` on OpenAI's read-only models routes.
+ */
+export const geminiV1Calls = new Hono<AppEnv>();
+geminiV1Calls.post(`/models/:call{.+:(?:${[...METHODS].join('|')})}`, clientKey('always'), rateLimit, capBody, geminiCall);
 
 async function geminiCall(c: Context<AppEnv>): Promise<Response> {
   const call = c.req.param('call') ?? '';
@@ -33,12 +42,9 @@ async function geminiCall(c: Context<AppEnv>): Promise<Response> {
   }
   const target = await resolveTarget(c, call.slice(0, colon));
   if (target.entry.type !== 'gemini') throw wrongOwner(target, 'Gemini API');
-  const query = new URL(c.req.url).searchParams;
-  // The client's own key never leaves; the provider's goes in its header.
-  query.delete('key');
   return forward({
     ...callOf(c, target, 'gemini', `:${method}`),
-    url: joinUrl(target.entry.baseUrl, `/models/${target.model.upstream_id}:${method}`, Object.fromEntries(query)),
+    url: joinUrl(target.entry.baseUrl, `/models/${target.model.upstream_id}:${method}`, forwardedQuery(target.entry.baseUrl, c.req.url, FORWARDED_QUERY)),
     purpose: 'native',
     forwardHeaders: FORWARDED_HEADERS,
     body: await c.req.text(),

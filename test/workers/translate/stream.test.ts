@@ -132,6 +132,13 @@ describe('chatStreamToMessages: OpenAI chunks → Anthropic stream events', () =
     expect(events[3]?.data).toStrictEqual({ type: 'error', error: { type: 'api_error', message: CUT_SHORT } });
   });
 
+  it('redacts a configured secret that an upstream’s mid-stream error repeats', () => {
+    const translator = chatStreamToMessages('m', { secrets: ['sk-provider-secret-0123456789'] });
+    const [event] = translator.push({ error: { message: 'invalid key sk-provider-secret-0123456789 for this org' } });
+    expect(JSON.stringify(event)).not.toContain('sk-provider-secret-0123456789');
+    expect(event?.data).toStrictEqual({ type: 'error', error: { type: 'api_error', message: 'invalid key [redacted] for this org' } });
+  });
+
   it('types a mid-stream error by its numeric code', () => {
     const translator = chatStreamToMessages('m');
     expect(translator.push({ error: { message: 'slow down', code: 429 } })).toStrictEqual([{ event: 'error', data: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } } }]);
