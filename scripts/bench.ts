@@ -11,7 +11,7 @@
  *   npm run bench                          the full run (about eight minutes)
  *   npm run bench -- --quick               short runs, to try the benchmark itself; docs left alone
  *   npm run bench -- --no-write            the full run without rewriting docs/performance.md
- *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, coordinator-miss, passthrough; repeatable); only its parts
+ *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, coordinator-miss, passthrough, translate; repeatable); only its parts
  *                                          of docs/performance.md are rewritten
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -33,6 +33,7 @@ import { userRuntimePid } from './lib/bench-procs.ts';
 import { adminToken, createClientKey, directUrl, servedList, startLimitWorker, startModelsEdge } from './lib/bench-workers.ts';
 import { ROOT, type DevWorker } from './lib/dev-worker.ts';
 import { KINDS, startUpstreams, type Kind, type RunningUpstreams } from './lib/upstreams.ts';
+import { translateCpu, translateSection, translateVerdict } from './lib/bench-translate-run.ts';
 
 /** The issue's list size for the hot path, and for the memory figure. */
 const LIST_MODELS = 3_000;
@@ -74,8 +75,11 @@ const passthroughOptions = { rounds: 7, callsPerRound: 20, pauseMs: 10, dripMs: 
 /** The key the forwarders send (the fakes check none here). */
 const PROVIDER_KEY = 'bench-provider-key';
 
+/** Rounds of the translation's CPU figures (each translates the whole recorded stream and 200 requests and answers). */
+const TRANSLATE_ROUNDS = 9;
+
 /** Sections `--only` can run alone. */
-const SECTIONS = ['refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough'];
+const SECTIONS = ['refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough', 'translate'];
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false }, only: { type: 'string', multiple: true, default: [] } },
@@ -186,6 +190,9 @@ try {
   log(`refresh CPU: ${REFRESH_CPU_MODELS.join(' / ')} models, ${refreshCpuRounds} rounds`);
   const refreshFigures = await refreshCpu(REFRESH_CPU_MODELS, refreshCpuRounds, log);
 
+  log(`translation CPU: ${TRANSLATE_ROUNDS} rounds`);
+  const translate = await translateCpu(TRANSLATE_ROUNDS);
+
   run = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: host,
@@ -204,6 +211,7 @@ try {
     memory,
     refreshCpu: refreshFigures,
     coordinatorMiss,
+    translate,
     passthrough,
     passthroughOptions,
     loadAtEnd: loadavg()[0] ?? Number.NaN,
@@ -229,7 +237,8 @@ if (verdicts(run).some((v) => !v.met)) process.exitCode = 1;
 async function passthroughRun(upstreams: RunningUpstreams, edge: DevWorker, clientKey: string): Promise<PassthroughRun> {
   log(`inference passthrough: models-edge against a one-fetch forwarder, ${PASSTHROUGH_CALLS.length} calls, ${passthroughOptions.rounds} rounds`);
   const setStream = (shape: StreamShape) => Object.assign(upstreams.state, shape);
-  const forwarderPath = (call: PassthroughCall) => `/${call.owner}${call.path}`;
+  const forwarderPath = (call: PassthroughCall) => `/${call.owner}${call.upstream?.path ?? call.path}`;
+  const forwarded = { pathFor: forwarderPath, bodyFor: (call: PassthroughCall) => call.upstream?.body ?? call.body };
   const withPid = (pid: number | undefined) => (pid === undefined ? {} : { runtimePid: pid });
   const workers: { stop(): Promise<void> }[] = [];
   try {
@@ -237,8 +246,8 @@ async function passthroughRun(upstreams: RunningUpstreams, edge: DevWorker, clie
     workers.push(forwarder);
     const calls = await passthroughFigures(
       [
-        { name: FORWARDER, url: forwarder.url, pathFor: forwarderPath, headers: {}, ...withPid(userRuntimePid(forwarder.url)) },
-        { name: EDGE, url: edge.url, pathFor: (call) => call.path, headers: { Authorization: `Bearer ${clientKey}` }, ...withPid(userRuntimePid(edge.url)) },
+        { name: FORWARDER, url: forwarder.url, ...forwarded, headers: {}, ...withPid(userRuntimePid(forwarder.url)) },
+        { name: EDGE, url: edge.url, pathFor: (call) => call.path, bodyFor: (call) => call.body, headers: { Authorization: `Bearer ${clientKey}` }, ...withPid(userRuntimePid(edge.url)) },
       ],
       passthroughOptions,
       setStream,
@@ -256,10 +265,10 @@ async function passthroughRun(upstreams: RunningUpstreams, edge: DevWorker, clie
     workers.push(plain, plainLogging);
     const logLine = await passthroughFigures(
       [
-        { name: LOG_LINE_CONTENDERS.dev, url: forwarder.url, pathFor: forwarderPath, headers: {}, ...withPid(userRuntimePid(forwarder.url)) },
-        { name: LOG_LINE_CONTENDERS.devLogging, url: logging.url, pathFor: forwarderPath, headers: {}, ...withPid(userRuntimePid(logging.url)) },
-        { name: LOG_LINE_CONTENDERS.plain, url: plain.url, pathFor: forwarderPath, headers: {}, runtimePid: plain.pid },
-        { name: LOG_LINE_CONTENDERS.plainLogging, url: plainLogging.url, pathFor: forwarderPath, headers: {}, runtimePid: plainLogging.pid },
+        { name: LOG_LINE_CONTENDERS.dev, url: forwarder.url, ...forwarded, headers: {}, ...withPid(userRuntimePid(forwarder.url)) },
+        { name: LOG_LINE_CONTENDERS.devLogging, url: logging.url, ...forwarded, headers: {}, ...withPid(userRuntimePid(logging.url)) },
+        { name: LOG_LINE_CONTENDERS.plain, url: plain.url, ...forwarded, headers: {}, runtimePid: plain.pid },
+        { name: LOG_LINE_CONTENDERS.plainLogging, url: plainLogging.url, ...forwarded, headers: {}, runtimePid: plainLogging.pid },
       ],
       // Back to back: the line's whole cost, wherever it lands.
       { ...passthroughOptions, pauseMs: 0, dripMs: 0 },
@@ -316,6 +325,11 @@ async function runSections(names: string[]): Promise<void> {
       await edge.stop();
       await upstreams.close();
     }
+  }
+  if (names.includes('translate')) {
+    const figures = await translateCpu(TRANSLATE_ROUNDS);
+    sections.push(translateSection(figures));
+    rows.push(translateVerdict(figures));
   }
   if (names.includes('passthrough')) {
     const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });

@@ -26,6 +26,11 @@ export interface PassthroughCall {
   body: string;
   /** Judged on the time to first byte (server-sent events) or to the last byte of the whole answer. */
   streamed: boolean;
+  /**
+   * For a translated call: the call as models-edge sends it on (OpenAI chat), which is what the
+   * forwarder gets, so the row prices the translation both ways on top of the forwarding.
+   */
+  upstream?: { path: string; body: string };
 }
 
 const JSON_BODY = { 'Content-Type': 'application/json' };
@@ -35,9 +40,19 @@ const row = (dialect: string, owner: Kind, path: string, headers: Record<string,
 
 const chat = (streamed: boolean) => row('OpenAI chat', 'openai', '/v1/chat/completions', {}, { model: 'gpt-4o', stream: streamed, messages: [{ role: 'user', content: PROMPT }] }, streamed);
 
+/** An Anthropic Messages call for an OpenAI-owned model: translated to chat and back. */
+const translated = (streamed: boolean): PassthroughCall => ({
+  ...row('Anthropic Messages → OpenAI chat (translated)', 'openai', '/v1/messages', { 'anthropic-version': '2023-06-01' }, { model: 'gpt-4o', max_tokens: 256, stream: streamed, messages: [{ role: 'user', content: PROMPT }] }, streamed),
+  upstream: {
+    path: '/v1/chat/completions',
+    body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: PROMPT }], max_tokens: 256, stream: streamed, ...(streamed ? { stream_options: { include_usage: true } } : {}) }),
+  },
+});
+
 /** The rows, in order: one line per dialect and kind of answer (its path, its client's headers, its body). */
 export const PASSTHROUGH_CALLS: PassthroughCall[] = [true, false].flatMap((streamed) => [
   chat(streamed),
+  translated(streamed),
   row('Anthropic Messages', 'anthropic', '/v1/messages', { 'anthropic-version': '2023-06-01' }, { model: 'claude-sonnet-4-5-20250929', max_tokens: 256, stream: streamed, messages: [{ role: 'user', content: PROMPT }] }, streamed),
   row('Gemini', 'gemini', `/v1beta/models/gemini-2.0-flash:${streamed ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, {}, { contents: [{ role: 'user', parts: [{ text: PROMPT }] }] }, streamed),
   row('OpenAI Responses', 'openai', '/v1/responses', {}, { model: 'gpt-4o', stream: streamed, input: PROMPT }, streamed),
@@ -51,6 +66,8 @@ export interface Forwarding {
   url: string;
   /** Where the call's path goes on this worker: `/{owner}{path}` for the forwarder, `path` for models-edge. */
   pathFor(call: PassthroughCall): string;
+  /** The body this worker gets: the client's for models-edge, what models-edge sends on for the forwarder. */
+  bodyFor(call: PassthroughCall): string;
   headers: Record<string, string>;
   /** The workerd running the worker, for its CPU per call. */
   runtimePid?: number;
@@ -168,7 +185,7 @@ export async function passthroughFigures(
 async function timed(contender: Forwarding, call: PassthroughCall, pauseMs: number): Promise<{ ttfbMs: number; bytes: number; totalMs: number }> {
   await new Promise((resolve) => setTimeout(resolve, pauseMs));
   const started = performance.now();
-  const response = await fetch(`${contender.url}${contender.pathFor(call)}`, { method: 'POST', headers: { ...IDENTITY, ...call.headers, ...contender.headers }, body: call.body });
+  const response = await fetch(`${contender.url}${contender.pathFor(call)}`, { method: 'POST', headers: { ...IDENTITY, ...call.headers, ...contender.headers }, body: contender.bodyFor(call) });
   if (response.status !== 200 || response.body === null) throw new Error(`${contender.name}, ${call.name}: answered ${response.status}: ${await response.text()}`);
   const reader = response.body.getReader();
   let chunk = await reader.read();

@@ -4,6 +4,7 @@
  * only says how they were taken.
  */
 import { coordinatorMissSection, type CoordinatorMiss } from './bench-coordinator.ts';
+import { translateSection, translateVerdict, type TranslateFigures } from './bench-translate-run.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -71,6 +72,8 @@ export interface BenchRun {
   refreshCpu: { sizes: RefreshCpuSize[]; profile: RefreshProfile | undefined };
   /** Cold fills with the coordinator and without it, in turns. */
   coordinatorMiss?: CoordinatorMiss;
+  /** The translation's own CPU (Anthropic Messages ⇄ OpenAI chat). */
+  translate?: TranslateFigures;
   /** Inference passthrough, by call and contender (\`models-edge\` and \`forwarder\`), and one log line's price. */
   passthrough: PassthroughRun;
   passthroughOptions: PassthroughOptions;
@@ -148,6 +151,7 @@ export function verdicts(run: BenchRun): Verdict[] {
     },
     ...refreshCpuVerdicts(run.refreshCpu.sizes),
     ...passthroughVerdicts(run),
+    ...(run.translate === undefined ? [] : [translateVerdict(run.translate)]),
   ];
 }
 
@@ -388,7 +392,7 @@ ${keyedSection(run)}
 ${passthroughSection(run.passthrough, run.passthroughOptions)}
 
 ${coldFillSection(run.coldDelays, run.cold, run.coldUpstreamMs)}
-${run.coordinatorMiss === undefined ? '' : `\n${coordinatorMissSection(run.coordinatorMiss)}\n`}
+${run.coordinatorMiss === undefined ? '' : `\n${coordinatorMissSection(run.coordinatorMiss)}\n`}${run.translate === undefined ? '' : `\n${translateSection(run.translate)}\n`}
 ## Stale read
 
 A worker with \`CACHE_TTL_SECONDS=1\`, every provider answering after ${run.staleUpstreamDelayMs} ms; each read comes
