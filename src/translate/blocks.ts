@@ -49,12 +49,15 @@ export class BlockQueue {
   }
 
   /**
-   * A tool-call delta. A new `index`, or a new `id` at a known index (Ollama sends each call whole and
-   * may reuse an index), opens a block.
+   * A tool-call delta. A new `index`, a new `id` at a known index (Ollama sends each call whole and
+   * may reuse an index), or a name arriving once the call at its index has closed its JSON (a server
+   * that sends whole calls with neither index nor id) opens a block.
    */
   toolCall(index: number, id: string | undefined, name: string | undefined, args: string, out: AnthropicEvent[]): void {
     let block = this.calls.get(index);
-    if (block === undefined || (id !== undefined && id !== '' && id !== block.id)) {
+    const newId = id !== undefined && id !== '' && id !== block?.id;
+    const newName = block?.complete === true && name !== undefined && name !== '';
+    if (block === undefined || newId || newName) {
       block = this.open(true, id !== undefined && id !== '' ? id : `toolu_${this.blocks.length}_${index}`, name ?? '');
       this.calls.set(index, block);
     }

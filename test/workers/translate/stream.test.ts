@@ -132,6 +132,17 @@ describe('chatStreamToMessages: OpenAI chunks → Anthropic stream events', () =
     expect(events[3]?.data).toStrictEqual({ type: 'error', error: { type: 'api_error', message: CUT_SHORT } });
   });
 
+  it('keeps two whole calls sent with neither index nor id as two tool_use blocks', () => {
+    const translator = chatStreamToMessages('m');
+    const call = (name: string, args: string) => ({ choices: [{ index: 0, delta: { tool_calls: [{ type: 'function', function: { name, arguments: args } }] }, finish_reason: null }] });
+    const events = [call('get_weather', '{"city":"Paris"}'), call('get_time', '{"zone":"CET"}'), { choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }].flatMap((c) => translator.push(c)).concat(translator.end());
+    const message = accumulate(events);
+    expect(message.content).toStrictEqual([
+      { type: 'tool_use', id: expect.any(String), name: 'get_weather', input: { city: 'Paris' } },
+      { type: 'tool_use', id: expect.any(String), name: 'get_time', input: { zone: 'CET' } },
+    ]);
+  });
+
   it('redacts a configured secret that an upstream’s mid-stream error repeats', () => {
     const translator = chatStreamToMessages('m', { secrets: ['sk-provider-secret-0123456789'] });
     const [event] = translator.push({ error: { message: 'invalid key sk-provider-secret-0123456789 for this org' } });
