@@ -57,7 +57,7 @@ export function countCall(call: CountedCall, send: SendUsage, background: { wait
   });
   if (scheduled) return;
   scheduled = true;
-  background.waitUntil(scheduler.wait(FLUSH_AFTER_MS).then(() => sendPending(send)));
+  background.waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => sendPending(send)));
 }
 
 /** Sends what is pending now (the scheduled send; tests call it instead of waiting). */
