@@ -1,0 +1,50 @@
+/**
+ * @module `GET /v1/models/changes` (JSON, paged by cursor) and `GET /v1/models/changes.atom` (Atom 1.0):
+ * the list's changes of the last 30 days, with the list's access (a client key when the list needs
+ * one) and in the key's view; also without `/v1`. Mounted before the model routes, whose `{id}` would
+ * otherwise take `changes`.
+ */
+import { Hono, type Context } from 'hono';
+import { etag } from 'hono/etag';
+import type { AppEnv } from '../app-env.ts';
+import { atomFeed, latestChanges } from '../changes/atom.ts';
+import { pageBody, parsePageQuery, readPage } from '../changes/page.ts';
+import { changeSource, type ChangeSource } from '../changes/source.ts';
+import { apiError } from '../errors.ts';
+import { clientKey } from '../keys/middleware.ts';
+import { scopeFor } from './models.ts';
+
+/** As the list's: a feed reader polling every minute sees a change within a minute of its recording. */
+const MAX_AGE_SECONDS = 30;
+const VARY = 'Authorization, x-api-key, x-goog-api-key';
+
+export const changes = new Hono<AppEnv>();
+
+// Per route, not `use`: mounted beside the model routes, a `use` here would run for theirs too.
+const guard = [clientKey('if-configured'), etag()] as const;
+
+changes.get('/changes', ...guard, async function changesPage(c) {
+  const query = parsePageQuery(c.req.query('since'), c.req.query('limit'));
+  const { scope } = scopeFor(c);
+  const page = await readPage(sourceOf(c).after, scope, query);
+  return c.body(pageBody(page), 200, headers(c, 'application/json'));
+});
+
+changes.get('/changes.atom', ...guard, async function changesAtom(c) {
+  const { scope } = scopeFor(c);
+  const items = await latestChanges(sourceOf(c).before, scope);
+  const url = new URL(c.req.url);
+  const base = url.origin + url.pathname.slice(0, -'/changes.atom'.length);
+  const links = { self: url.origin + url.pathname, json: `${base}/changes`, models: `${base}/`, emptyUpdatedAt: 0, view: scope.view };
+  return c.body(atomFeed(items, links), 200, headers(c, 'application/atom+xml; charset=utf-8'));
+});
+
+function sourceOf(c: Context<AppEnv>): ChangeSource {
+  const source = changeSource(c.env);
+  if ('unavailable' in source) throw apiError(503, 'coordinator_unavailable', `The change feed cannot be read now: ${source.unavailable}.`, { headers: { 'Retry-After': '30' } });
+  return source;
+}
+
+function headers(c: Context<AppEnv>, type: string): Record<string, string> {
+  return { 'Content-Type': type, 'Cache-Control': `${c.get('clientKey') ? 'private' : 'public'}, max-age=${MAX_AGE_SECONDS}`, Vary: VARY };
+}
