@@ -4,7 +4,8 @@
  * names (never `Authorization`, `x-api-key`, cookies, `cf-*` or forwarding headers). The answer is the
  * upstream's — status, `Content-Type`, body — streamed through as it arrives (Hono's `proxy` drops
  * hop-by-hop headers and handles `Accept-Encoding`); the body is piped, never read, unless the route
- * asks for the answer to be rewritten (translation), which then streams its own output.
+ * asks for the answer to be rewritten (translation), which then streams its own output. A counted
+ * call's answer passes a tap that keeps its first and last bytes for the usage (src/usage/).
  */
 import { proxy } from 'hono/proxy';
 import type { ProviderEntry } from '../config.ts';
@@ -13,6 +14,9 @@ import { logEvent } from '../log.ts';
 import type { Model } from '../model.ts';
 import { explainFetchFailure, logFetchFailure } from '../upstream/failure.ts';
 import { RedirectRefused, upstreamFetch, type Purpose } from '../upstream/fetch.ts';
+import type { Tokens, UsageFormat } from '../usage/extract.ts';
+import { withoutUsageChunk } from '../usage/hidden-usage.ts';
+import { usageTap } from '../usage/tap.ts';
 
 /** Response headers a provider must not set for our origin. */
 const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2'];
@@ -38,6 +42,17 @@ export interface Call {
   /** Every configured secret value: redacted from whatever runtime text is logged. */
   secrets: readonly string[];
   background: { waitUntil(promise: Promise<unknown>): void };
+  /** Counts the call for its key, tokens read from the answer as it passes (src/usage/); none: not counted. */
+  usage?: Counting;
+}
+
+export interface Counting {
+  /** The shape of the answer the client gets: where its usage report is. */
+  format: UsageFormat;
+  /** The request asked OpenAI for usage the client did not: its usage chunk is taken out of the stream. */
+  hideUsageChunk: boolean;
+  /** Called once, when the answer has ended (or failed): never before a byte of it. */
+  count(failed: boolean, tokens: Tokens | null): void;
 }
 
 /**
@@ -76,6 +91,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
       [why, kind] = [failure.message, failure.kind];
     }
     logLine(call, { status: 502, ttfbMs: Date.now() - started, durationMs: Date.now() - started, error: kind });
+    call.usage?.count(true, null);
     throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(call.url).origin}: ${why}`, { cause: error });
   }
   const ttfbMs = Date.now() - started;
@@ -84,17 +100,24 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   for (const name of DROPPED_RESPONSE_HEADERS) responseHeaders.delete(name);
   if (answer.body === null) {
     logLine(call, { status: answer.status, ttfbMs, durationMs: ttfbMs });
+    call.usage?.count(answer.status >= 400, null);
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
   }
   // A native pass-through: chunks flow as they arrive; its end (or the client leaving) times the call.
+  let body = answer.body;
+  const tap = call.usage === undefined ? undefined : usageTap(call.usage.format);
+  if (tap !== undefined) body = body.pipeThrough(tap.stream);
+  if (call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '')) {
+    body = body.pipeThrough(withoutUsageChunk());
+    responseHeaders.delete('content-length');
+  }
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
   const { readable, writable } = Number.isSafeInteger(length) && length >= 0 ? new FixedLengthStream(length) : new IdentityTransformStream();
-  call.background.waitUntil(
-    answer.body.pipeTo(writable).then(
-      () => logLine(call, { status: answer.status, ttfbMs, durationMs: Date.now() - started }),
-      () => logLine(call, { status: answer.status, ttfbMs, durationMs: Date.now() - started, error: 'stream_interrupted' }),
-    ),
-  );
+  const ended = (interrupted: boolean) => {
+    logLine(call, { status: answer.status, ttfbMs, durationMs: Date.now() - started, ...(interrupted ? { error: 'stream_interrupted' } : {}) });
+    call.usage?.count(interrupted || answer.status >= 400, tap?.tokens() ?? null);
+  };
+  call.background.waitUntil(body.pipeTo(writable).then(() => ended(false), () => ended(true)));
   return new Response(readable, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
 }
 
