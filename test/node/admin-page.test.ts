@@ -360,6 +360,32 @@ describe('admin page', () => {
       await page.close();
     });
 
+    it('shows each key’s usage over 24 h and 30 days and when it was last used', async () => {
+      await api('POST', '/admin/cache/refresh');
+      const created = await fetch(`${worker.url}/admin/keys`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'usage-shown' }) });
+      const { id } = (await created.json()) as { id: string };
+      const usage = {
+        '24h': { requests: 1234, errors: 1, inputTokens: 56789, outputTokens: 4321 },
+        '30d': { requests: 20000, errors: 12, inputTokens: 1_000_000, outputTokens: 80_000 },
+      };
+      const page = await browser.newPage();
+      await page.route('**/admin/keys', async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { data?: Record<string, unknown>[] };
+        if (!Array.isArray(body.data)) return route.fulfill({ response });
+        const data = body.data.map((key) => (key.id === id ? { ...key, usage, lastUsedAt: '2026-12-02T03:04:05.000Z' } : key));
+        await route.fulfill({ response, json: { ...body, data } });
+      });
+      await openWithStoredToken(page);
+      const row = page.locator('#keys tbody tr', { has: page.locator('td', { hasText: /^usage-shown$/ }) });
+      await row.waitFor();
+      const cells = await row.locator('td').allInnerTexts();
+      expect(cells[5]).toBe('24 h: 1,234 calls (1 error), 56,789 → 4,321 tokens\n30 d: 20,000 calls (12 errors), 1,000,000 → 80,000 tokens');
+      expect(cells[6]).toBe('2026-12-02 03:04:05 UTC');
+      await page.close();
+      await api('DELETE', `/admin/keys/${id}`);
+    });
+
     it('says so when there is no history or change yet, and fits a phone', async () => {
       const { page } = await pageWithHistory(PHONE);
       expect(await overflowX(page)).toBe(0);
