@@ -1,0 +1,59 @@
+/**
+ * @module What the coordinator does with each list version it writes: one row of history per
+ * provider (history/table.ts), the changes from the version before (diff.ts, kept in table.ts), and a
+ * webhook batch per hook that sees any of them (webhooks/queue.ts). Runs in the coordinator, once per
+ * version worldwide, after the list is in KV: never on a read's path.
+ */
+import type { StoredList } from '../cache/kv.ts';
+import type { CacheStatus } from '../cache/status.ts';
+import type { Config } from '../config.ts';
+import { createHistoryTable, recordRefresh } from '../history/table.ts';
+import type { Model } from '../model.ts';
+import { scopeOf } from '../serve/answers.ts';
+import { createWebhookTables, enqueue } from '../webhooks/queue.ts';
+import { diffLists, type Compared } from './diff.ts';
+import { changeItem, subjectOf, type RecordedChange } from './record.ts';
+import { createChangeTables, pruneChanges, readBaseline, recordChanges } from './table.ts';
+
+/** A refresh's outcome as the coordinator has it: the list written (null: none) and the status. */
+export interface Version {
+  written: StoredList | null;
+  status: CacheStatus;
+}
+
+/** The baseline as last recorded, per storage: read from SQLite once per coordinator wake-up, not per refresh (10,000 rows). */
+const baselines = new WeakMap<SqlStorage, Compared[] | null>();
+
+export function createFeedTables(sql: SqlStorage): void {
+  createChangeTables(sql);
+  createHistoryTable(sql);
+  createWebhookTables(sql);
+}
+
+/** Records `version`; answers the changes recorded and how many webhook batches were queued. */
+export function recordVersion(storage: DurableObjectStorage, version: Version, config: Config, now: number): { changes: RecordedChange[]; queued: number } {
+  const { sql } = storage;
+  recordRefresh(sql, version.status);
+  if (version.written === null) return { changes: [], queued: 0 };
+  const { data } = JSON.parse(version.written.body) as { data: Model[] };
+  const previous = baselines.has(sql) ? (baselines.get(sql) ?? null) : readBaseline(sql);
+  const configured = new Set(config.providers.map((p) => p.id));
+  const failed = new Set(version.status.providers.filter((p) => !p.ok).map((p) => p.id));
+  const diff = diffLists(previous, data, { configured, failed });
+  const tag = version.written.meta.etag.replace(/^(W\/)?"|"$/g, '');
+  const changes = storage.transactionSync(() => recordChanges(sql, diff.changes, diff.baseline, version.status.refreshedAt, tag));
+  baselines.set(sql, diff.baseline);
+  pruneChanges(sql, now);
+  if (changes.length === 0) return { changes, queued: 0 };
+  const queued = enqueue(
+    sql,
+    config.webhooks,
+    (hook) => {
+      const scope = scopeOf(config, hook.view);
+      const items = changes.filter((change) => scope.keeps(subjectOf(change))).map(changeItem);
+      return items.length === 0 ? null : JSON.stringify(items);
+    },
+    now,
+  );
+  return { changes, queued };
+}
