@@ -23,6 +23,8 @@ export function askForUsage(parsed: unknown, text: string): { body: string; hide
 
 const LF = 0x0a;
 const CR = 0x0d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 /** Only an event this short is decoded to be looked at: OpenAI's usage chunk is a few hundred bytes. */
 const MAX_USAGE_EVENT_BYTES = 4096;
 const EMPTY_CHOICES = /"choices"\s*:\s*\[\s*\]/;
@@ -42,7 +44,7 @@ export function withoutUsageChunk(): TransformStream<Uint8Array, Uint8Array> {
       for (;;) {
         const end = eventEnd(bytes, from);
         if (end === -1) break;
-        if (end - start <= MAX_USAGE_EVENT_BYTES && isUsageChunk(decoder.decode(bytes.subarray(start, end)))) {
+        if (end - start <= MAX_USAGE_EVENT_BYTES && hasEmptyArray(bytes, start, end) && isUsageChunk(decoder.decode(bytes.subarray(start, end)))) {
           if (start > passFrom) controller.enqueue(bytes.subarray(passFrom, start));
           passFrom = end;
         }
@@ -64,6 +66,16 @@ function eventEnd(bytes: Uint8Array, from: number): number {
     if (bytes[i + 1] === CR && bytes[i + 2] === LF) return i + 3;
   }
   return -1;
+}
+
+/** Whether `[` then `]` (spaces between allowed) occur in bytes[start, end): no content chunk is decoded to be looked at. */
+function hasEmptyArray(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = bytes.indexOf(OPEN_BRACKET, start); i !== -1 && i < end; i = bytes.indexOf(OPEN_BRACKET, i + 1)) {
+    let j = i + 1;
+    while (j < end && (bytes[j] === 0x20 || bytes[j] === LF || bytes[j] === CR || bytes[j] === 0x09)) j++;
+    if (bytes[j] === CLOSE_BRACKET) return true;
+  }
+  return false;
 }
 
 /** Whether an event is OpenAI's usage chunk: `data:` a JSON object with empty `choices` and a `usage` object. */
