@@ -55,7 +55,7 @@ const CASES: Record<string, (s: Setup, failing: string | undefined) => Promise<s
   async refresh(s, failing) {
     const outcome = await refresh({ kv: s.kv, config: s.config, fetcher: fetcher(s.pages, failing) }, 'cron');
     const stale = outcome.status.providers.filter((p) => p.stale).map((p) => `${p.id}:${p.modelCount}`);
-    return `${outcome.list?.meta.modelCount ?? 0} written=${outcome.written} stale=${stale.join(',')}`;
+    return `${outcome.list?.meta.modelCount ?? 0} written=${await outcome.landed} stale=${stale.join(',')}`;
   },
   async floor(s, failing) {
     for (const page of s.pages.values()) {

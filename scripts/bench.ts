@@ -11,7 +11,7 @@
  *   npm run bench                          the full run (about five and a half minutes)
  *   npm run bench -- --quick               short runs, to try the benchmark itself; docs left alone
  *   npm run bench -- --no-write            the full run without rewriting docs/performance.md
- *   npm run bench -- --only refresh-cpu    one section (also: cold-fill; repeatable); only its parts
+ *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, coordinator-miss; repeatable); only its parts
  *                                          of docs/performance.md are rewritten
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { alternate, type Contender, type Run, type Runs, type Schedule } from './lib/bench-alternate.ts';
+import { coordinatorMisses, coordinatorMissSection } from './lib/bench-coordinator.ts';
 import { passthroughFigures, startForwarder } from './lib/bench-passthrough.ts';
 import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from './lib/bench-probes.ts';
 import { refreshCpu } from './lib/bench-refresh-cpu.ts';
@@ -66,7 +67,7 @@ const KEYED_VARS = {
 const passthroughOptions = { rounds: 7, callsPerRound: 40, model: 'gpt-4o' };
 
 /** Sections `--only` can run alone. */
-const SECTIONS = ['refresh-cpu', 'cold-fill'];
+const SECTIONS = ['refresh-cpu', 'cold-fill', 'coordinator-miss'];
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false }, only: { type: 'string', multiple: true, default: [] } },
@@ -174,6 +175,7 @@ try {
   const coldUpstreamMs = await slowestUpstreamMs(upstreams, COLD_DELAYS);
   const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps, edgeDirect);
   for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
+  const coordinatorMiss = await missThroughCoordinator(edge, upstreams);
   await stop(edge);
 
   log(`stale reads: CACHE_TTL_SECONDS=${STALE_FRESH_SECONDS}, providers at ${STALE_UPSTREAM_DELAY_MS} ms`);
@@ -208,6 +210,7 @@ try {
     stale,
     memory,
     refreshCpu: refreshFigures,
+    coordinatorMiss,
     passthrough,
     loadAtEnd: loadavg()[0] ?? Number.NaN,
   };
@@ -250,6 +253,16 @@ async function runSections(names: string[]): Promise<void> {
       await upstreams.close();
     }
   }
+  if (names.includes('coordinator-miss')) {
+    const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });
+    const edge = await startModelsEdge(upstreams.origin);
+    try {
+      sections.push(coordinatorMissSection(await missThroughCoordinator(edge, upstreams)));
+    } finally {
+      await edge.stop();
+      await upstreams.close();
+    }
+  }
   console.log(`\n${sections.join('\n\n')}\n`);
   for (const v of rows) console.log(`${v.met ? 'MET ' : 'MISS'}  ${v.target}: ${v.measured}`);
   if (!flags.quick && !flags['no-write']) {
@@ -258,4 +271,18 @@ async function runSections(names: string[]): Promise<void> {
     log('updated those sections of docs/performance.md');
   }
   if (rows.some((v) => !v.met)) process.exitCode = 1;
+}
+
+/** Cold fills on `edge` (with the coordinator) and on a second worker without it, taking turns. */
+async function missThroughCoordinator(edge: DevWorker, upstreams: Awaited<ReturnType<typeof startUpstreams>>) {
+  log(`a miss through the coordinator against one without it: ${reps} cold reads each`);
+  const alone = await startModelsEdge(upstreams.origin, {}, { withoutCoordinator: true });
+  try {
+    await servedList(alone);
+    const figures = await coordinatorMisses(edge, alone, upstreams, await adminToken(), COLD_DELAYS, reps);
+    for (const side of ['through', 'alone'] as const) log(`miss ${side === 'through' ? 'through the coordinator' : 'without it'}: ${figures[side].map((r) => r.ms.toFixed(0)).join(', ')} ms`);
+    return figures;
+  } finally {
+    await alone.stop();
+  }
 }

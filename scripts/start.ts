@@ -32,7 +32,7 @@ const READY_TIMEOUT_MS = 120_000;
 /** After this, a wrangler that ignored SIGTERM is killed so the ports are freed. */
 const STOP_GRACE_MS = 5000;
 const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
-/** The worker's settings (contract §2) a shell may carry; provider keys come by the names PROVIDERS gives. */
+/** The worker's settings (README, "Configuration") a shell may carry; provider keys come by the names PROVIDERS gives. */
 const WORKER_VARS = [
   'PROVIDERS',
   'CACHE_TTL_SECONDS',

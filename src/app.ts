@@ -17,10 +17,10 @@ import { inference, INFERENCE_PATHS } from './routes/inference.ts';
 import { models } from './routes/models.ts';
 
 /**
- * Request headers a browser client may send: the key and the body's type, the conditional request,
- * what the official OpenAI and Anthropic SDKs add in a browser (`OpenAI-Beta`, their `X-Stainless-*`
- * telemetry, Anthropic's version, beta and browser opt-in headers), and the Gemini SDK's key and
- * client headers, so their preflights pass.
+ * Request headers a browser client may send (docs/behaviour.md, "Browser clients and HTTP hygiene"):
+ * the key and the body's type, the conditional request, what the official OpenAI and Anthropic SDKs
+ * add in a browser (`OpenAI-Beta`, their `X-Stainless-*` telemetry, Anthropic's version, beta and
+ * browser opt-in headers), and the Gemini SDK's key and client headers, so their preflights pass.
  */
 const CORS_ALLOW_HEADERS = [
   'Authorization', 'Content-Type', 'If-None-Match', 'OpenAI-Beta', 'X-Stainless-Arch', 'X-Stainless-Lang', 'X-Stainless-OS',

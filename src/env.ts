@@ -1,7 +1,10 @@
 /** @module The worker's bindings, vars and secrets, as wrangler hands them over. */
+import type { Coordinator } from './coordinator/coordinator.ts';
 
 export interface Env {
   MODELS_KV: KVNamespace;
+  /** The coordinator (src/coordinator/); without it every isolate refreshes on its own and key changes answer 503. */
+  COORDINATOR?: DurableObjectNamespace<Coordinator>;
   /** A JSON array (TOML `[vars]`) or a JSON string of one (`.dev.vars`, `--var`). */
   PROVIDERS?: unknown;
   CACHE_TTL_SECONDS?: unknown;
@@ -25,7 +28,7 @@ export interface Env {
   CLIENT_KEY_SECRET?: string;
   /** The secret before a rotation: keys it signed keep working until they are re-issued. */
   CLIENT_KEY_SECRET_PREVIOUS?: string;
-  /** Optional per-key limit: a `[[ratelimits]]` binding (contract §9). */
+  /** Optional per-key limit: a `[[ratelimits]]` binding (README, "Inference"). */
   CLIENT_RATE_LIMITER?: RateLimit;
   /** Provider keys, each under the name its entry gives in `apiKeySecret`. */
   [secret: string]: unknown;

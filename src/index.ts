@@ -22,9 +22,11 @@ export default {
       return;
     }
     try {
-      await refreshShared({ kv: env.MODELS_KV, config }, 'cron');
+      await refreshShared({ kv: env.MODELS_KV, config, coordinator: env.COORDINATOR }, 'cron');
     } catch (error) {
       logEvent('cron_failed', { message: error instanceof Error ? error.message : String(error) });
     }
   },
 } satisfies ExportedHandler<Env>;
+
+export { Coordinator } from './coordinator/coordinator.ts';

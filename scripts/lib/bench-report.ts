@@ -3,6 +3,7 @@
  * docs/performance.md. Every figure written comes from the run passed in; the prose around them
  * only says how they were taken.
  */
+import { coordinatorMissSection, type CoordinatorMiss } from './bench-coordinator.ts';
 import type { PassthroughFigures } from './bench-passthrough.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -52,6 +53,8 @@ export interface BenchRun {
   stale: TimedRead[];
   memory: MemoryFigures;
   refreshCpu: { sizes: RefreshCpuSize[]; profile: RefreshProfile | undefined };
+  /** Cold fills with the coordinator and without it, in turns. */
+  coordinatorMiss?: CoordinatorMiss;
   /** Inference passthrough, by contender: `models-edge` and `forwarder`. */
   passthrough: Record<string, PassthroughFigures>;
   loadAtEnd: number;
@@ -325,7 +328,7 @@ ${fixed(summarise(run.hot['models-edge 304, 1 conn'] ?? []).p50Ms, 2)} ms at the
 ${passthroughSection(run)}
 
 ${coldFillSection(run.coldDelays, run.cold, run.coldUpstreamMs)}
-
+${run.coordinatorMiss === undefined ? '' : `\n${coordinatorMissSection(run.coordinatorMiss)}\n`}
 ## Stale read
 
 A worker with \`CACHE_TTL_SECONDS=1\`, every provider answering after ${run.staleUpstreamDelayMs} ms; each read comes

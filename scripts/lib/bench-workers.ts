@@ -22,8 +22,9 @@ export interface Served {
   etag: string;
 }
 
-export function startModelsEdge(origin: string, vars: Record<string, string> = {}): Promise<DevWorker> {
-  return startDevWorker({ vars: { PROVIDERS: JSON.stringify(providerEntries(origin)), ADMIN_JWT_SECRET: BENCH_ADMIN_SECRET, ...vars } });
+/** `withoutCoordinator`: the same worker without the `COORDINATOR` binding. */
+export function startModelsEdge(origin: string, vars: Record<string, string> = {}, { withoutCoordinator = false } = {}): Promise<DevWorker> {
+  return startDevWorker({ vars: { PROVIDERS: JSON.stringify(providerEntries(origin)), ADMIN_JWT_SECRET: BENCH_ADMIN_SECRET, ...vars }, withoutCoordinator });
 }
 
 /** Fills the cache if need be, then takes the list exactly as a hit serves it. */

@@ -26,16 +26,19 @@ export interface DevWorkerOptions {
   /** Worker entry, relative to the repo root (default: wrangler.toml's `main`). */
   main?: string;
   port?: number;
+  /**
+   * Leaves the `COORDINATOR` binding (and its migration) out: each isolate refreshes on its own. Always
+   * so for another `main` (the benchmark's workers), which exports no Coordinator.
+   */
+  withoutCoordinator?: boolean;
 }
 
-export async function startDevWorker({ vars, main, port }: DevWorkerOptions): Promise<DevWorker> {
+export async function startDevWorker({ vars, main, port, withoutCoordinator = false }: DevWorkerOptions): Promise<DevWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'models-edge-dev-'));
   // A copy of wrangler.toml beside a `.dev.vars` of our own: wrangler reads `.dev.vars` next to the
   // config, so the developer's real keys are never picked up by a test.
-  const config = (await readFile(join(ROOT, 'wrangler.toml'), 'utf8')).replace(
-    /^main = ".*"$/m,
-    `main = ${JSON.stringify(join(ROOT, main ?? 'src/index.ts'))}`,
-  );
+  const toml = (await readFile(join(ROOT, 'wrangler.toml'), 'utf8')).replace(/^main = ".*"$/m, `main = ${JSON.stringify(join(ROOT, main ?? 'src/index.ts'))}`);
+  const config = withoutCoordinator || main !== undefined ? withoutCoordinatorBinding(toml) : toml;
   await writeFile(join(dir, 'wrangler.toml'), config);
   await writeFile(join(dir, '.dev.vars'), Object.entries(vars).map(([k, v]) => `${k}=${dotenvQuote(v)}`).join('\n'));
   const listenPort = port ?? (await freePort());
@@ -64,6 +67,13 @@ export async function startDevWorker({ vars, main, port }: DevWorkerOptions): Pr
     throw new Error(`wrangler dev did not start: ${String(error)}\n${output}`);
   }
   return worker;
+}
+
+/** wrangler.toml without the `COORDINATOR` binding and its migration, for a worker that exports no Coordinator. */
+export function withoutCoordinatorBinding(toml: string): string {
+  const config = toml.replace(/^\[\[durable_objects\.bindings\]\][\s\S]*?^new_sqlite_classes = .*\n/m, '');
+  if (config.includes('COORDINATOR')) throw new Error('could not leave the COORDINATOR binding out of wrangler.toml');
+  return config;
 }
 
 /** Any free loopback port. */

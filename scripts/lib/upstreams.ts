@@ -24,7 +24,7 @@ export type Fault =
   | 'wrong-shape' // valid JSON, not a model list
   | 'hang' // accepts the request, never answers
   | 'huge' // a 40 MB body
-  // Hostile (contract §11): each would leak a credential or flood the status if its text were repeated.
+  // Hostile (docs/behaviour.md, "What upstreams may not do"): each would leak a credential or flood the status if its text were repeated.
   | 'redirect-cross-origin' // 302 to the same path on another host (`elsewhereOrigin`), as a moved or hijacked API would
   | 'redirect-same-origin' // 302 to `<path>/moved` on the same host
   | 'reflect-key-status' // 498 whose reason phrase echoes every credential it was sent, then 300 more characters

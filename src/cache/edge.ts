@@ -28,8 +28,8 @@ export interface EdgeCopy {
   meta: unknown;
 }
 
-/** The version of each copy this isolate has put, so a copy is written once per version, never per request. */
-const putVersions = new Map<string, string>();
+/** Isolate cache: the version of each copy this isolate has put, so a copy is written once per version, never per request. */
+const copiedVersions = new Map<string, string>();
 
 /**
  * Puts `body` and `meta` under `name` until `terms.expiresAt`, unless this isolate already put that
@@ -37,13 +37,13 @@ const putVersions = new Map<string, string>();
  */
 export async function edgePut(name: string, body: string, meta: unknown, terms: CopyTerms, cache?: Cache): Promise<void> {
   const ttlSeconds = Math.floor((terms.expiresAt - Date.now()) / 1000);
-  if (putVersions.get(name) === terms.version || ttlSeconds <= 0) return;
-  putVersions.set(name, terms.version);
+  if (copiedVersions.get(name) === terms.version || ttlSeconds <= 0) return;
+  copiedVersions.set(name, terms.version);
   try {
     const headers = { 'Content-Type': 'application/json', 'Cache-Control': `public, s-maxage=${ttlSeconds}`, [META_HEADER]: JSON.stringify(meta) };
     await (cache ?? caches.default).put(keyOf(name), new Response(body, { headers }));
   } catch (error) {
-    putVersions.delete(name);
+    copiedVersions.delete(name);
     logEvent('edge_copy_failed', { name, message: error instanceof Error ? error.message : String(error) });
   }
 }
@@ -62,7 +62,7 @@ export async function edgeGet(name: string, cache?: Cache): Promise<EdgeCopy | n
 
 /** Drops the copy in this data centre (a purge); other data centres keep theirs until it expires. */
 export async function edgeDelete(name: string, cache?: Cache): Promise<void> {
-  putVersions.delete(name);
+  copiedVersions.delete(name);
   try {
     await (cache ?? caches.default).delete(keyOf(name));
   } catch {
@@ -77,7 +77,7 @@ export const LIST_COPY = 'list';
 
 /** Whether this isolate already put this version of the list's copy: then a read has nothing to hand to `waitUntil`. */
 export function listCopied(list: StoredList): boolean {
-  return putVersions.get(LIST_COPY) === list.meta.etag;
+  return copiedVersions.get(LIST_COPY) === list.meta.etag;
 }
 
 /** Keeps the list outside KV, once per version. */
@@ -97,4 +97,9 @@ function asListMeta(value: unknown): ListMeta | null {
   const meta = value as Record<string, unknown>;
   const numbers = ['fetchedAt', 'freshUntil', 'expiresAt', 'modelCount'].every((field) => typeof meta[field] === 'number');
   return numbers && typeof meta.etag === 'string' ? (value as ListMeta) : null;
+}
+
+/** What a new isolate knows: no copy put yet. */
+export function forgetCopiedVersions(): void {
+  copiedVersions.clear();
 }

@@ -1,4 +1,7 @@
-/** @module The only code that touches Workers KV: the stored list, its status, their limits, and how KV itself is doing. */
+/**
+ * @module The only code that touches Workers KV: the stored list, its status, the client-key index,
+ * their limits, and how KV itself is doing.
+ */
 import { logEvent } from '../log.ts';
 import type { CacheStatus } from './status.ts';
 
@@ -6,6 +9,8 @@ import type { CacheStatus } from './status.ts';
 export const LIST_KEY = 'models:list:v1';
 /** Per-provider outcomes for `/admin/cache/status` and last-known-good bookkeeping. */
 export const STATUS_KEY = 'models:status:v1';
+/** The index of every client key (keys/store.ts reads it; the coordinator writes it). */
+export const KEYS_KEY = 'clientkeys:v1';
 /** KV refuses a shorter `expirationTtl`. */
 export const KV_MIN_TTL_SECONDS = 60;
 /** KV accepts one write per second to one key. */
@@ -31,6 +36,8 @@ export interface ListMeta {
   modelCount: number;
   /** `Config.fingerprint` of the configuration that produced the list (absent in lists from before it existed). */
   fingerprint?: string;
+  /** The purge generation it was written under (absent when written without the coordinator). */
+  generation?: number;
 }
 
 export interface StoredList {
@@ -158,20 +165,22 @@ export interface StoreHealth {
   lastFailureAt: number | null;
 }
 
-type Operation = 'read' | 'write';
+/** The client-key index's reads are an operation of their own: a list read that succeeds says nothing about them. */
+type Operation = 'read' | 'write' | 'key read';
 
-/** Reads and writes fail and recover apart (a write-only outage, a read-only one), so each keeps its own streak. */
-const streaks = new Map<Operation, { error: string; since: number }>();
-let lastFailure: { error: string; at: number } | undefined;
+/** Isolate cache: KV's current failure streaks. Reads and writes fail and recover apart (a write-only outage, a read-only one), so each keeps its own. */
+const kvFailureStreaks = new Map<Operation, { error: string; since: number }>();
+/** Isolate cache: KV's last failure in this isolate, whatever came after it. */
+let lastKvFailure: { error: string; at: number } | undefined;
 
 /** `storeHealth().ok` without building the rest: read on every memory hit. */
 export function storeOk(): boolean {
-  return streaks.size === 0;
+  return kvFailureStreaks.size === 0;
 }
 
 export function storeHealth(): StoreHealth {
-  const current = [...streaks.values()];
-  const latest = lastFailure;
+  const current = [...kvFailureStreaks.values()];
+  const latest = lastKvFailure;
   return {
     ok: current.length === 0,
     error: current.length === 0 ? null : (latest?.error ?? null),
@@ -182,17 +191,17 @@ export function storeHealth(): StoreHealth {
 
 /** What a fresh isolate knows about KV: nothing has failed (tests start each case here). */
 export function forgetStoreHealth(): void {
-  streaks.clear();
-  lastFailure = undefined;
+  kvFailureStreaks.clear();
+  lastKvFailure = undefined;
 }
 
-async function attemptRead<T>(key: string, read: () => Promise<T>): Promise<StoreRead<T>> {
+async function attemptRead<T>(key: string, read: () => Promise<T>, operation: Operation = 'read'): Promise<StoreRead<T>> {
   try {
     const value = await read();
-    noteSuccess('read');
+    noteSuccess(operation);
     return { ok: true, value };
   } catch (error) {
-    const message = noteFailure('read', error);
+    const message = noteFailure(operation, error);
     logEvent('kv_read_failed', { key, message });
     return { ok: false, error: message };
   }
@@ -212,14 +221,14 @@ async function attemptWrite(key: string, write: () => Promise<void>): Promise<bo
 }
 
 function noteSuccess(operation: Operation): void {
-  streaks.delete(operation);
+  kvFailureStreaks.delete(operation);
 }
 
 function noteFailure(operation: Operation, error: unknown): string {
   const message = `KV ${operation} failed: ${cleanMessage(error)}`;
   const now = Date.now();
-  streaks.set(operation, { error: message, since: streaks.get(operation)?.since ?? now });
-  lastFailure = { error: message, at: now };
+  kvFailureStreaks.set(operation, { error: message, since: kvFailureStreaks.get(operation)?.since ?? now });
+  lastKvFailure = { error: message, at: now };
   return message;
 }
 
@@ -241,4 +250,21 @@ async function tolerateRateLimit(write: () => Promise<void>): Promise<boolean> {
 /** KV's one-write-per-second-per-key refusal. */
 export function isRateLimited(error: unknown): boolean {
   return /429|too many requests/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** The client-key index as stored: its text and version, or a null value when there is none. A failure shows in `storeHealth`, as the list's do. */
+export function tryReadKeyIndex(kv: KVNamespace): Promise<StoreRead<{ value: string | null; version: string | undefined }>> {
+  return attemptRead(KEYS_KEY, async () => {
+    const { value, metadata } = await kv.getWithMetadata<{ version?: unknown }>(KEYS_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
+    return { value, version: typeof metadata?.version === 'string' ? metadata.version : undefined };
+  }, 'key read');
+}
+
+/** Writes the client-key index; one write refused by the per-key limit is made again a second later. Throws when KV fails. */
+export async function writeKeyIndex(kv: KVNamespace, body: string, version: string): Promise<void> {
+  const put = () => kv.put(KEYS_KEY, body, { metadata: { version } });
+  if (!(await tolerateRateLimit(put))) {
+    await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
+    await put();
+  }
 }

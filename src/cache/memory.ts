@@ -7,43 +7,49 @@ import type { StoredList } from './kv.ts';
  */
 export const MEMORY_TTL_MS = 5_000;
 
-/** The list this isolate last read, wrote or fetched; answered first for `MEMORY_TTL_MS`, then only while KV fails. */
-let held: { list: StoredList; until: number } | undefined;
+/** Isolate cache: the list this isolate last read, wrote or fetched; answered first for `MEMORY_TTL_MS`, then only while KV fails. */
+let heldList: { list: StoredList; until: number } | undefined;
 
 /** The list to answer without asking KV, within `MEMORY_TTL_MS` of when it was remembered. */
 export function recall(now: number): StoredList | undefined {
-  return held !== undefined && now < held.until ? held.list : undefined;
+  return heldList !== undefined && now < heldList.until ? heldList.list : undefined;
 }
 
 /** The last list this isolate knows, at any age short of its `expiresAt`: what a failed KV read falls back to. */
 export function lastKnown(now: number): StoredList | undefined {
-  return held !== undefined && now < held.list.meta.expiresAt ? held.list : undefined;
+  return heldList !== undefined && now < heldList.list.meta.expiresAt ? heldList.list : undefined;
 }
 
 export function remember(list: StoredList, now: number): void {
-  held = { list, until: now + MEMORY_TTL_MS };
+  heldList = { list, until: now + MEMORY_TTL_MS };
 }
 
 /** Keeps a list found outside KV for the fallback only: `recall` does not answer it, so each read still says STALE. */
 export function hold(list: StoredList): void {
-  held = { list, until: -Infinity };
+  heldList = { list, until: -Infinity };
 }
 
+/** Drops the list (a purge; a new isolate). */
 export function forget(): void {
-  held = undefined;
+  heldList = undefined;
+}
+
+/** Drops `list` if it is the one heldList (a refresh a purge fenced after this isolate remembered it). */
+export function forgetIfHeld(list: StoredList): void {
+  if (heldList?.list === list) heldList = undefined;
 }
 
 /**
- * Purges seen by this isolate. A refresh notes the count when it starts and stores nothing (memory,
+ * Isolate cache: purges seen by this isolate. A refresh notes the count when it starts and stores nothing (memory,
  * KV, the copy outside KV) once it has moved: a purge is never undone by a refresh begun before it,
  * whose writes may run behind its answer.
  */
-let purges = 0;
+let purgesSeen = 0;
 
 export function notePurge(): void {
-  purges++;
+  purgesSeen++;
 }
 
 export function purgeCount(): number {
-  return purges;
+  return purgesSeen;
 }

@@ -1,6 +1,6 @@
 /**
  * @module `VIEWS`: named filters over the merged list, one per team or front end. A client key with a
- * view sees, lists and calls exactly the models its view keeps (contract §8).
+ * view sees, lists and calls exactly the models its view keeps (docs/behaviour.md, "Client keys and views").
  */
 import { ConfigError, glob, isObject, isStringArray, jsonVar, onlyKnownFields, optional } from './fields.ts';
 

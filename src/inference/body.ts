@@ -5,6 +5,7 @@
  */
 import { isObject } from '../config/fields.ts';
 import { apiError } from '../errors.ts';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-chars.ts';
 
 /** The request's JSON text and its `model`, or a 400 naming what is wrong. */
 export function checkBody(text: string): { model: string } {
@@ -60,14 +61,6 @@ export function withModel(text: string, model: string): string {
   return out + text.slice(copied);
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
 /** The index just past the closing quote of the string opening at `start` (long strings skipped by indexOf). */
 function stringEnd(text: string, start: number): number {

@@ -26,7 +26,7 @@ export async function resolveTarget(c: Context<AppEnv>, id: string): Promise<Tar
   const config = loadConfig(c.env);
   const key = c.get('clientKey');
   if (key === null) throw new Error('clientKey("always") let a request without a key through');
-  const { list } = await currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
+  const { list } = await currentList({ kv: c.env.MODELS_KV, config, coordinator: c.env.COORDINATOR }, c.executionCtx);
   const model = modelIn(list, scopeOf(config, key.view), id);
   const entry = model === undefined ? undefined : config.providers.find((p) => p.id === model.provider);
   if (model === undefined || entry === undefined) throw apiError(404, 'model_not_found', `The model '${id}' does not exist.`);
@@ -35,6 +35,12 @@ export async function resolveTarget(c: Context<AppEnv>, id: string): Promise<Tar
     throw apiError(403, 'inference_disabled', `Calls to '${id}' are turned off: its provider '${entry.id}' is listed only ("inference": false).`);
   }
   return { config, key, model, entry, base };
+}
+
+/** The parts of a forwarded call that come from the request and its target, whatever the dialect. */
+export function callOf(c: Context<AppEnv>, target: Target, dialect: string, route: string) {
+  const { entry, model, key, config } = target;
+  return { entry, model, request: c.req.raw, keyName: key.name, dialect, route, secrets: config.secretValues, background: c.executionCtx };
 }
 
 /** The routes a model's owner can be called through, for the error that sends a client elsewhere. */

@@ -1,14 +1,14 @@
 /**
- * @module Where client keys live: one KV value holding every key's record (its hash, never the
- * key), and this isolate's copy of it. Keys are few and change rarely, so one value read every few
- * seconds beats a KV read per key: a made-up key never reaches KV, and revocation is one write.
+ * @module The hot path's client keys: one KV value holding every key's record (its hash, never the
+ * key), mirrored there by the coordinator, and this isolate's copy of it. Keys are few and change
+ * rarely, so one value read every few seconds beats a KV read per key: a made-up key never reaches
+ * KV, and a key check never waits on the coordinator.
  */
 import { edgeGet, edgePut } from '../cache/edge.ts';
-import { isRateLimited, KV_CACHE_TTL_SECONDS, KV_WRITE_INTERVAL_MS } from '../cache/kv.ts';
-import { logEvent } from '../log.ts';
+import { tryReadKeyIndex } from '../cache/kv.ts';
+import type { KeySnapshot } from '../coordinator/protocol.ts';
 
-/** The index of every client key. */
-export const KEYS_KEY = 'clientkeys:v1';
+export { KEYS_KEY } from '../cache/kv.ts';
 /**
  * How long an isolate trusts its copy of the index. With KV's propagation (about 60 s) it bounds
  * how late another data centre sees a revocation: the revoking isolate sees it at once.
@@ -50,39 +50,41 @@ interface Stored {
 
 const EMPTY: KeyIndex = { version: 'empty', byId: new Map() };
 
-let held: { index: KeyIndex; until: number } | undefined;
-let reading: Promise<KeyIndex> | undefined;
+/** Isolate cache: the key index, until it is read again. */
+let heldIndex: { index: KeyIndex; until: number } | undefined;
+/** Isolate cache: the KV read of the index under way, shared by the requests that arrive meanwhile. */
+let indexReadUnderWay: Promise<KeyIndex> | undefined;
 
 /** This isolate's index, read again from KV once it is older than `KEYS_MEMORY_TTL_MS`. */
 export async function currentKeys(kv: KVNamespace, now = Date.now()): Promise<KeyIndex> {
-  if (held !== undefined && now < held.until) return held.index;
-  reading ??= load(kv).finally(() => {
-    reading = undefined;
+  if (heldIndex !== undefined && now < heldIndex.until) return heldIndex.index;
+  indexReadUnderWay ??= load(kv).finally(() => {
+    indexReadUnderWay = undefined;
   });
-  return reading;
+  return indexReadUnderWay;
 }
 
 /** The index as this isolate last knew it, without asking KV (undefined before the first read). */
 export function heldKeys(): KeyIndex | undefined {
-  return held?.index;
+  return heldIndex?.index;
 }
 
 async function load(kv: KVNamespace): Promise<KeyIndex> {
   const now = Date.now();
-  try {
-    const { value, metadata } = await kv.getWithMetadata<{ version: string }>(KEYS_KEY, { type: 'text', cacheTtl: KV_CACHE_TTL_SECONDS });
-    const index = value === null ? EMPTY : metadata?.version === held?.index.version && held ? held.index : parse(value, metadata?.version);
-    held = { index, until: now + KEYS_MEMORY_TTL_MS };
-    if (value !== null) await copyOutsideKv(value, index.version);
-    return index;
-  } catch (error) {
-    // KV failing: keep the keys this isolate knows (a revocation it saw stays in force), else the
-    // data centre's copy, else none (no key works: never open); ask KV again after the pause.
-    logEvent('kv_read_failed', { key: KEYS_KEY, message: error instanceof Error ? error.message : String(error) });
-    const index = held?.index ?? (await indexFromCopy()) ?? EMPTY;
-    held = { index, until: now + KEYS_RETRY_MS };
+  const read = await tryReadKeyIndex(kv);
+  if (!read.ok) {
+    // KV failing (logged, and shown in the status's `store`): keep the keys this isolate knows (a
+    // revocation it saw stays in force), else the data centre's copy, else none (no key works: never
+    // open); ask KV again after the pause.
+    const index = heldIndex?.index ?? (await indexFromCopy()) ?? EMPTY;
+    heldIndex = { index, until: now + KEYS_RETRY_MS };
     return index;
   }
+  const { value, version } = read.value;
+  const index = value === null ? EMPTY : version === heldIndex?.index.version && heldIndex ? heldIndex.index : parse(value, version);
+  heldIndex = { index, until: now + KEYS_MEMORY_TTL_MS };
+  if (value !== null) await copyOutsideKv(value, index.version);
+  return index;
 }
 
 /** Once per version per isolate (edgePut remembers), so a read of an unchanged index costs nothing more. */
@@ -102,32 +104,16 @@ function parse(value: string, version: string | undefined): KeyIndex {
 }
 
 /**
- * Reads the index from KV (not this isolate's copy: a write must start from the latest), applies
- * `change`, writes it back and holds it here at once. KV allows one write per second to a key: one
- * refused write is retried after that second.
+ * Holds the keys the coordinator answered a change with, at once: the changing data centre sees a
+ * revocation immediately, and its copy outside KV changes with it, so a revocation stays in force
+ * there even if KV fails right after.
  */
-export async function changeKeys<T>(kv: KVNamespace, change: (keys: Map<string, KeyRecord>) => T): Promise<T> {
-  const value = await kv.get(KEYS_KEY, 'text');
-  const keys = new Map(value === null ? [] : (JSON.parse(value) as Stored).keys.map((record) => [record.id, record]));
-  const result = change(keys);
-  const version = crypto.randomUUID();
-  const body = JSON.stringify({ keys: [...keys.values()] } satisfies Stored);
-  const put = () => kv.put(KEYS_KEY, body, { metadata: { version } });
-  try {
-    await put();
-  } catch (error) {
-    if (!isRateLimited(error)) throw error;
-    await new Promise((resolve) => setTimeout(resolve, KV_WRITE_INTERVAL_MS));
-    await put();
-  }
-  held = { index: { version, byId: keys }, until: Date.now() + KEYS_MEMORY_TTL_MS };
-  // The revoking (or creating) data centre's copy changes with KV: a revocation stays in force there
-  // even if KV fails right after.
-  await copyOutsideKv(body, version);
-  return result;
+export async function holdKeys({ version, keys }: KeySnapshot): Promise<void> {
+  heldIndex = { index: { version, byId: new Map(keys.map((record) => [record.id, record])) }, until: Date.now() + KEYS_MEMORY_TTL_MS };
+  await copyOutsideKv(JSON.stringify({ keys } satisfies Stored), version);
 }
 
 /** Drops this isolate's copy (tests; a purge of keys is a revocation, never a cache drop). */
 export function forgetKeys(): void {
-  held = undefined;
+  heldIndex = undefined;
 }

@@ -7,15 +7,15 @@ import { keyHash, keyIdOf, macIsValid } from './format.ts';
 import type { KeySecrets } from './secret.ts';
 import { currentKeys, type KeyRecord } from './store.ts';
 
-/** Verified keys by their text, with the index version they were checked against. */
-const verified = new Map<string, { record: KeyRecord; version: string }>();
+/** Isolate cache: verifiedKeys keys by their text, with the index version they were checked against. */
+const verifiedKeys = new Map<string, { record: KeyRecord; version: string }>();
 /** Bounds the memo: past this many distinct keys in one index version, it starts over. */
 const MAX_VERIFIED = 10_000;
 
 /** The key's record when `presented` is a live key of this deployment, else undefined. */
 export async function verifyKey(presented: string, kv: KVNamespace, secrets: KeySecrets, now = Date.now()): Promise<KeyRecord | undefined> {
   // A key seen before passed the format and MAC checks: the hot path starts here.
-  const memo = verified.get(presented);
+  const memo = verifiedKeys.get(presented);
   const id = memo?.record.id ?? keyIdOf(presented);
   if (id === undefined) return undefined;
   if (memo === undefined && !(await macIsValid(presented, secrets))) return undefined;
@@ -24,9 +24,14 @@ export async function verifyKey(presented: string, kv: KVNamespace, secrets: Key
   if (record === undefined) {
     const candidate = index.byId.get(id);
     if (candidate === undefined || candidate.hash !== (await keyHash(presented))) return undefined;
-    if (verified.size >= MAX_VERIFIED) verified.clear();
-    verified.set(presented, { record: candidate, version: index.version });
+    if (verifiedKeys.size >= MAX_VERIFIED) verifiedKeys.clear();
+    verifiedKeys.set(presented, { record: candidate, version: index.version });
     record = candidate;
   }
   return record.expiresAt !== null && now >= record.expiresAt ? undefined : record;
+}
+
+/** What a new isolate knows: no key checked yet. */
+export function forgetVerifiedKeys(): void {
+  verifiedKeys.clear();
 }

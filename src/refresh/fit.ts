@@ -1,5 +1,5 @@
 /**
- * @module The merged list always fits KV's value limit (contract §11): when it would not, the largest
+ * @module The merged list always fits KV's value limit (docs/behaviour.md, "Refresh"): when it would not, the largest
  * contributors are left out of this version, never the whole write. Only runs on an oversized list,
  * so the usual refresh pays nothing for it.
  */

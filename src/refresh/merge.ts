@@ -1,6 +1,6 @@
 /**
  * @module Merges per-provider model lists into one: unique ids, sorted by id. A non-empty `prefix`
- * belongs to its provider (contract §11); any other shared id goes to the provider listed first.
+ * belongs to its provider (docs/behaviour.md, "What upstreams may not do"); any other shared id goes to the provider listed first.
  */
 import type { Clash } from '../cache/status.ts';
 

@@ -1,12 +1,12 @@
 /**
  * @module Upstream content is data: every model a provider lists is checked, trimmed, cut and capped
- * here, in one place, before it can enter the list (contract §11). Builds each `Model` once.
+ * here, in one place, before it can enter the list (docs/behaviour.md, "What upstreams may not do"). Builds each `Model` once.
  */
 import type { ProviderEntry } from '../config.ts';
 import type { Model } from '../model.ts';
 import type { Page } from '../providers/types.ts';
 
-/** Longest id listed (contract §11): longer ones are skipped, not cut, since a cut id names nothing. */
+/** Longest id listed (docs/behaviour.md, "What upstreams may not do"): longer ones are skipped, not cut, since a cut id names nothing. */
 export const MAX_ID_LENGTH = 256;
 /** Longest `name` and `owned_by`: display text, cut rather than dropped. */
 export const MAX_TEXT_LENGTH = 256;
@@ -36,7 +36,7 @@ const PLACEHOLDER_OWNERS: ReadonlySet<string> = new Set([
   'library',
 ]);
 
-/** C0 and C1 control characters (contract §11). */
+/** C0 and C1 control characters (docs/behaviour.md, "What upstreams may not do"). */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** A control character or any surrogate, paired or lone: without one, neither the control-character check nor the well-formedness check can fail (no `u` flag: it matches code units). */

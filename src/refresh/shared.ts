@@ -1,49 +1,40 @@
 /**
  * @module Who refreshes when: one refresh at a time per isolate (concurrent misses, revalidations,
- * cron runs and admin refreshes share it), and a failure pause so an outage — of the upstreams or of
- * Workers KV — costs one fan-out per pause, not one per read.
+ * cron runs and admin refreshes share it), and through the coordinator one at a time worldwide
+ * (refresh/coordinated.ts); a failure pause so an outage — of the upstreams or of Workers KV — costs
+ * one fan-out per pause, not one per read.
  */
 import { putListCopy } from '../cache/edge.ts';
 import { readStatus, storeHealth } from '../cache/kv.ts';
 import type { CacheStatus } from '../cache/status.ts';
+import { coordinatorOf } from '../coordinator/client.ts';
+import { FAILURE_PAUSE_MS, type FailedRefresh } from '../coordinator/protocol.ts';
+import { refreshCoordinated } from './coordinated.ts';
 import { behindAnswer, refresh, type RefreshDeps, type RefreshOutcome, type RefreshTrigger } from './refresh.ts';
 
 export type { RefreshDeps, RefreshOutcome, RefreshTrigger } from './refresh.ts';
+export { FAILURE_PAUSE_MS, type FailedRefresh } from '../coordinator/protocol.ts';
 
-/**
- * How long after a failure this isolate starts no fan-out for reads: after a refresh that produced
- * nothing new (here, or anywhere as the stored status tells), a miss answers 502 at once and a stale
- * read does not revalidate; after a failed KV read or write, a stale read does not revalidate either.
- * The cron and the admin refresh are not held back.
- */
-export const FAILURE_PAUSE_MS = 30_000;
-
-/** A refresh that produced no new list: when, and how many providers failed in it. */
-export interface FailedRefresh {
-  /** Unix ms. */
-  at: number;
-  failed: number;
-  providers: number;
-}
-
-let running: Promise<RefreshOutcome> | undefined;
-/** The last refresh that produced nothing new, until one succeeds. */
-let lastFailure: FailedRefresh | undefined;
+/** Isolate cache: the refresh under way in this isolate, which every other ask here joins. */
+let refreshUnderWay: Promise<RefreshOutcome> | undefined;
+/** Isolate cache: the last refresh that produced nothing new (here, or as KV or the coordinator told), until one succeeds. */
+let lastFailedRefresh: FailedRefresh | undefined;
 
 /**
  * Joins the refresh already running in this isolate, or starts one: concurrent misses and
  * revalidations share one fan-out. A list it leaves is also copied outside KV (once per version),
  * behind the answer when the refresh has somewhere to run there (`deps.background`). A caller with
  * nowhere to run work after its answer (the cron, the admin refresh) that joins such a refresh
- * still waits for its writes, and learns whether the list was written.
+ * still waits for its writes.
  */
 export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
-  if (running === undefined) {
-    runningBehindAnswer = deps.background !== undefined;
-    running = refresh(deps, trigger)
+  if (refreshUnderWay === undefined) {
+    refreshWritesBehindAnswer = deps.background !== undefined;
+    const coordinator = coordinatorOf(deps.coordinator);
+    refreshUnderWay = (coordinator === undefined ? refresh(deps, trigger) : refreshCoordinated(coordinator, deps, trigger))
       .then(async (outcome) => {
-        // A success ends the pause; a failure starts it.
-        lastFailure = outcome.succeeded ? undefined : failedRefresh(outcome.status, Date.now());
+        // A success ends the pause; a failure starts it (the coordinator's own when it said `paused`).
+        lastFailedRefresh = outcome.succeeded ? undefined : (outcome.failure ?? failedRefresh(outcome.status, Date.now()));
         const { list } = outcome;
         if (list === null) return outcome;
         const copy = () => (outcome.current() ? putListCopy(list) : Promise.resolve());
@@ -51,7 +42,8 @@ export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promi
           await copy();
           return outcome;
         }
-        const copied = behindAnswer(copy);
+        // After the writes: a list the coordinator refused (a purge overtook it) is copied nowhere.
+        const copied = outcome.landed.then(() => behindAnswer(copy));
         deps.background.waitUntil(copied);
         const landed = outcome.landed.then(async (written) => {
           await copied;
@@ -60,19 +52,22 @@ export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promi
         return { ...outcome, landed };
       })
       .finally(() => {
-        running = undefined;
+        refreshUnderWay = undefined;
       });
   }
-  if (deps.background !== undefined || !runningBehindAnswer) return running;
-  return running.then(async (outcome) => ({ ...outcome, written: await outcome.landed }));
+  if (deps.background !== undefined || !refreshWritesBehindAnswer) return refreshUnderWay;
+  return refreshUnderWay.then(async (outcome) => {
+    await outcome.landed;
+    return outcome;
+  });
 }
 
-/** Whether the running refresh leaves its writes behind an answer. */
-let runningBehindAnswer = false;
+/** Isolate cache: whether the refresh under way leaves its writes behind an answer. */
+let refreshWritesBehindAnswer = false;
 
 /** The failed refresh a miss must not repeat yet: one in this isolate within `FAILURE_PAUSE_MS`. */
 export function failedRecently(now: number): FailedRefresh | undefined {
-  return lastFailure !== undefined && now - lastFailure.at < FAILURE_PAUSE_MS ? lastFailure : undefined;
+  return lastFailedRefresh !== undefined && now - lastFailedRefresh.at < FAILURE_PAUSE_MS ? lastFailedRefresh : undefined;
 }
 
 /** Whether Workers KV failed in this isolate within `FAILURE_PAUSE_MS`. */
@@ -87,23 +82,26 @@ export function paused(now: number): boolean {
 }
 
 /**
- * A refresh that produced nothing within `FAILURE_PAUSE_MS` in another isolate, as the stored status
- * tells (remembered here too); undefined when there was none or KV cannot say.
+ * Reads the stored status and notes a refresh that produced nothing within `FAILURE_PAUSE_MS` in
+ * another isolate (`noteFailureIn`); undefined when there was none or KV cannot say.
  */
-export async function failedElsewhere(kv: KVNamespace, now: number): Promise<FailedRefresh | undefined> {
-  return failedBefore(await readStatus(kv), now);
+export async function noteFailureInKv(kv: KVNamespace, now: number): Promise<FailedRefresh | undefined> {
+  return noteFailureIn(await readStatus(kv), now);
 }
 
-/** `failedElsewhere` for a status already read (with the list, in one KV read). */
-export function failedBefore(status: CacheStatus | null, now: number): FailedRefresh | undefined {
+/**
+ * Notes (it sets this isolate's pause) the failed refresh a status already read records, when it is
+ * within `FAILURE_PAUSE_MS`; answers it.
+ */
+export function noteFailureIn(status: CacheStatus | null, now: number): FailedRefresh | undefined {
   if (status === null || status.providers.some((p) => p.ok) || now - status.refreshedAt >= FAILURE_PAUSE_MS) return undefined;
-  lastFailure = failedRefresh(status, status.refreshedAt);
-  return lastFailure;
+  lastFailedRefresh = failedRefresh(status, status.refreshedAt);
+  return lastFailedRefresh;
 }
 
 /** What a fresh isolate knows: no failure (tests start each case here). */
 export function forgetFailures(): void {
-  lastFailure = undefined;
+  lastFailedRefresh = undefined;
 }
 
 /** The part of `ExecutionContext` a revalidation needs: somewhere to run after the response. */
@@ -118,12 +116,12 @@ export interface Background {
  * paused before, so a long KV outage still refreshes a stale list once per pause.
  */
 export function revalidate(deps: RefreshDeps, ctx: Background, pausedNow = paused(Date.now())): void {
-  if (running === undefined && pausedNow) return;
+  if (refreshUnderWay === undefined && pausedNow) return;
   ctx.waitUntil(revalidateUnlessFailedElsewhere(deps));
 }
 
 async function revalidateUnlessFailedElsewhere(deps: RefreshDeps): Promise<void> {
-  if (running === undefined && (await failedElsewhere(deps.kv, Date.now())) !== undefined) return;
+  if (refreshUnderWay === undefined && (await noteFailureInKv(deps.kv, Date.now())) !== undefined) return;
   await refreshShared(deps, 'stale');
 }
 

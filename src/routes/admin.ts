@@ -11,6 +11,7 @@ import { deleteAll, storeHealth, tryReadList, tryReadStatus, type StoredList } f
 import { lastKnown } from '../cache/memory.ts';
 import { failureReasons, type CacheStatus } from '../cache/status.ts';
 import { ConfigError, configOrError, loadConfig } from '../config.ts';
+import { coordinatorOf, coordinatorStatus, noteUnreachable } from '../coordinator/client.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
 import { refreshShared } from '../refresh/shared.ts';
@@ -48,19 +49,33 @@ admin.use('/keys/*', audit, adminAuth());
 admin.route('/keys', keys);
 
 admin.post('/cache/purge', async function purge(c) {
-  // First, so a refresh under way (its writes may run behind a miss's answer) stores nothing after it.
+  // First, so a refresh under way here (its writes may run behind a miss's answer) stores nothing after it.
   forgetList();
-  try {
-    await deleteAll(c.env.MODELS_KV);
-  } catch (error) {
-    throw apiError(503, 'store_unavailable', `Workers KV failed; nothing was purged. ${storeHealth().error ?? ''}`.trim(), { cause: error });
+  // Through the coordinator, a refresh under way anywhere stores nothing after it either (its generation is gone).
+  const coordinator = coordinatorOf(c.env.COORDINATOR);
+  let kvError: string | null | undefined;
+  if (coordinator !== undefined) {
+    try {
+      kvError = (await coordinator.purge()).error;
+    } catch (error) {
+      noteUnreachable(error, 'purge');
+    }
   }
+  if (kvError === undefined) {
+    try {
+      await deleteAll(c.env.MODELS_KV);
+      kvError = null;
+    } catch {
+      kvError = storeHealth().error ?? 'KV delete failed';
+    }
+  }
+  if (kvError !== null) throw apiError(503, 'store_unavailable', `Workers KV failed; nothing was purged. ${kvError}`.trim());
   await edgeDelete(LIST_COPY);
   return c.json({ purged: true });
 });
 
 admin.post('/cache/refresh', async function refreshNow(c) {
-  const outcome = await refreshShared({ kv: c.env.MODELS_KV, config: loadConfig(c.env) }, 'admin');
+  const outcome = await refreshShared({ kv: c.env.MODELS_KV, config: loadConfig(c.env), coordinator: c.env.COORDINATOR }, 'admin');
   if (!outcome.status.providers.some((p) => p.ok)) {
     const reasons = failureReasons(outcome.status);
     const kept = outcome.list === null ? 'nothing was cached, so nothing is served' : 'the cached list was kept and is still served';
@@ -72,19 +87,20 @@ admin.post('/cache/refresh', async function refreshNow(c) {
 admin.get('/cache/status', async function status(c) {
   // Under a configuration error the status still answers (the stored list is still served): it says why.
   const config = configOrError(c.env);
-  const [list, stored] = await Promise.all([tryReadList(c.env.MODELS_KV), tryReadStatus(c.env.MODELS_KV)]);
+  const [list, stored, coordinator] = await Promise.all([tryReadList(c.env.MODELS_KV), tryReadStatus(c.env.MODELS_KV), coordinatorStatus(c.env)]);
   const now = Date.now();
   // While KV fails, the list this isolate serves stands in for the stored one.
   return c.json({
     ...statusView(list.ok ? list.value : (lastKnown(now) ?? null), stored.ok ? stored.value : null, now),
     views: config instanceof ConfigError ? [] : [...config.views.keys()],
     configError: config instanceof ConfigError ? { field: config.field, message: config.message } : null,
+    coordinator,
   });
 });
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
-/** The contract's status document; holds no configuration, so no key can reach it. */
+/** The status document (README, "Admin"); holds no configuration, so no key can reach it. */
 function statusView(list: StoredList | null, status: CacheStatus | null, now: number) {
   const meta = list?.meta;
   const store = storeHealth();

@@ -8,7 +8,7 @@ import type { AppEnv } from '../app-env.ts';
 import { checkBody, withModel } from '../inference/body.ts';
 import { forward } from '../inference/forward.ts';
 import { capBody, rateLimit } from '../inference/guards.ts';
-import { resolveTarget, wrongOwner } from '../inference/resolve.ts';
+import { callOf, resolveTarget, wrongOwner } from '../inference/resolve.ts';
 import { clientKey } from '../keys/middleware.ts';
 import { joinUrl } from '../upstream/url.ts';
 
@@ -26,22 +26,14 @@ for (const path of INFERENCE_PATHS) {
   inference.post(path, clientKey('always'), rateLimit, capBody, async function forwardCall(c) {
     const text = await c.req.text();
     const target = await resolveTarget(c, checkBody(text).model);
-    const { entry, model, config, key, base } = target;
     // Responses is an endpoint of OpenAI's own API (and of some compatible servers): never a guess.
-    if (path === '/responses' && !entry.responses) throw wrongOwner(target, 'OpenAI Responses endpoint ("responses": true turns it on)');
+    if (path === '/responses' && !target.entry.responses) throw wrongOwner(target, 'OpenAI Responses endpoint ("responses": true turns it on)');
     return forward({
-      entry,
-      model,
-      url: joinUrl(base, path),
+      ...callOf(c, target, 'openai', path),
+      url: joinUrl(target.base, path),
       purpose: 'inference',
       forwardHeaders: FORWARDED_HEADERS,
-      body: withModel(text, model.upstream_id),
-      request: c.req.raw,
-      keyName: key.name,
-      dialect: 'openai',
-      route: path,
-      secrets: config.secretValues,
-      background: c.executionCtx,
+      body: withModel(text, target.model.upstream_id),
     });
   });
 }

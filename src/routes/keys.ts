@@ -1,10 +1,11 @@
 /**
- * @module The client-key admin API (contract §8): create, list, revoke. Mounted under `/admin/keys`
- * behind the admin JWT and the audit line; the key itself appears only in the answer that created it.
+ * @module The client-key admin API (docs/behaviour.md, "Client keys and views"): create, list, revoke. Mounted
+ * under `/admin/keys` behind the admin JWT and the audit line; the key itself appears only in the
+ * answer that created it. Every change is a transaction in the coordinator, which mirrors the keys to
+ * KV; without it a change answers 503 rather than risk a lost update.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-env.ts';
 import { loadConfig } from '../config.ts';
 import { isObject } from '../config/fields.ts';
@@ -12,7 +13,10 @@ import { NAME_PATTERN } from '../config/views.ts';
 import { apiError } from '../errors.ts';
 import { keyHash, mintKey } from '../keys/format.ts';
 import { keySecrets } from '../keys/secret.ts';
-import { changeKeys, currentKeys, MAX_KEYS, type KeyRecord } from '../keys/store.ts';
+import { COORDINATOR_NAME } from '../coordinator/coordinator.ts';
+import { noteUnreachable, type CoordinatorStub } from '../coordinator/client.ts';
+import type { KeyChange } from '../coordinator/protocol.ts';
+import { currentKeys, holdKeys, MAX_KEYS, type KeyRecord } from '../keys/store.ts';
 
 /** A create body is three short fields; anything near this is not one. */
 const MAX_BODY_BYTES = 4096;
@@ -44,18 +48,13 @@ keys.post(
     const { id, key } = await mintKey(secret);
     const record: KeyRecord = { id, hash: await keyHash(key), name, view, createdAt: now, createdBy: c.get('adminSub') ?? null, expiresAt };
     c.set('auditKey', { id, name });
-    await storeChange(c, (all) => {
-      if ([...all.values()].some((other) => other.name === name)) throw apiError(409, 'key_name_taken', `A key named '${name}' exists; revoke it or pick another name.`);
-      if (all.size >= MAX_KEYS) throw apiError(400, 'key_limit_reached', `At most ${MAX_KEYS} client keys; revoke unused ones first.`);
-      all.set(id, record);
-    });
+    await keyChange(c, (coordinator) => coordinator.createKey(record, MAX_KEYS));
     return c.json({ id, key, name, view, createdAt: iso(now), expiresAt: expiresAt === null ? null : iso(expiresAt) }, 201);
   },
 );
 
 keys.get('/', async function listKeys(c) {
-  const index = await currentKeys(c.env.MODELS_KV);
-  const data = [...index.byId.values()]
+  const data = (await allKeys(c))
     .sort((a, b) => a.createdAt - b.createdAt)
     .map(({ id, name, view, createdAt, createdBy, expiresAt }) => ({ id, name, view, createdAt: iso(createdAt), createdBy, expiresAt: expiresAt === null ? null : iso(expiresAt) }));
   return c.json({ object: 'list', data });
@@ -63,12 +62,7 @@ keys.get('/', async function listKeys(c) {
 
 keys.delete('/:id', async function revokeKey(c) {
   const id = c.req.param('id');
-  await storeChange(c, (all) => {
-    const record = all.get(id);
-    if (record === undefined) throw apiError(404, 'key_not_found', `No client key with id '${id}'.`);
-    c.set('auditKey', { id, name: record.name });
-    all.delete(id);
-  });
+  c.set('auditKey', await keyChange(c, (coordinator) => coordinator.revokeKey(id)));
   return c.json({ id, revoked: true });
 });
 
@@ -93,15 +87,39 @@ function expiry(value: unknown, now: number): number | null {
   return ms;
 }
 
-/** A key change, with a KV failure answered as 503 (nothing was changed) rather than as a bug. */
-async function storeChange(c: Context<AppEnv>, change: (all: Map<string, KeyRecord>) => void): Promise<void> {
+/**
+ * A key change made by the coordinator, its answer's keys held in this isolate at once (the changing
+ * data centre sees a revocation immediately). Not bound, or not answering: 503, nothing changed.
+ */
+async function keyChange<T>(c: Context<AppEnv>, change: (coordinator: CoordinatorStub) => Promise<KeyChange<T>>): Promise<T> {
+  const namespace = c.env.COORDINATOR;
+  if (namespace === undefined) throw coordinatorUnavailable('the COORDINATOR binding is missing from wrangler.toml');
+  let result: KeyChange<T>;
   try {
-    await changeKeys(c.env.MODELS_KV, change);
+    result = await change(namespace.getByName(COORDINATOR_NAME));
   } catch (error) {
-    if (error instanceof HTTPException) throw error;
-    throw apiError(503, 'store_unavailable', 'Workers KV did not take the change; nothing was changed. Try again shortly.', { cause: error });
+    noteUnreachable(error, 'keys');
+    throw coordinatorUnavailable('it did not answer; try again shortly');
   }
+  if (!result.ok) throw apiError(result.status, result.code, result.message);
+  await holdKeys(result.snapshot);
+  return result.value;
 }
 
+/** Every key, from the coordinator; from KV's mirror when the coordinator cannot answer. */
+async function allKeys(c: Context<AppEnv>): Promise<KeyRecord[]> {
+  const namespace = c.env.COORDINATOR;
+  if (namespace !== undefined) {
+    try {
+      return (await namespace.getByName(COORDINATOR_NAME).listKeys()).keys;
+    } catch (error) {
+      noteUnreachable(error, 'keys');
+    }
+  }
+  return [...(await currentKeys(c.env.MODELS_KV)).byId.values()];
+}
+
+const coordinatorUnavailable = (why: string) =>
+  apiError(503, 'coordinator_unavailable', `Client keys change only through the coordinator, and ${why}; nothing was changed.`);
 const invalid = (message: string) => apiError(400, 'invalid_request', message);
 const iso = (ms: number) => new Date(ms).toISOString();

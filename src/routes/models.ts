@@ -86,7 +86,7 @@ export async function readList(c: Context<AppEnv>, config: Config | ConfigError)
   const current =
     config instanceof ConfigError
       ? await storedListOnly(c.env.MODELS_KV, config)
-      : await currentList({ kv: c.env.MODELS_KV, config }, c.executionCtx);
+      : await currentList({ kv: c.env.MODELS_KV, config, coordinator: c.env.COORDINATOR }, c.executionCtx);
   // Served while Workers KV fails: from this isolate's last list, the data centre's copy, or unstored.
   if (current.store === 'unavailable') c.header('X-Store', 'unavailable');
   if (config instanceof ConfigError) c.header('X-Config-Error', 'true');

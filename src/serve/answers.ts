@@ -2,7 +2,7 @@
  * @module The answers derived from a stored list version — the list a scope sees, one provider's
  * models, one model — each serialised once per version and scope with its own strong ETag, so no
  * request does JSON work, filtering or hashing. A scope is what one request may see: the providers
- * the configuration still names and, for a client key with a view, that view (contract §8).
+ * the configuration still names and, for a client key with a view, that view (docs/behaviour.md, "Client keys and views").
  */
 import type { StoredList } from '../cache/kv.ts';
 import type { Config } from '../config.ts';
@@ -28,8 +28,8 @@ export interface Scope {
 }
 
 /**
- * The list exactly as stored, for when the configuration is broken (contract: a config mistake
- * never takes the list offline): nothing to filter by, so nothing is filtered. Never for a key
+ * The list exactly as stored, for when the configuration is broken (a configuration mistake never takes
+ * the list offline): nothing to filter by, so nothing is filtered. Never for a key
  * with a view — that view cannot be applied, and a key must never see more than it was granted.
  */
 export const AS_STORED: Scope = { key: 'stored', view: null, fingerprint: null, keeps: () => true, seesProvider: () => true };
@@ -46,12 +46,14 @@ interface VersionIndex {
   scoped: Map<string, Model[]>;
 }
 
-let index: VersionIndex | undefined;
+/** Isolate cache: the answers derived from the list version last served. */
+let answersOfVersion: VersionIndex | undefined;
+/** Isolate cache: each configuration's scopes, built once (a new configuration is a new object). */
 const scopes = new WeakMap<Config, Map<string | null, Scope>>();
 
 /** Drops every derived answer (a purge). */
 export function forgetAnswers(): void {
-  index = undefined;
+  answersOfVersion = undefined;
 }
 
 /** The scope of a request: `view` null for the full list. Built once per configuration and view. */
@@ -111,11 +113,11 @@ export function modelAnswer(list: StoredList, scope: Scope, id: string): Answer 
 /** Parsed once per stored version (ETag), not once per request. */
 function indexOf(list: StoredList): VersionIndex {
   const version = list.meta.etag.slice(1, -1);
-  if (index?.version !== version) {
+  if (answersOfVersion?.version !== version) {
     const { data } = JSON.parse(list.body) as { data: Model[] };
-    index = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map(), members: new Map(), scoped: new Map() };
+    answersOfVersion = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map(), members: new Map(), scoped: new Map() };
   }
-  return index;
+  return answersOfVersion;
 }
 
 function membersOf(version: VersionIndex, scope: Scope): Uint8Array {

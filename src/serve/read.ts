@@ -1,9 +1,34 @@
 /**
- * @module Read-through: memory, then KV, then one shared refresh. It sits above cache/ and refresh/
- * (it calls down into both) and below the routes: the list, retrieve and inference all read here. A fresh list is a HIT, a list
- * past its freshness but not its expiry is served STALE while it refreshes behind the response,
- * and only an empty cache makes a client wait (MISS). When KV fails, this isolate's last list and
- * then the data centre's copy (cache/edge.ts) stand in for it, STALE, before the upstreams are asked.
+ * @module The read path: one small state machine per request, whose state lives in the isolate caches
+ * named in serve/isolate.ts. Routes (the list, one model, inference) call `currentList`; every
+ * answer comes from the first state that has a list:
+ *
+ *   MEMORY   this isolate's list, remembered less than MEMORY_TTL_MS ago and not expired
+ *              fresh                              -> HIT
+ *              past freshUntil (or made under
+ *              another configuration)             -> STALE, and REVALIDATE behind the answer
+ *              none                               -> KV
+ *   KV       one read, shared by the requests that arrive while it runs (with the status when this
+ *            isolate knows no list: a miss needs both); skipped while KV failed within the pause
+ *              a list                             -> remember it, copy it to EDGE once per version;
+ *                                                    HIT, or STALE and REVALIDATE
+ *              none, or expired                   -> FILL
+ *              KV failed                          -> EDGE
+ *   EDGE     this isolate's last list at any age short of its expiry, else the data centre's Cache
+ *            API copy (cache/edge.ts)
+ *              a list                             -> STALE with `X-Store: unavailable`; REVALIDATE
+ *                                                    unless a failure paused reads before this one
+ *              none                               -> FILL
+ *   FILL     nothing to serve: the client waits
+ *              a failure within the pause (this isolate's, the stored status's, or the
+ *              coordinator's)                     -> 502 upstreams_unavailable, at once
+ *              else REFRESH and wait              -> MISS, or 502 when it produced nothing
+ *
+ *   REFRESH (refresh/shared.ts): one per isolate; with the COORDINATOR bound, one worldwide (lead,
+ *   join, or held back by the pause); without it, or when it does not answer, this isolate's own.
+ *   REVALIDATE is a REFRESH behind the answer, skipped while a failure pauses reads.
+ *
+ * Hits never ask the coordinator. The rules behind each arrow: docs/behaviour.md.
  */
 import { getListCopy, listCopied, putListCopy } from '../cache/edge.ts';
 import { storeOk, tryReadList, tryReadListAndStatus, type StoredList, type StoredPair, type StoreRead } from '../cache/kv.ts';
@@ -13,9 +38,9 @@ import type { ConfigError } from '../config.ts';
 import { apiError } from '../errors.ts';
 import {
   FAILURE_PAUSE_MS,
-  failedBefore,
-  failedElsewhere,
   failedRecently,
+  noteFailureIn,
+  noteFailureInKv,
   paused,
   refreshShared,
   revalidate,
@@ -36,41 +61,56 @@ export interface CurrentList {
   store: StoreState;
 }
 
-/** The KV read under way in this isolate: requests arriving while it runs share it. */
-let reading: Promise<StoreRead<KvRead>> | undefined;
+/** Isolate cache: the KV read under way, shared by the requests that arrive while it runs. */
+let kvReadUnderWay: Promise<StoreRead<KvRead>> | undefined;
 
 /** The list, and the status when it was read beside it. */
 type KvRead = Pick<StoredPair, 'list'> & Partial<Pick<StoredPair, 'status'>>;
 
+/** The list a request is answered from, and how (see the state machine above). */
 export async function currentList(deps: RefreshDeps, ctx: Background): Promise<CurrentList> {
   const now = Date.now();
+  return fromMemory(deps, ctx, now) ?? (await fromKv(deps, ctx, now));
+}
+
+/** MEMORY. */
+function fromMemory(deps: RefreshDeps, ctx: Background, now: number): CurrentList | undefined {
   const remembered = recall(now);
-  if (remembered !== undefined && now < remembered.meta.expiresAt) {
-    if (isFresh(remembered, deps, now)) return { list: remembered, state: 'HIT', store: storeState() };
-    revalidate(deps, ctx);
-    return { list: remembered, state: 'STALE', store: storeState() };
-  }
+  if (remembered === undefined || now >= remembered.meta.expiresAt) return undefined;
+  return served(remembered, deps, ctx, now, storeState());
+}
+
+/** KV. */
+async function fromKv(deps: RefreshDeps, ctx: Background, now: number): Promise<CurrentList> {
   const pausedBefore = paused(now);
-  // While KV has failed within the pause, this isolate does not ask it again.
   // The status matters only to a miss that no failure in this isolate already holds back.
   const withStatus = lastKnown(now) === undefined && failedRecently(now) === undefined;
   const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv, withStatus);
-  if (read?.ok === true) {
-    const { list, status } = read.value;
-    if (list === null || now >= list.meta.expiresAt) return fill(deps, ctx, now, true, status);
-    remember(list, now);
-    if (!listCopied(list)) ctx.waitUntil(putListCopy(list));
-    // A list made under another configuration is stale at once: it refreshes behind this answer, and
-    // serve/answers.ts leaves out the providers it has but the configuration no longer names.
-    if (isFresh(list, deps, now)) return { list, state: 'HIT', store: 'ok' };
-    revalidate(deps, ctx);
-    return { list, state: 'STALE', store: 'ok' };
-  }
+  if (read?.ok !== true) return fromEdge(deps, ctx, now, pausedBefore);
+  const { list, status } = read.value;
+  if (list === null || now >= list.meta.expiresAt) return fill(deps, ctx, now, true, status);
+  remember(list, now);
+  if (!listCopied(list)) ctx.waitUntil(putListCopy(list));
+  return served(list, deps, ctx, now, 'ok');
+}
+
+/** EDGE: KV failed (or failed within the pause). At most one fan-out per pause: a read not paused before its own KV read failed may revalidate. */
+async function fromEdge(deps: RefreshDeps, ctx: Background, now: number, pausedBefore: boolean): Promise<CurrentList> {
   const fallback = lastKnown(now) ?? (await copyOutsideKv(now));
   if (fallback === undefined) return fill(deps, ctx, now, false);
-  // At most one fan-out per pause: a read that was not paused before its own KV read failed may refresh.
   if (!isFresh(fallback, deps, now)) revalidate(deps, ctx, pausedBefore);
   return { list: fallback, state: 'STALE', store: 'unavailable' };
+}
+
+/**
+ * A list that is there: HIT while fresh, else STALE with a revalidation behind the answer. A list
+ * made under another configuration is stale at once (serve/answers.ts leaves out the providers the
+ * configuration no longer names).
+ */
+function served(list: StoredList, deps: RefreshDeps, ctx: Background, now: number, store: StoreState): CurrentList {
+  if (isFresh(list, deps, now)) return { list, state: 'HIT', store };
+  revalidate(deps, ctx);
+  return { list, state: 'STALE', store };
 }
 
 /**
@@ -106,10 +146,10 @@ export function forgetList(): void {
  * should it find none, the miss reads the status after it. A read already under way is shared as it is.
  */
 function readShared(kv: KVNamespace, withStatus: boolean): Promise<StoreRead<KvRead>> {
-  reading ??= (withStatus ? tryReadListAndStatus(kv) : tryReadList(kv).then(listOnly)).finally(() => {
-    reading = undefined;
+  kvReadUnderWay ??= (withStatus ? tryReadListAndStatus(kv) : tryReadList(kv).then(listOnly)).finally(() => {
+    kvReadUnderWay = undefined;
   });
-  return reading;
+  return kvReadUnderWay;
 }
 
 const listOnly = (read: StoreRead<StoredList | null>): StoreRead<KvRead> => (read.ok ? { ok: true, value: { list: read.value } } : read);
@@ -129,7 +169,7 @@ async function copyOutsideKv(now: number): Promise<StoredList | undefined> {
 }
 
 /**
- * Nothing to serve: fetch, unless a fill failed within the pause — in this isolate, or (when KV
+ * FILL. Nothing to serve: fetch, unless a fill failed within the pause — in this isolate, or (when KV
  * answers) in another, as the stored status tells (`status`, when it was read with the list) — so a
  * failing fill fans out and writes the status at most once per pause. The client waits for the
  * fan-out only: the list is in this isolate's memory before the answer, and its KV writes and copy
@@ -137,8 +177,8 @@ async function copyOutsideKv(now: number): Promise<StoredList | undefined> {
  */
 async function fill(deps: RefreshDeps, ctx: Background, now: number, kvAnswered: boolean, status?: CacheStatus | null): Promise<CurrentList> {
   if (failedRecently(now) === undefined && kvAnswered) {
-    if (status === undefined) await failedElsewhere(deps.kv, now);
-    else failedBefore(status, now);
+    if (status === undefined) await noteFailureInKv(deps.kv, now);
+    else noteFailureIn(status, now);
   }
   const failure = failedRecently(Date.now());
   if (failure !== undefined) throw unavailable(failure);
@@ -150,7 +190,7 @@ async function fill(deps: RefreshDeps, ctx: Background, now: number, kvAnswered:
 
 /**
  * The public 502: how many providers failed and where admins see why, never an upstream's URL or
- * text (contract §11); the admin refresh's 502 names each error.
+ * text (docs/behaviour.md, "What upstreams may not do"); the admin refresh's 502 names each error.
  */
 function unavailable(failure: FailedRefresh) {
   const retryAfterSeconds = Math.max(1, Math.ceil((failure.at + FAILURE_PAUSE_MS - Date.now()) / 1000));

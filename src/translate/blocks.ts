@@ -7,6 +7,7 @@
  * waits.
  */
 import type { Json } from '../providers/narrow.ts';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-chars.ts';
 
 export type AnthropicEvent = { event: string; data: Record<string, unknown> };
 
@@ -137,9 +138,3 @@ function scan(block: Block, piece: string): void {
   }
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;

@@ -1,5 +1,5 @@
 /**
- * @module The one gate for upstream-controlled text (contract §11): a reason phrase, a header value,
+ * @module The one gate for upstream-controlled text (docs/behaviour.md, "What upstreams may not do"): a reason phrase, a header value,
  * a cursor or a body excerpt enters the status, a log line or an error only through `sanitise`.
  */
 import type { ProviderEntry } from '../config.ts';

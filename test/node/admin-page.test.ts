@@ -264,6 +264,27 @@ describe('admin page', () => {
     await page.close();
   });
 
+  it('warns while the status says the coordinator is not answering, and says nothing when it answers', async () => {
+    const page = await browser.newPage();
+    let coordinator: unknown = { ok: false, error: 'Durable Object is overloaded.' };
+    await page.route('**/admin/cache/status', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...((await response.json()) as Record<string, unknown>), coordinator } });
+    });
+    await openWithStoredToken(page);
+    await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+    const warning = page.getByRole('alert');
+    expect(await warning.innerText()).toBe(
+      'The coordinator is not answering: Durable Object is overloaded. — each isolate refreshes on its own, and key changes are refused until it is back.',
+    );
+
+    coordinator = { ok: true, error: null, generation: 0, refreshing: false, failure: null, keyMirrorError: null };
+    await page.reload();
+    await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+    expect(await page.locator('#coordinator-warning').isHidden()).toBe(true);
+    await page.close();
+  });
+
   it('says so while the configuration is broken, and says nothing when it is not', async () => {
     const page = await browser.newPage();
     let configError: unknown = { field: 'PROVIDERS[0].baseURL', message: 'PROVIDERS[0].baseURL: unknown field; did you mean baseUrl?' };
@@ -430,7 +451,7 @@ describe('admin page', () => {
     await page.close();
   });
 
-  // Against the real client-key admin API (/admin/keys, contract §8) under wrangler dev, not a mock.
+  // Against the real client-key admin API (/admin/keys, docs/behaviour.md) under wrangler dev, not a mock.
   describe('client keys', () => {
     const NAME = 'page-test-key';
     const keyRow = (page: Page, name: string) => page.locator('#keys tbody tr', { has: page.locator('td', { hasText: new RegExp(`^${name}$`) }) });

@@ -54,7 +54,7 @@ beforeAll(async () => {
     },
   });
   // An anonymous reader of the public list: the client insists on an apiKey, but any key sent is
-  // checked (contract §8), so the Authorization header is left out.
+  // checked (docs/behaviour.md, "Client keys and views"), so the Authorization header is left out.
   client = new OpenAI({ baseURL: `${worker.url}/v1`, apiKey: 'unused', defaultHeaders: { Authorization: null }, maxRetries: 0 });
 });
 

@@ -35,7 +35,7 @@ describe('parseConfig', () => {
     expect(config.secretValues).toContain(secret);
   });
 
-  it('fills in the contract defaults', () => {
+  it('fills in the documented defaults', () => {
     const config = parseConfig(envOf({ PROVIDERS: [{ id: 'openai', type: 'openai' }] }));
     expect(config).toStrictEqual({
       cacheTtlSeconds: 3600,

@@ -2,6 +2,7 @@
 declare namespace Cloudflare {
   interface Env {
     MODELS_KV: KVNamespace;
+    COORDINATOR: DurableObjectNamespace<import('../../src/coordinator/coordinator.ts').Coordinator>;
     TEST_RATE_LIMITER: RateLimit;
   }
 }

@@ -376,7 +376,7 @@ describe('reading the model list', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(adminDone).toBe(false);
     release();
-    expect((await admin).written).toBe(true);
+    expect(await (await admin).landed).toBe(true);
     expect((await readList(env.MODELS_KV))?.meta.etag).toBe((await miss).list.meta.etag);
     await Promise.all(ctx.pending);
     expect(upstream.calls).toBe(1);

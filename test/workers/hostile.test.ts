@@ -1,5 +1,5 @@
 /**
- * Issue #14, "a hostile or broken upstream costs only itself" (contract §11), and issue #11's
+ * Issue #14, "a hostile or broken upstream costs only itself" (docs/behaviour.md, "What upstreams may not do"), and issue #11's
  * actionable connection errors: each upstream is played by the outbound service
  * (scripts/lib/upstreams.ts faults), and the worker is driven through its admin routes.
  */

@@ -307,7 +307,7 @@ describe('client keys on the list', () => {
   });
 });
 
-describe('client keys while Workers KV fails (contract §5)', () => {
+describe('client keys while Workers KV fails (docs/behaviour.md, "Workers KV failing")', () => {
   async function keysThenOutage() {
     const { env } = await setup();
     const kept = await createKey(env, { name: 'kept' });
@@ -315,7 +315,7 @@ describe('client keys while Workers KV fails (contract §5)', () => {
     await call(env, `/admin/keys/${revoked.id}`, { method: 'DELETE', headers: bearer(await adminToken()) });
     expect((await call(env, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
     const down = { ...env, MODELS_KV: failingKv(env.MODELS_KV, 'KV GET failed: 503 Service Unavailable', 'both') };
-    return { down, kept, revoked };
+    return { env, down, kept, revoked };
   }
 
   it('keeps the keys this isolate knows working, and a revocation made before the outage in force', async () => {
@@ -326,6 +326,24 @@ describe('client keys while Workers KV fails (contract §5)', () => {
     await expectApiError(await call(down, '/v1/models', { headers: bearer(revoked.key) }), 401, 'invalid_api_key');
   });
 
+  it('shows a failed read of the key index in the status, though the list’s own reads succeed', async () => {
+    const { env, kept } = await keysThenOutage();
+    const keysDown = new Proxy(env.MODELS_KV, {
+      get(target, property) {
+        if (property === 'getWithMetadata') {
+          return (key: unknown, options: unknown) => (key === KEYS_KEY ? Promise.reject(new Error('KV GET failed: 503 Service Unavailable')) : target.getWithMetadata(key as string, options as KVNamespaceGetOptions<'text'>));
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    forgetKeys(); // the index is due for a KV read
+    expect((await call({ ...env, MODELS_KV: keysDown }, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
+    const status = (await (await call(env, '/admin/cache/status', { headers: bearer(await adminToken()) })).json()) as { store: { ok: boolean; error: string } };
+    expect(status.store.ok).toBe(false);
+    expect(status.store.error).toContain('KV key read failed');
+  });
+
   it('serves a fresh isolate the keys from the data centre’s copy, the revocation included', async () => {
     const { down, kept, revoked } = await keysThenOutage();
     forgetKeys(); // a new isolate: nothing in memory, KV failing
@@ -333,11 +351,12 @@ describe('client keys while Workers KV fails (contract §5)', () => {
     await expectApiError(await call(down, '/v1/models', { headers: bearer(revoked.key) }), 401, 'invalid_api_key');
   });
 
-  it('answers a key change 503 store_unavailable while KV fails, changing nothing', async () => {
+  it('answers a key change 503 coordinator_unavailable without the coordinator, changing nothing, the keys still working', async () => {
     const { down, kept } = await keysThenOutage();
-    await expectApiError(await call(down, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body: '{"name":"new"}' }), 503, 'store_unavailable');
-    await expectApiError(await call(down, `/admin/keys/${kept.id}`, { method: 'DELETE', headers: bearer(await adminToken()) }), 503, 'store_unavailable');
-    expect((await call(down, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
+    const alone = { ...down, COORDINATOR: undefined };
+    await expectApiError(await call(alone, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body: '{"name":"new"}' }), 503, 'coordinator_unavailable');
+    await expectApiError(await call(alone, `/admin/keys/${kept.id}`, { method: 'DELETE', headers: bearer(await adminToken()) }), 503, 'coordinator_unavailable');
+    expect((await call(alone, '/v1/models', { headers: bearer(kept.key) })).status).toBe(200);
   });
 });
 

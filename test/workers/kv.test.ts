@@ -20,6 +20,8 @@ async function setup() {
   const env = workerEnv({
     ...providersVar(upstreams.entries()),
     MODELS_KV: kv,
+    // The isolate's own writes, recorded; the coordinator's are tested in coordinator.test.ts.
+    COORDINATOR: undefined,
     CACHE_TTL_SECONDS: String(CACHE_TTL_SECONDS),
     STALE_TTL_SECONDS: String(STALE_TTL_SECONDS),
   });

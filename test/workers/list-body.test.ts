@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../src/model.ts';
-import { entryJson, listBody, storedModels, type ListEntry } from '../../src/refresh/list-body.ts';
+import { entryJson, listBody, type ListEntry } from '../../src/refresh/list-body.ts';
+import { storedModels } from '../../src/refresh/list-scan.ts';
 
 function model(provider: string, id: string, name?: string): Model {
   const m: Model = { id, object: 'model', owned_by: provider, provider, upstream_id: id };

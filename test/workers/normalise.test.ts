@@ -1,5 +1,5 @@
 /**
- * Upstream content is data (contract §11): what src/refresh/normalise.ts lets into the list, cuts,
+ * Upstream content is data (docs/behaviour.md, "What upstreams may not do"): what src/refresh/normalise.ts lets into the list, cuts,
  * drops and counts, for models as the provider parsers yield them.
  */
 import { describe, expect, it } from 'vitest';

@@ -126,7 +126,7 @@ afterEach(() => {
 describe('refresh', () => {
   it('stores the merged list and records every provider in the status', async () => {
     const outcome = await refresh(deps, 'admin');
-    expect(outcome.written).toBe(true);
+    expect(await outcome.landed).toBe(true);
 
     const stored = await readList(env.MODELS_KV);
     expect(stored?.meta).toMatchObject({ fetchedAt: clock, modelCount: 5, etag: outcome.list?.meta.etag });
@@ -153,7 +153,7 @@ describe('refresh', () => {
     at(4 * MINUTE_MS);
     const outcome = await refresh(deps, 'cron');
 
-    expect(outcome.written).toBe(true);
+    expect(await outcome.landed).toBe(true);
     const models = idsOf(outcome.list?.body ?? '{"data":[]}');
     expect(models.filter((m) => m.provider === 'anthropic')).toHaveLength(2);
     expect(models.filter((m) => m.provider === 'openai')).toHaveLength(4);
@@ -183,7 +183,7 @@ describe('refresh', () => {
     at(10 * MINUTE_MS);
     const outcome = await refresh(deps, 'cron');
 
-    expect(outcome.written).toBe(false);
+    expect(await outcome.landed).toBe(false);
     expect(outcome.list?.meta.etag).toBe(good.list?.meta.etag);
     expect((await readList(env.MODELS_KV))?.meta).toEqual(good.list?.meta);
     const status = await readStatus(env.MODELS_KV);
@@ -203,7 +203,7 @@ describe('refresh', () => {
     at(10 * MINUTE_MS);
     const outcome = await refresh(deps, 'cron');
 
-    expect(outcome.written).toBe(false);
+    expect(await outcome.landed).toBe(false);
     expect((await readList(env.MODELS_KV))?.meta.etag).toBe(good.list?.meta.etag);
     expect((await readStatus(env.MODELS_KV))?.error).toMatch(/empty/);
   });
@@ -225,7 +225,7 @@ describe('refresh', () => {
 
     const outcome = await refresh({ ...deps, config: withHuge }, 'admin');
 
-    expect(outcome.written).toBe(true);
+    expect(await outcome.landed).toBe(true);
     expect(outcome.status.error).toBeUndefined();
     expect(outcome.status.providers.find((p) => p.id === 'huge')).toMatchObject({
       ok: false,
@@ -241,7 +241,7 @@ describe('refresh', () => {
     const log = vi.spyOn(console, 'log');
     const outcome = await refresh({ ...deps, kv: rateLimited }, 'miss');
 
-    expect(outcome.written).toBe(false);
+    expect(await outcome.landed).toBe(false);
     expect(outcome.list?.meta.modelCount).toBe(5);
     const events = log.mock.calls.map(([line]) => JSON.parse(String(line)) as { event: string });
     expect(events).toContainEqual(expect.objectContaining({ event: 'kv_write_rate_limited' }));
@@ -274,7 +274,7 @@ describe('refresh CPU: the previous list is touched only for providers that fail
       outcome = await refresh({ ...deps, kv }, 'cron');
     });
 
-    expect(outcome?.written).toBe(true);
+    expect(await outcome?.landed).toBe(true);
     expect(outcome?.list?.meta.modelCount).toBe(6);
     expect(reads()).toBe(0);
     expect(parsed).not.toContain(previous.list?.body);
@@ -305,7 +305,7 @@ describe('refresh CPU: the previous list is touched only for providers that fail
     at(2 * MINUTE_MS);
     const outcome = await refresh(deps, 'cron');
 
-    expect(outcome.written).toBe(true);
+    expect(await outcome.landed).toBe(true);
     expect(outcome.list?.body).toBe(previous.list?.body);
     expect(outcome.list?.meta.etag).toBe(previous.list?.meta.etag);
     expect(outcome.list?.body).toBe(JSON.stringify(JSON.parse(outcome.list?.body ?? '')));

@@ -58,7 +58,7 @@ describe('GET /v1/models', () => {
     const ids = (await listOf(response)).map((model) => model.id);
     expect(ids).toHaveLength(DEMO_MODEL_COUNT);
     expect(new Set(ids).size).toBe(ids.length);
-    // Array#sort without a comparator orders by UTF-16 code units, as the contract's bytes-stable order.
+    // Array#sort without a comparator orders by UTF-16 code units, the bytes-stable order docs/behaviour.md names.
     expect(ids).toEqual([...ids].sort());
   });
 

@@ -1,5 +1,5 @@
 /**
- * Real upstreams as they are (issue #10) and upstream content as data (issue #14, contract §11),
+ * Real upstreams as they are (issue #10) and upstream content as data (issue #14, docs/behaviour.md, "What upstreams may not do"),
  * end to end: through `fetchProvider`, `refresh` and the worker's own routes.
  */
 import { env } from 'cloudflare:workers';
@@ -105,7 +105,7 @@ describe('refresh with real upstream shapes', () => {
     vi.setSystemTime(clock + 15 * MINUTE_MS);
     const second = await refresh(deps, 'cron');
 
-    expect(second.written).toBe(true);
+    expect(await second.landed).toBe(true);
     expect((await readList(env.MODELS_KV))?.body).toBe(firstBody);
     expect(second.list?.meta.etag).toBe(first.list?.meta.etag);
     expect(JSON.parse(firstBody ?? '{}')).toStrictEqual({

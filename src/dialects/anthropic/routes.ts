@@ -9,7 +9,7 @@ import type { AppEnv } from '../../app-env.ts';
 import { checkBody, withModel } from '../../inference/body.ts';
 import { forward } from '../../inference/forward.ts';
 import { capBody, rateLimit } from '../../inference/guards.ts';
-import { resolveTarget } from '../../inference/resolve.ts';
+import { callOf, resolveTarget } from '../../inference/resolve.ts';
 import { clientKey } from '../../keys/middleware.ts';
 import { joinUrl } from '../../upstream/url.ts';
 import { translatedCall } from './translated.ts';
@@ -27,21 +27,13 @@ for (const path of MESSAGES_PATHS) {
     const text = await c.req.text();
     const target = await resolveTarget(c, checkBody(text).model);
     if (target.entry.type !== 'anthropic') return translatedCall(c, target, path, text);
-    const { entry, model, config, key } = target;
     return forward({
-      entry,
-      model,
-      url: joinUrl(entry.baseUrl, path, Object.fromEntries(new URL(c.req.url).searchParams)),
+      ...callOf(c, target, 'anthropic', path),
+      url: joinUrl(target.entry.baseUrl, path, Object.fromEntries(new URL(c.req.url).searchParams)),
       purpose: 'native',
       forwardHeaders: FORWARDED_HEADERS,
       headers: { 'anthropic-version': DEFAULT_ANTHROPIC_VERSION },
-      body: withModel(text, model.upstream_id),
-      request: c.req.raw,
-      keyName: key.name,
-      dialect: 'anthropic',
-      route: path,
-      secrets: config.secretValues,
-      background: c.executionCtx,
+      body: withModel(text, target.model.upstream_id),
     });
   });
 }

@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { apiError } from '../../errors.ts';
 import { forward } from '../../inference/forward.ts';
-import type { Target } from '../../inference/resolve.ts';
+import { callOf, type Target } from '../../inference/resolve.ts';
 import { logEvent } from '../../log.ts';
 import { isObject } from '../../providers/narrow.ts';
 import { chatToMessage } from '../../translate/chat-to-messages.ts';
@@ -38,20 +38,7 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
   const stream = isObject(request) && request.stream === true;
   const facts = { stopSequences: stopSequencesOf(request), ...(stream ? { estimatedInputTokens: estimateInputTokens(request) } : {}) };
   return forward(
-    {
-      entry,
-      model,
-      url: joinUrl(base, '/chat/completions'),
-      purpose: 'inference',
-      forwardHeaders: FORWARDED_HEADERS,
-      body: JSON.stringify(chat.body),
-      request: c.req.raw,
-      keyName: key.name,
-      dialect: 'anthropic',
-      route: path,
-      secrets: config.secretValues,
-      background: c.executionCtx,
-    },
+    { ...callOf(c, target, 'anthropic', path), url: joinUrl(base, '/chat/completions'), purpose: 'inference', forwardHeaders: FORWARDED_HEADERS, body: JSON.stringify(chat.body) },
     async (upstream) => {
       if (!upstream.ok || upstream.body === null) {
         const body = chatErrorToAnthropic(upstream.status, await cappedText(upstream, MAX_ERROR_BODY_BYTES), config.secretValues);

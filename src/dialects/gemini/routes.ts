@@ -10,7 +10,7 @@ import type { AppEnv } from '../../app-env.ts';
 import { apiError } from '../../errors.ts';
 import { forward } from '../../inference/forward.ts';
 import { capBody, rateLimit } from '../../inference/guards.ts';
-import { resolveTarget, wrongOwner } from '../../inference/resolve.ts';
+import { callOf, resolveTarget, wrongOwner } from '../../inference/resolve.ts';
 import { clientKey } from '../../keys/middleware.ts';
 import { joinUrl } from '../../upstream/url.ts';
 
@@ -32,23 +32,15 @@ async function geminiCall(c: Context<AppEnv>): Promise<Response> {
     throw apiError(404, 'not_found', `No route for POST ${c.req.path}: use models/{model}:{${[...METHODS].join('|')}}.`);
   }
   const target = await resolveTarget(c, call.slice(0, colon));
-  const { entry, model, config, key } = target;
-  if (entry.type !== 'gemini') throw wrongOwner(target, 'Gemini API');
+  if (target.entry.type !== 'gemini') throw wrongOwner(target, 'Gemini API');
   const query = new URL(c.req.url).searchParams;
   // The client's own key never leaves; the provider's goes in its header.
   query.delete('key');
   return forward({
-    entry,
-    model,
-    url: joinUrl(entry.baseUrl, `/models/${model.upstream_id}:${method}`, Object.fromEntries(query)),
+    ...callOf(c, target, 'gemini', `:${method}`),
+    url: joinUrl(target.entry.baseUrl, `/models/${target.model.upstream_id}:${method}`, Object.fromEntries(query)),
     purpose: 'native',
     forwardHeaders: FORWARDED_HEADERS,
     body: await c.req.text(),
-    request: c.req.raw,
-    keyName: key.name,
-    dialect: 'gemini',
-    route: `:${method}`,
-    secrets: config.secretValues,
-    background: c.executionCtx,
   });
 }

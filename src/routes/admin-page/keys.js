@@ -1,4 +1,4 @@
-/* The admin page's browser script, part 4 of 5: client keys (contract §8): list, create with the key
+/* The admin page's browser script, part 4 of 5: client keys (docs/behaviour.md, "Client keys and views"): list, create with the key
    shown once, copy, revoke. */
 
 let keysShown = false;

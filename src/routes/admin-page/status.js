@@ -1,5 +1,5 @@
 /* The admin page's browser script, part 2 of 5: the cache status (state, providers, clashes, the
-   Workers KV warning), Refresh and Purge. */
+   Workers KV and coordinator warnings), Refresh and Purge. */
 
 /** The status last rendered, and when: the age keeps ticking from it. */
 let shown = null;
@@ -19,6 +19,7 @@ function render(status) {
   $('refresh-error').textContent = text(status.error);
   tickAge();
   renderStore(status.store);
+  renderCoordinator(status.coordinator);
   renderConfigError(status.configError);
   renderProviders(Array.isArray(status.providers) ? status.providers : []);
   renderClashes(Array.isArray(status.clashes) ? status.clashes : []);
@@ -57,6 +58,21 @@ function renderStore(store) {
     ? 'Workers KV is failing' + (typeof store.since === 'string' ? ' since ' + when(store.since) : '') + ': ' + text(store.error) +
       '; serving from memory / the edge copy / the upstreams.'
     : '';
+}
+
+/** `coordinator` (absent on older workers): not answering, or KV refusing its copy of the client keys. */
+function renderCoordinator(coordinator) {
+  const el = $('coordinator-warning');
+  const known = coordinator !== null && typeof coordinator === 'object';
+  const message = !known
+    ? ''
+    : coordinator.ok === false
+      ? 'The coordinator is not answering: ' + text(coordinator.error) + ' — each isolate refreshes on its own, and key changes are refused until it is back.'
+      : typeof coordinator.keyMirrorError === 'string'
+        ? 'Client keys: ' + text(coordinator.keyMirrorError) + ' — the change is kept and written again within seconds.'
+        : '';
+  el.hidden = message === '';
+  el.textContent = message;
 }
 
 /** `configError` (absent on older workers): the stored list is served as is until the configuration is fixed. */

@@ -4,11 +4,9 @@
  */
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from 'cloudflare:test';
 import { env as bindings } from 'cloudflare:workers';
-import { forgetKeys } from '../../../src/keys/store.ts';
 import { edgeDelete, LIST_COPY } from '../../../src/cache/edge.ts';
-import { forgetStoreHealth } from '../../../src/cache/kv.ts';
-import { forgetFailures } from '../../../src/refresh/shared.ts';
-import { forgetList } from '../../../src/serve/read.ts';
+import type { Coordinator } from '../../../src/coordinator/coordinator.ts';
+import { forgetIsolate } from '../../../src/serve/isolate.ts';
 import type { Env } from '../../../src/env.ts';
 import worker from '../../../src/index.ts';
 
@@ -17,9 +15,22 @@ export const ADMIN_SECRET = 'models-edge-test-admin-secret-0123456789';
 /** Signs client keys in tests; 40 bytes like the admin secret. */
 export const CLIENT_KEY_SECRET = 'models-edge-test-client-key-secret-01234';
 
-/** The bindings of wrangler.toml (real KV) plus an admin secret, overridden by `vars`. */
+/**
+ * The bindings of wrangler.toml (real KV, the coordinator) plus an admin secret, overridden by `vars`.
+ * The coordinator is the test's own instance (`testCoordinator`).
+ */
 export function workerEnv(vars: Partial<Env> = {}): Env {
-  return { ...(bindings as unknown as Env), ADMIN_JWT_SECRET: ADMIN_SECRET, CLIENT_KEY_SECRET, ...vars };
+  return { ...(bindings as unknown as Env), COORDINATOR: testCoordinator(), ADMIN_JWT_SECRET: ADMIN_SECRET, CLIENT_KEY_SECRET, ...vars };
+}
+
+/** The instance `global` stands for in the current test: a new one per `coldCache`, so no test meets another's refresh, pause or keys. */
+let coordinatorId: DurableObjectId | undefined;
+
+/** The COORDINATOR binding as the worker uses it (`getByName('global')`), on the current test's instance. */
+export function testCoordinator(): DurableObjectNamespace<Coordinator> {
+  const namespace = bindings.COORDINATOR;
+  const global = () => namespace.get((coordinatorId ??= namespace.newUniqueId()));
+  return { getByName: global, get: global } as unknown as DurableObjectNamespace<Coordinator>;
 }
 
 /** `{ PROVIDERS: [...] }` as `.dev.vars` gives it: a JSON string. */
@@ -55,12 +66,9 @@ export async function runCron(env: Env): Promise<void> {
   await waitOnExecutionContext(ctx);
 }
 
-/** What a new isolate knows: no list in memory, no failure of the upstreams or of KV. */
+/** What a new isolate knows: every isolate cache reset (src/serve/isolate.ts). */
 export function freshIsolate(): void {
-  forgetList();
-  forgetKeys();
-  forgetFailures();
-  forgetStoreHealth();
+  forgetIsolate();
 }
 
 /** KV and the data centre's copy emptied, and a fresh isolate: every test starts on a cold cache. */
@@ -68,4 +76,5 @@ export async function coldCache(): Promise<void> {
   freshIsolate();
   await edgeDelete(LIST_COPY);
   await reset();
+  coordinatorId = undefined;
 }

@@ -1,0 +1,64 @@
+/**
+ * @module What isolates and the coordinator (coordinator/coordinator.ts) say to each other: plain
+ * values, structured-cloned by Workers RPC.
+ */
+import type { StoredList } from '../cache/kv.ts';
+import type { CacheStatus } from '../cache/status.ts';
+import type { KeyRecord } from '../keys/store.ts';
+
+/**
+ * How long after a failure no read starts a fan-out: after a refresh that produced nothing new (in
+ * this isolate, or worldwide as the coordinator or the stored status tells), a miss answers 502 at
+ * once and a stale read does not revalidate; after a failed KV read or write, a stale read does not
+ * revalidate either. The cron and the admin refresh are not held back.
+ */
+export const FAILURE_PAUSE_MS = 30_000;
+
+/** A refresh that produced no new list: when, and how many providers failed in it. */
+export interface FailedRefresh {
+  /** Unix ms. */
+  at: number;
+  failed: number;
+  providers: number;
+}
+
+/** What the asking isolate does next about a refresh. */
+export type Begin =
+  /** Nobody is refreshing: this isolate fans out, then calls `finish` with the ticket. */
+  | { kind: 'lead'; ticket: string; generation: number }
+  /** A refresh was running and has finished: its outcome. */
+  | { kind: 'joined'; generation: number; outcome: Finished }
+  /** A refresh failed worldwide within the failure pause: reads start none. */
+  | { kind: 'paused'; generation: number; failure: FailedRefresh };
+
+export interface Finished {
+  /** The list readers are served: the new one, or the one the refresh kept. */
+  list: StoredList | null;
+  status: CacheStatus;
+  /** Whether it produced a new list. */
+  succeeded: boolean;
+  /** Whether the coordinator wrote it to KV. */
+  written: boolean;
+  /** A purge overtook it: nothing was written, and nobody may keep its list. */
+  fenced: boolean;
+}
+
+/** The coordinator's state, for `GET /admin/cache/status`. */
+export interface CoordinatorState {
+  generation: number;
+  refreshing: boolean;
+  failure: FailedRefresh | null;
+  /** Why KV did not take the last change to the client keys (it is tried again), or null. */
+  keyMirrorError: string | null;
+}
+
+/** Every client key, as mirrored to KV. */
+export interface KeySnapshot {
+  version: string;
+  keys: KeyRecord[];
+}
+
+/** A key change: done (and mirrored to KV), or refused with the error the route answers. */
+export type KeyChange<T> =
+  | { ok: true; value: T; snapshot: KeySnapshot }
+  | { ok: false; status: 400 | 404 | 409 | 503; code: string; message: string };

@@ -1,0 +1,81 @@
+/**
+ * @module A refresh through the coordinator: it says whether this isolate leads (fans out, builds,
+ * hands the list over for the coordinator to write), joins a refresh running anywhere (and shares its
+ * outcome), or holds back (a failure worldwide within the pause). The coordinator failing to answer
+ * `begin` makes this one of today's per-isolate refreshes.
+ */
+import { forgetIfHeld, purgeCount, remember } from '../cache/memory.ts';
+import { noteUnreachable, type CoordinatorStub } from '../coordinator/client.ts';
+import type { Begin } from '../coordinator/protocol.ts';
+import type { Config } from '../config.ts';
+import type { Built } from './build.ts';
+import { behindAnswer, logRefresh, MAX_PARALLEL_PROVIDERS, produce, refresh, type RefreshDeps, type RefreshOutcome, type RefreshTrigger } from './refresh.ts';
+
+/** What the coordinator allows a lead beyond its fan-out's longest possible time before another may lead. */
+const LEASE_MARGIN_MS = 10_000;
+
+export async function refreshCoordinated(coordinator: CoordinatorStub, deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
+  const started = Date.now();
+  const purges = purgeCount();
+  let begun: Begin;
+  try {
+    begun = await coordinator.begin(trigger, leaseMs(deps.config), deps.config.fingerprint);
+  } catch (error) {
+    noteUnreachable(error, 'begin');
+    return refresh(deps, trigger);
+  }
+  if (begun.kind === 'paused') {
+    const status = { refreshedAt: begun.failure.at, providers: [], clashes: [] };
+    return { list: null, status, succeeded: false, landed: Promise.resolve(false), current: () => false, failure: begun.failure };
+  }
+  if (begun.kind === 'joined') {
+    const { list, status, written, succeeded } = begun.outcome;
+    const current = () => purgeCount() === purges;
+    if (list !== null && current()) remember(list, Date.now());
+    return { list, status, succeeded, landed: Promise.resolve(written), current };
+  }
+  return lead(coordinator, begun.ticket, deps, trigger, started);
+}
+
+async function lead(coordinator: CoordinatorStub, ticket: string, deps: RefreshDeps, trigger: RefreshTrigger, started: number): Promise<RefreshOutcome> {
+  const purges = purgeCount();
+  let built: Built;
+  try {
+    built = await produce(deps);
+  } catch (error) {
+    await coordinator.abandon(ticket).catch(() => undefined);
+    throw error;
+  }
+  const list = built.replacement ?? built.kept;
+  let fenced = false;
+  const current = () => purgeCount() === purges && !fenced;
+  // Remembered before the coordinator writes, so this isolate's next read finds it; dropped again if a purge fenced it.
+  if (list !== null && current()) remember(list, built.status.refreshedAt);
+  const finish = async () => {
+    let written = false;
+    try {
+      const finished = await coordinator.finish(ticket, built);
+      fenced = finished.fenced;
+      written = finished.written;
+    } catch (error) {
+      // The list stays in this isolate's memory; KV gets it from the next refresh.
+      noteUnreachable(error, 'finish');
+    }
+    if (fenced && list !== null) forgetIfHeld(list);
+    logRefresh(trigger, built, written, started);
+    return written;
+  };
+  const succeeded = built.replacement !== null;
+  if (deps.background === undefined) {
+    return { list, status: built.status, succeeded, landed: Promise.resolve(await finish()), current };
+  }
+  const landed = behindAnswer(finish);
+  deps.background.waitUntil(landed);
+  return { list, status: built.status, succeeded, landed, current };
+}
+
+/** The longest a fan-out can take: each slot's providers one after another, each at most its budget. */
+function leaseMs(config: Config): number {
+  const longest = Math.max(0, ...config.providers.map((entry) => entry.timeoutMs));
+  return longest * Math.ceil(config.providers.length / MAX_PARALLEL_PROVIDERS) + LEASE_MARGIN_MS;
+}
