@@ -13,7 +13,7 @@ import { scopeOf } from '../serve/answers.ts';
 import { createWebhookTables, enqueue } from '../webhooks/queue.ts';
 import { diffLists, type Compared } from './diff.ts';
 import { changeItem, subjectOf, type RecordedChange } from './record.ts';
-import { createChangeTables, pruneChanges, readBaseline, recordChanges } from './table.ts';
+import { baselineVersion, createChangeTables, pruneChanges, readBaseline, recordChanges } from './table.ts';
 
 /** A refresh's outcome as the coordinator has it: the list written (null: none) and the status. */
 export interface Version {
@@ -21,8 +21,14 @@ export interface Version {
   status: CacheStatus;
 }
 
-/** The baseline as last recorded, per storage: read from SQLite once per coordinator wake-up, not per refresh (10,000 rows). */
-const baselines = new WeakMap<SqlStorage, Compared[] | null>();
+/**
+ * The baseline as last recorded, kept by the coordinator between versions so a refresh does not read
+ * 10,000 rows back: used only while SQLite's baseline is still the version it was made for.
+ */
+export interface BaselineMemo {
+  version: string | null;
+  models: Compared[] | null;
+}
 
 export function createFeedTables(sql: SqlStorage): void {
   createChangeTables(sql);
@@ -31,18 +37,20 @@ export function createFeedTables(sql: SqlStorage): void {
 }
 
 /** Records `version`; answers the changes recorded and how many webhook batches were queued. */
-export function recordVersion(storage: DurableObjectStorage, version: Version, config: Config, now: number): { changes: RecordedChange[]; queued: number } {
+export function recordVersion(storage: DurableObjectStorage, version: Version, config: Config, now: number, memo: BaselineMemo): { changes: RecordedChange[]; queued: number } {
   const { sql } = storage;
   recordRefresh(sql, version.status);
   if (version.written === null) return { changes: [], queued: 0 };
   const { data } = JSON.parse(version.written.body) as { data: Model[] };
-  const previous = baselines.has(sql) ? (baselines.get(sql) ?? null) : readBaseline(sql);
+  const stored = baselineVersion(sql);
+  const previous = memo.version !== null && memo.version === stored ? memo.models : readBaseline(sql);
   const configured = new Set(config.providers.map((p) => p.id));
   const failed = new Set(version.status.providers.filter((p) => !p.ok).map((p) => p.id));
   const diff = diffLists(previous, data, { configured, failed });
   const tag = version.written.meta.etag.replace(/^(W\/)?"|"$/g, '');
   const changes = storage.transactionSync(() => recordChanges(sql, diff.changes, diff.baseline, version.status.refreshedAt, tag));
-  baselines.set(sql, diff.baseline);
+  memo.version = tag;
+  memo.models = diff.baseline;
   pruneChanges(sql, now);
   if (changes.length === 0) return { changes, queued: 0 };
   const queued = enqueue(

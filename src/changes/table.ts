@@ -22,9 +22,15 @@ export function createChangeTables(sql: SqlStorage): void {
   for (const statement of SCHEMA) sql.exec(statement);
 }
 
+/** The list version the stored baseline is of, or null before the first. */
+export function baselineVersion(sql: SqlStorage): string | null {
+  const row = sql.exec<{ value: string }>('SELECT value FROM change_meta WHERE name = ?', 'baseline').toArray()[0];
+  return row?.value ?? null;
+}
+
 /** The models the last version had (sorted by id in code-unit order, as diff.ts needs), or null before the first. */
 export function readBaseline(sql: SqlStorage): Compared[] | null {
-  if (sql.exec('SELECT 1 FROM change_meta WHERE name = ?', 'baseline').toArray().length === 0) return null;
+  if (baselineVersion(sql) === null) return null;
   // SQLite orders TEXT by UTF-8 bytes, JavaScript by UTF-16 code units: sort here.
   return sql.exec<Row>('SELECT * FROM change_baseline').toArray().map(comparedOf).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -34,8 +40,7 @@ export function readBaseline(sql: SqlStorage): Compared[] | null {
  * by those changes. Run inside one transaction (`transactionSync`). Returns them as recorded.
  */
 export function recordChanges(sql: SqlStorage, changes: readonly Change[], baseline: readonly Compared[], at: number, version: string): RecordedChange[] {
-  const first = sql.exec('SELECT 1 FROM change_meta WHERE name = ?', 'baseline').toArray().length === 0;
-  if (first) {
+  if (baselineVersion(sql) === null) {
     for (const model of baseline) upsertModel(sql, model);
     sql.exec('INSERT INTO change_meta (name, value) VALUES (?, ?)', 'baseline', version);
     return [];

@@ -9,7 +9,7 @@ import { etag } from 'hono/etag';
 import type { AppEnv } from '../app-env.ts';
 import { atomFeed, latestChanges } from '../changes/atom.ts';
 import { pageBody, parsePageQuery, readPage } from '../changes/page.ts';
-import { changeSource, type ChangeSource } from '../changes/source.ts';
+import { changeSource, FeedUnavailable, type ChangeSource } from '../changes/source.ts';
 import { apiError } from '../errors.ts';
 import { clientKey } from '../keys/middleware.ts';
 import { scopeFor } from './models.ts';
@@ -26,13 +26,13 @@ const guard = [clientKey('if-configured'), etag()] as const;
 changes.get('/changes', ...guard, async function changesPage(c) {
   const query = parsePageQuery(c.req.query('since'), c.req.query('limit'));
   const { scope } = scopeFor(c);
-  const page = await readPage(sourceOf(c).after, scope, query);
+  const page = await unavailableAs503(readPage(sourceOf(c).after, scope, query));
   return c.body(pageBody(page), 200, headers(c, 'application/json'));
 });
 
 changes.get('/changes.atom', ...guard, async function changesAtom(c) {
   const { scope } = scopeFor(c);
-  const items = await latestChanges(sourceOf(c).before, scope);
+  const items = await unavailableAs503(latestChanges(sourceOf(c).before, scope));
   const url = new URL(c.req.url);
   const base = url.origin + url.pathname.slice(0, -'/changes.atom'.length);
   const links = { self: url.origin + url.pathname, json: `${base}/changes`, models: `${base}/`, emptyUpdatedAt: 0, view: scope.view };
@@ -41,9 +41,20 @@ changes.get('/changes.atom', ...guard, async function changesAtom(c) {
 
 function sourceOf(c: Context<AppEnv>): ChangeSource {
   const source = changeSource(c.env);
-  if ('unavailable' in source) throw apiError(503, 'coordinator_unavailable', `The change feed cannot be read now: ${source.unavailable}.`, { headers: { 'Retry-After': '30' } });
+  if ('unavailable' in source) throw unavailable(source.unavailable);
   return source;
 }
+
+async function unavailableAs503<T>(reading: Promise<T>): Promise<T> {
+  try {
+    return await reading;
+  } catch (error) {
+    if (error instanceof FeedUnavailable) throw unavailable(error.message);
+    throw error;
+  }
+}
+
+const unavailable = (why: string) => apiError(503, 'coordinator_unavailable', `The change feed cannot be read now: ${why}.`, { headers: { 'Retry-After': '30' } });
 
 function headers(c: Context<AppEnv>, type: string): Record<string, string> {
   return { 'Content-Type': type, 'Cache-Control': `${c.get('clientKey') ? 'private' : 'public'}, max-age=${MAX_AGE_SECONDS}`, Vary: VARY };

@@ -43,6 +43,13 @@ export interface CountedCall {
 let pending = new Map<string, UsageRow>();
 /** Whether a send is already scheduled in some request's `waitUntil`. */
 let scheduled = false;
+/** FLUSH_AFTER_MS, but for tests that drive calls through a context they wait on (flushUsageAfter). */
+let flushAfterMs = FLUSH_AFTER_MS;
+
+/** Tests that wait on each call's `waitUntil` set 0: each count is then sent at once, not 5 s later. */
+export function flushUsageAfter(ms: number): void {
+  flushAfterMs = ms;
+}
 
 /** Counts one call; the first count after a send schedules the next one in `background`. */
 export function countCall(call: CountedCall, send: SendUsage, background: { waitUntil(promise: Promise<unknown>): void }): void {
@@ -57,7 +64,8 @@ export function countCall(call: CountedCall, send: SendUsage, background: { wait
   });
   if (scheduled) return;
   scheduled = true;
-  background.waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => sendPending(send)));
+  const wait = flushAfterMs === 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, flushAfterMs));
+  background.waitUntil(wait.then(() => sendPending(send)));
 }
 
 /** Sends what is pending now (the scheduled send; tests call it instead of waiting). */
