@@ -3,8 +3,7 @@
  * 4287) for feed readers and chat apps' feed integrations. Each entry's id is a `tag:` URI (RFC 4151)
  * that never changes; every text is XML-escaped, and characters XML 1.0 cannot carry are dropped.
  */
-import type { Scope } from '../serve/answers.ts';
-import { changeItem, subjectOf, type ChangeItem, type RecordedChange } from './record.ts';
+import { changeItem, type ChangeFilter, type ChangeItem, type RecordedChange } from './record.ts';
 
 /** The feed holds this many entries, newest first: what a reader polling daily needs, and a small body. */
 export const ATOM_ENTRIES = 100;
@@ -14,15 +13,15 @@ const MAX_SCANNED = 10_000;
 /** Stored changes before `seq` (all when null), newest first, at most `max`. */
 export type ChangesBefore = (seq: number | null, max: number) => Promise<RecordedChange[]>;
 
-/** The newest `count` changes `scope` sees, newest first. */
-export async function latestChanges(read: ChangesBefore, scope: Scope, count = ATOM_ENTRIES): Promise<ChangeItem[]> {
+/** The newest `count` changes `sees` keeps, newest first. */
+export async function latestChanges(read: ChangesBefore, sees: ChangeFilter, count = ATOM_ENTRIES): Promise<ChangeItem[]> {
   const items: ChangeItem[] = [];
   let before: number | null = null;
   for (let scanned = 0; scanned < MAX_SCANNED; ) {
     const changes = await read(before, count);
     for (const change of changes) {
       before = change.seq;
-      if (scope.keeps(subjectOf(change))) items.push(changeItem(change));
+      if (sees(change)) items.push(changeItem(change));
       if (items.length === count) return items;
     }
     scanned += changes.length;

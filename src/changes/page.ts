@@ -1,12 +1,11 @@
 /**
  * @module `GET /v1/models/changes`: changes in order, after a cursor (`since` = a change id, or an
- * ISO-8601 time), `limit` at a time, only those a scope sees (a change to a model outside a key's view
+ * ISO-8601 time), `limit` at a time, only those a key sees (a change to a model outside a key's view
  * does not exist for that key). `next` is the cursor to continue from, or null once caught up; a
  * client polling later passes the last id it saw.
  */
 import { apiError } from '../errors.ts';
-import type { Scope } from '../serve/answers.ts';
-import { changeId, changeItem, seqOf, subjectOf, type ChangeItem, type RecordedChange } from './record.ts';
+import { changeId, changeItem, seqOf, type ChangeFilter, type ChangeItem, type RecordedChange } from './record.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -47,8 +46,8 @@ export interface Page {
   next: string | null;
 }
 
-/** The page of changes `scope` sees after `query.cursor`. */
-export async function readPage(read: ChangesAfter, scope: Scope, query: PageQuery): Promise<Page> {
+/** The page of changes `sees` keeps after `query.cursor`. */
+export async function readPage(read: ChangesAfter, sees: ChangeFilter, query: PageQuery): Promise<Page> {
   const data: ChangeItem[] = [];
   let cursor = query.cursor;
   let scanned = 0;
@@ -59,7 +58,7 @@ export async function readPage(read: ChangesAfter, scope: Scope, query: PageQuer
     for (const change of changes) {
       scanned++;
       cursor = { after: change.seq };
-      if (!scope.keeps(subjectOf(change))) continue;
+      if (!sees(change)) continue;
       if (data.length === query.limit) return { data, next: data.at(-1)?.id ?? null };
       data.push(changeItem(change));
     }

@@ -2,7 +2,8 @@
  * @module A change as the feed keeps it (30 days) and as clients get it: the diff's change with its
  * sequence number, when it was seen and in which list version. The id `chg_<seq>` is also a cursor.
  */
-import type { Model } from '../model.ts';
+import type { Config } from '../config.ts';
+import { viewKeeps } from '../config/views.ts';
 import type { Change } from './diff.ts';
 
 /** How long changes are kept, and how far back `since` can reach. */
@@ -51,7 +52,16 @@ export function changeItem(change: RecordedChange): ChangeItem {
   };
 }
 
-/** What a scope's `keeps` needs to judge a change: the model's id and provider (a view reads no other field). */
-export function subjectOf(change: RecordedChange): Model {
-  return { id: change.model, object: 'model', owned_by: change.provider, provider: change.provider, upstream_id: change.model };
+/** Whether a request or a webhook sees a change. */
+export type ChangeFilter = (change: RecordedChange) => boolean;
+
+/**
+ * The changes seen without a view (all of them: a provider taken out of `PROVIDERS` is news, so unlike
+ * the list this does not narrow to the providers configured now) or through `view` (its providers and
+ * globs; a view the configuration no longer has sees nothing).
+ */
+export function changesSeenBy(config: Config, view: string | null): ChangeFilter {
+  if (view === null) return () => true;
+  const definition = config.views.get(view);
+  return definition === undefined ? () => false : (change) => viewKeeps(definition, change.provider, change.model);
 }

@@ -9,10 +9,9 @@ import type { CacheStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
 import { createHistoryTable, recordRefresh } from '../history/table.ts';
 import type { Model } from '../model.ts';
-import { scopeOf } from '../serve/answers.ts';
 import { createWebhookTables, enqueue } from '../webhooks/queue.ts';
 import { diffLists, type Compared } from './diff.ts';
-import { changeItem, subjectOf, type RecordedChange } from './record.ts';
+import { changeItem, changesSeenBy, type RecordedChange } from './record.ts';
 import { baselineVersion, createChangeTables, pruneChanges, readBaseline, recordChanges } from './table.ts';
 
 /** A refresh's outcome as the coordinator has it: the list written (null: none) and the status. */
@@ -44,7 +43,8 @@ export function recordVersion(storage: DurableObjectStorage, version: Version, c
   const { data } = JSON.parse(version.written.body) as { data: Model[] };
   const stored = baselineVersion(sql);
   const previous = memo.version !== null && memo.version === stored ? memo.models : readBaseline(sql);
-  const configured = new Set(config.providers.map((p) => p.id));
+  // The providers of the configuration that built this version (the coordinator's own may lag a deployment).
+  const configured = new Set(version.status.providers.map((p) => p.id));
   const failed = new Set(version.status.providers.filter((p) => !p.ok).map((p) => p.id));
   const diff = diffLists(previous, data, { configured, failed });
   const tag = version.written.meta.etag.replace(/^(W\/)?"|"$/g, '');
@@ -57,8 +57,7 @@ export function recordVersion(storage: DurableObjectStorage, version: Version, c
     sql,
     config.webhooks,
     (hook) => {
-      const scope = scopeOf(config, hook.view);
-      const items = changes.filter((change) => scope.keeps(subjectOf(change))).map(changeItem);
+      const items = changes.filter(changesSeenBy(config, hook.view)).map(changeItem);
       return items.length === 0 ? null : JSON.stringify(items);
     },
     now,

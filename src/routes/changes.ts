@@ -9,10 +9,11 @@ import { etag } from 'hono/etag';
 import type { AppEnv } from '../app-env.ts';
 import { atomFeed, latestChanges } from '../changes/atom.ts';
 import { pageBody, parsePageQuery, readPage } from '../changes/page.ts';
+import { changesSeenBy, type ChangeFilter } from '../changes/record.ts';
 import { changeSource, FeedUnavailable, type ChangeSource } from '../changes/source.ts';
+import { ConfigError, configOrError } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { clientKey } from '../keys/middleware.ts';
-import { scopeFor } from './models.ts';
 
 /** As the list's: a feed reader polling every minute sees a change within a minute of its recording. */
 const MAX_AGE_SECONDS = 30;
@@ -25,19 +26,33 @@ const guard = [clientKey('if-configured'), etag()] as const;
 
 changes.get('/changes', ...guard, async function changesPage(c) {
   const query = parsePageQuery(c.req.query('since'), c.req.query('limit'));
-  const { scope } = scopeFor(c);
-  const page = await unavailableAs503(readPage(sourceOf(c).after, scope, query));
+  const { sees } = seenBy(c);
+  const page = await unavailableAs503(readPage(sourceOf(c).after, sees, query));
   return c.body(pageBody(page), 200, headers(c, 'application/json'));
 });
 
 changes.get('/changes.atom', ...guard, async function changesAtom(c) {
-  const { scope } = scopeFor(c);
-  const items = await unavailableAs503(latestChanges(sourceOf(c).before, scope));
+  const { sees, view } = seenBy(c);
+  const items = await unavailableAs503(latestChanges(sourceOf(c).before, sees));
   const url = new URL(c.req.url);
   const base = url.origin + url.pathname.slice(0, -'/changes.atom'.length);
-  const links = { self: url.origin + url.pathname, json: `${base}/changes`, models: `${base}/`, emptyUpdatedAt: 0, view: scope.view };
+  const links = { self: url.origin + url.pathname, json: `${base}/changes`, models: `${base}/`, emptyUpdatedAt: 0, view };
   return c.body(atomFeed(items, links), 200, headers(c, 'application/atom+xml; charset=utf-8'));
 });
+
+/**
+ * What the request's key sees. Under a configuration error a key without a view still sees every
+ * change; one with a view sees nothing (its view cannot be read), as with the list.
+ */
+function seenBy(c: Context<AppEnv>): { sees: ChangeFilter; view: string | null } {
+  const config = configOrError(c.env);
+  const view = c.get('clientKey')?.view ?? null;
+  if (config instanceof ConfigError) {
+    if (view !== null) throw config;
+    return { sees: () => true, view };
+  }
+  return { sees: changesSeenBy(config, view), view };
+}
 
 function sourceOf(c: Context<AppEnv>): ChangeSource {
   const source = changeSource(c.env);

@@ -71,7 +71,7 @@ function configured(config: Config | ConfigError): Config {
  * served as it is (marked `X-Config-Error`), except to a key with a view: a view that cannot be
  * read cannot be applied, and a key never sees more than its view.
  */
-export function scopeFor(c: Context<AppEnv>): { config: Config | ConfigError; scope: Scope } {
+function scopeFor(c: Context<AppEnv>): { config: Config | ConfigError; scope: Scope } {
   const config = configOrError(c.env);
   const view = c.get('clientKey')?.view ?? null;
   if (config instanceof ConfigError) {

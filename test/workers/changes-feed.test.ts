@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { atomFeed, latestChanges, type ChangesBefore } from '../../src/changes/atom.ts';
 import { parsePageQuery, readPage, type ChangesAfter } from '../../src/changes/page.ts';
-import { changeItem, type RecordedChange } from '../../src/changes/record.ts';
+import { changeItem, changesSeenBy, type RecordedChange } from '../../src/changes/record.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';
-import { scopeOf } from '../../src/serve/answers.ts';
 import { ApiError } from '../../src/errors.ts';
 import { parseXml, type XmlElement } from './support/xml.ts';
 
@@ -41,7 +40,7 @@ async function allPages(view: string | null, limit: number, since?: string) {
   const pages = [];
   let cursor = since;
   for (let i = 0; i < 50; i++) {
-    const page = await readPage(after, scopeOf(config, view), parsePageQuery(cursor, String(limit)));
+    const page = await readPage(after, changesSeenBy(config, view), parsePageQuery(cursor, String(limit)));
     pages.push(page);
     if (page.next === null) return pages;
     cursor = page.next;
@@ -135,7 +134,7 @@ const LINKS = { self: 'https://models.example/v1/models/changes.atom', json: 'ht
 
 describe('the change feed (Atom)', () => {
   it('is a well-formed Atom 1.0 document with every required element, newest entry first', async () => {
-    const items = await latestChanges(before, scopeOf(config, null));
+    const items = await latestChanges(before, changesSeenBy(config, null));
     const feed = parseXml(atomFeed(items, LINKS));
     expectValidAtom(feed);
     const entries = child(feed, 'entry');
@@ -147,7 +146,7 @@ describe('the change feed (Atom)', () => {
     expect(child(entries[3] as XmlElement, 'link')[0]?.attributes.href).toBe('https://models.example/v1/models/gpt-16');
     expect(child(entries[2] as XmlElement, 'link')).toStrictEqual([]);
     // Ids stay the same from one fetch to the next.
-    const again = parseXml(atomFeed(await latestChanges(before, scopeOf(config, null)), LINKS));
+    const again = parseXml(atomFeed(await latestChanges(before, changesSeenBy(config, null)), LINKS));
     expect(child(again, 'entry').map((e) => child(e, 'id')[0]?.text)).toStrictEqual(entries.map((e) => child(e, 'id')[0]?.text));
   });
 
@@ -158,7 +157,7 @@ describe('the change feed (Atom)', () => {
   });
 
   it('holds only the view’s changes, the newest ones', async () => {
-    const items = await latestChanges(before, scopeOf(config, 'anthropic-only'), 3);
+    const items = await latestChanges(before, changesSeenBy(config, 'anthropic-only'), 3);
     expect(items.map((c) => c.id)).toStrictEqual(['chg_20', 'chg_18', 'chg_16']);
     const feed = parseXml(atomFeed(items, { ...LINKS, view: 'anthropic-only' }));
     expectValidAtom(feed);
