@@ -327,6 +327,11 @@ describe('admin page', () => {
       { id: 'chg_1', type: 'removed', model: 'o1-preview', provider: 'openai', at: at(6), version: 'v2' },
     ];
 
+    const webhooks = [
+      { origin: 'https://hooks.example', view: null, state: 'retrying', pending: 2, lastDeliveredAt: null, lastStatus: 500, lastError: 'POST https://hooks.example: 500', givenUp: 0 },
+      { origin: 'https://team-a.example', view: 'anthropic-only', state: 'off', pending: 0, lastDeliveredAt: '2026-12-01T10:00:00.000Z', lastStatus: 410, lastError: 'POST https://team-a.example: 410', givenUp: 1 },
+    ];
+
     async function pageWithHistory(viewport?: { width: number; height: number }): Promise<{ page: Page; violations: string[] }> {
       const page = await browser.newPage();
       if (viewport) await page.setViewportSize(viewport);
@@ -336,7 +341,7 @@ describe('admin page', () => {
       });
       await page.route('**/admin/cache/status', async (route) => {
         const response = await route.fetch();
-        await route.fulfill({ response, json: { ...((await response.json()) as Record<string, unknown>), history, recentChanges } });
+        await route.fulfill({ response, json: { ...((await response.json()) as Record<string, unknown>), history, recentChanges, webhooks } });
       });
       await openWithStoredToken(page);
       await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
@@ -369,6 +374,23 @@ describe('admin page', () => {
       await page.close();
     });
 
+    it('draws the history the coordinator recorded for the worker’s own refreshes, and its changes', async () => {
+      await api('POST', '/admin/cache/refresh');
+      upstreams.state.models.openai = 6;
+      try {
+        await api('POST', '/admin/cache/refresh');
+      } finally {
+        delete upstreams.state.models.openai;
+      }
+      const page = await browser.newPage();
+      await openWithStoredToken(page);
+      await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+      for (const kind of KINDS) expect(await page.locator(`svg.chart[data-provider="${kind}"] rect.refresh.ok`).count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('svg.chart[data-provider="unreachable"] rect.refresh.failed').count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('#changes li').first().innerText()).toMatch(/^added ft:gpt-4o-mini:acme:model-00005 \(openai\)/);
+      await page.close();
+    });
+
     it('lists the recent changes, newest first, as text', async () => {
       const { page } = await pageWithHistory();
       const items = await page.locator('#changes li').allInnerTexts();
@@ -378,6 +400,10 @@ describe('admin page', () => {
         'removed o1-preview (openai)',
       ]);
       expect(await page.locator('#changes b').count()).toBe(0);
+      expect(await page.locator('#webhooks li').allInnerTexts()).toStrictEqual([
+        'retrying https://hooks.example: last delivered –, 2 pending — POST https://hooks.example: 500',
+        'off https://team-a.example (view anthropic-only): last delivered 2026-12-01 10:00:00 UTC, 1 given up — POST https://team-a.example: 410',
+      ]);
       await page.close();
     });
 
@@ -419,6 +445,7 @@ describe('admin page', () => {
       await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
       expect(await text(page, '#history')).toBe('No refreshes recorded in the last 24 h.');
       expect(await text(page, '#changes')).toBe('No change recorded in the last 30 days.');
+      expect(await text(page, '#webhooks')).toBe('None configured (WEBHOOKS).');
       await page.close();
     });
   });

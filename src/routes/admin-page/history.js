@@ -1,7 +1,8 @@
 /* The admin page's browser script, part 3 of 5: the last 24 h of each provider's refreshes as a small
-   inline SVG drawn here with DOM APIs (no library; the page's CSP allows nothing else), and the recent
-   changes of the list. Data: the status's `history` ([{provider, refreshes: [{at, ok, latencyMs,
-   modelCount}]}]) and `recentChanges` (the change feed's entries, newest first). */
+   inline SVG drawn here with DOM APIs (no library; the page's CSP allows nothing else), the recent
+   changes of the list and the webhooks' state. Data: the status's `history` ([{provider, refreshes:
+   [{at, ok, latencyMs, modelCount}]}]), `recentChanges` (the change feed's entries, newest first) and
+   `webhooks` ([{origin, view, state, pending, lastDeliveredAt, lastStatus, lastError, givenUp}]). */
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const DAY_MS = 24 * 3600 * 1000;
 /** The chart's drawing box, in SVG user units: it scales to its container's width. */
@@ -114,6 +115,28 @@ function renderChanges(changes) {
     at.className = 'muted small';
     at.textContent = when(c.at);
     li.append(badge, what, at);
+    return li;
+  }));
+}
+
+/** Each webhook (by origin and view only) and how its deliveries go. */
+function renderWebhooks(hooks) {
+  const list = $('webhooks');
+  const items = Array.isArray(hooks) ? hooks.filter((h) => h && typeof h.origin === 'string') : [];
+  if (items.length === 0) {
+    placeholderItem(list, 'None configured (WEBHOOKS).');
+    return;
+  }
+  list.replaceChildren(...items.map((h) => {
+    const li = document.createElement('li');
+    const badge = document.createElement('span');
+    badge.className = 'badge hook-' + (['idle', 'retrying', 'off'].includes(h.state) ? h.state : 'other');
+    badge.textContent = text(h.state);
+    const what = document.createElement('span');
+    what.textContent = ' ' + h.origin + (typeof h.view === 'string' ? ' (view ' + h.view + ')' : '') +
+      ': last delivered ' + when(h.lastDeliveredAt) + (h.pending > 0 ? ', ' + h.pending + ' pending' : '') +
+      (h.givenUp > 0 ? ', ' + h.givenUp + ' given up' : '') + (h.lastError ? ' — ' + h.lastError : '');
+    li.append(badge, what);
     return li;
   }));
 }

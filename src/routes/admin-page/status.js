@@ -27,6 +27,7 @@ function render(status) {
   // `history` and `recentChanges` (absent on older workers): the last 24 h of refreshes, the list's recent changes.
   renderHistory(status.history, Date.now());
   renderChanges(status.recentChanges);
+  renderWebhooks(status.webhooks);
 }
 
 function setState(label, kind) {
@@ -42,6 +43,7 @@ function showNotLoaded(label) {
   placeholderItem($('clashes'), label === 'loading' ? 'Loading…' : 'Not loaded.');
   $('history').replaceChildren(muted(label === 'loading' ? 'Loading…' : 'Not loaded.'));
   placeholderItem($('changes'), label === 'loading' ? 'Loading…' : 'Not loaded.');
+  placeholderItem($('webhooks'), label === 'loading' ? 'Loading…' : 'Not loaded.');
 }
 
 function tickAge() {
