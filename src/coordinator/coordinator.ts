@@ -95,14 +95,15 @@ export class Coordinator extends DurableObject<Env> {
     const writing = fenced ? Promise.resolve(false) : persistBuilt(this.env.MODELS_KV, built, running.generation);
     if (!fenced) this.noteOutcome(succeeded, built);
     const written = await writing;
-    // Each version once, worldwide: its changes, its webhooks, a row of history per provider.
-    if (!fenced) await this.feed.onVersion({ written: written ? built.replacement : null, status: built.status });
     const outcome: Finished = { list, status: built.status, succeeded, written, fenced };
     if (written && running !== undefined) this.recent = { outcome, generation: running.generation, at: Date.now() };
     if (running !== undefined) {
       running.settle(outcome);
       if (this.running === running) this.running = undefined;
     }
+    // Each version once, worldwide: its changes, its webhooks, a row of history per provider. After the
+    // joiners have their outcome; the lead's answer waits for it, so a refresh's changes are readable once it returns.
+    if (!fenced) await this.feed.onVersion({ written: written ? built.replacement : null, status: built.status });
     return outcome;
   }
 
