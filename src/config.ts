@@ -7,6 +7,7 @@ import { KV_MIN_TTL_SECONDS } from './cache/kv.ts';
 import { parseEntry, type ProviderEntry } from './config/entry.ts';
 import { ConfigError, flag, jsonVar, wholeNumber } from './config/fields.ts';
 import { parseViews, type View } from './config/views.ts';
+import { parseWebhooks, type Webhook } from './config/webhooks.ts';
 import type { Env } from './env.ts';
 import { logEvent } from './log.ts';
 import { entrySecrets } from './upstream/sanitise.ts';
@@ -14,6 +15,7 @@ import { entrySecrets } from './upstream/sanitise.ts';
 export { ConfigError } from './config/fields.ts';
 export type { ProviderEntry } from './config/entry.ts';
 export type { View } from './config/views.ts';
+export type { Webhook } from './config/webhooks.ts';
 
 /** Contract defaults. */
 const DEFAULT_CACHE_TTL_SECONDS = 3600;
@@ -36,6 +38,8 @@ export interface Config {
   corsOrigins: '*' | string[];
   /** `MAX_REQUEST_BYTES`: the largest inference body accepted. */
   maxRequestBytes: number;
+  /** `WEBHOOKS`: where the change feed is POSTed. */
+  webhooks: Webhook[];
   /**
    * Changes whenever a stored list made under another configuration could differ from one made now
    * (providers, their filters, prefixes and caps, views). Stored with the list; short, so it fits metadata.
@@ -94,6 +98,7 @@ export function parseConfig(env: Env): Config {
     return provider;
   });
   const views = parseViews(env.VIEWS, seen);
+  const webhooks = parseWebhooks(env.WEBHOOKS, views, env);
   return {
     providers,
     cacheTtlSeconds,
@@ -102,8 +107,9 @@ export function parseConfig(env: Env): Config {
     requireClientKey: flag(env.REQUIRE_CLIENT_KEY, 'REQUIRE_CLIENT_KEY', false),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     maxRequestBytes: wholeNumber(env.MAX_REQUEST_BYTES, 'MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }),
+    webhooks,
     fingerprint: fingerprintOf(providers, views),
-    secretValues: providers.flatMap(entrySecrets),
+    secretValues: [...providers.flatMap(entrySecrets), ...webhooks.map((hook) => hook.secret)],
   };
 }
 

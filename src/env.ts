@@ -22,6 +22,8 @@ export interface Env {
   REQUIRE_CLIENT_KEY?: unknown;
   CORS_ORIGINS?: unknown;
   MAX_REQUEST_BYTES?: unknown;
+  /** Where the change feed is POSTed: a JSON array of `{"url", "view"?, "secretName"}`. */
+  WEBHOOKS?: unknown;
   /** HMAC key that signs every client key, so a made-up key is refused before any lookup. */
   CLIENT_KEY_SECRET?: string;
   /** The secret before a rotation: keys it signed keep working until they are re-issued. */

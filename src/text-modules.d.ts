@@ -19,6 +19,10 @@ declare module '*/admin-page/status.js' {
   const text: string;
   export default text;
 }
+declare module '*/admin-page/history.js' {
+  const text: string;
+  export default text;
+}
 declare module '*/admin-page/keys.js' {
   const text: string;
   export default text;

@@ -12,6 +12,7 @@ import { logEvent } from '../log.ts';
 import type { Built } from '../refresh/build.ts';
 import { persistBuilt } from '../refresh/persist.ts';
 import type { RefreshTrigger } from '../refresh/refresh.ts';
+import { Feed } from './feed.ts';
 import { KeyMirror } from './key-mirror.ts';
 import { FAILURE_PAUSE_MS, type Begin, type CoordinatorState, type FailedRefresh, type Finished } from './protocol.ts';
 
@@ -39,11 +40,14 @@ export class Coordinator extends DurableObject<Env> {
   /** The last list written, under which generation and when: a read's ask within RECENT_MS gets it. */
   private recent: { outcome: Finished; generation: number; at: number } | undefined;
   private readonly keyMirror: KeyMirror;
+  /** The change feed, usage and history (coordinator/feed.ts). */
+  private readonly feed: Feed;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(SETTINGS);
     this.keyMirror = new KeyMirror(ctx.storage, env.MODELS_KV);
+    this.feed = new Feed(ctx.storage, env);
   }
 
   /**
@@ -97,6 +101,9 @@ export class Coordinator extends DurableObject<Env> {
       running.settle(outcome);
       if (this.running === running) this.running = undefined;
     }
+    // Each version once, worldwide: its changes, its webhooks, a row of history per provider. After the
+    // joiners have their outcome; the lead's answer waits for it, so a refresh's changes are readable once it returns.
+    if (!fenced) await this.feed.onVersion({ written: written ? built.replacement : null, status: built.status });
     return outcome;
   }
 
@@ -142,9 +149,31 @@ export class Coordinator extends DurableObject<Env> {
     return this.keyMirror.revoke(id);
   }
 
-  /** Expired keys leave, and a mirror KV refused is tried again. */
+  /** Usage batches from the isolates (usage/batch.ts), and what the admin API and the feed routes read. */
+  async addUsage(...args: Parameters<Feed['addUsage']>) {
+    return this.feed.addUsage(...args);
+  }
+
+  async keyUsage() {
+    return this.feed.keyUsage();
+  }
+
+  async changesAfter(...args: Parameters<Feed['changesAfter']>) {
+    return this.feed.changesAfter(...args);
+  }
+
+  async changesBefore(...args: Parameters<Feed['changesBefore']>) {
+    return this.feed.changesBefore(...args);
+  }
+
+  async feedState() {
+    return this.feed.state();
+  }
+
+  /** Expired keys leave, a mirror KV refused is tried again, and webhook deliveries due are tried (coordinator/alarm.ts). */
   override async alarm(): Promise<void> {
     await this.keyMirror.onAlarm();
+    await this.feed.onAlarm();
   }
 
   /** A written list a read may be answered with: this generation's, still fresh, made under the asker's configuration. */

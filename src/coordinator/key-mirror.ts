@@ -8,6 +8,7 @@
 import { KEYS_KEY, KV_WRITE_INTERVAL_MS, tryReadKeyIndex, writeKeyIndex } from '../cache/kv.ts';
 import type { KeyRecord } from '../keys/store.ts';
 import { logEvent } from '../log.ts';
+import { alarmBy } from './alarm.ts';
 import { allKeys, createKeyTable, deleteExpired, deleteKey, insertKey, keyCount, nameTaken, nextExpiry } from './key-table.ts';
 import type { KeyChange, KeySnapshot } from './protocol.ts';
 
@@ -79,7 +80,7 @@ export class KeyMirror {
     } catch (error) {
       this.mirrorError = `KV did not take the key index: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200);
       logEvent('key_mirror_failed', { message: this.mirrorError });
-      await this.storage.setAlarm(Date.now() + MIRROR_RETRY_MS);
+      await alarmBy(this.storage, Date.now() + MIRROR_RETRY_MS);
       return { ok: false, status: 503, code: 'store_unavailable', message: 'The change is recorded but Workers KV did not take it yet; it is retried within seconds. Check GET /admin/keys.' };
     }
     await this.scheduleAlarm();
@@ -114,7 +115,7 @@ export class KeyMirror {
   /** At the next expiry, or sooner when a mirror is owed. */
   private async scheduleAlarm(): Promise<void> {
     const next = nextExpiry(this.storage.sql);
-    if (next !== null) await this.storage.setAlarm(next);
+    if (next !== null) await alarmBy(this.storage, next);
   }
 
   /** Keys made before the coordinator existed live in KV's index: taken over once, the first time keys are touched. */

@@ -7,8 +7,8 @@ import { isObject } from '../config/fields.ts';
 import { apiError } from '../errors.ts';
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-chars.ts';
 
-/** The request's `model` and its parsed body, or a 400 naming what is wrong. */
-export function checkBody(text: string): { model: string; body: Record<string, unknown> } {
+/** The request's `model`, and the body as parsed (to read, never to forward), or a 400 naming what is wrong. */
+export function checkBody(text: string): { model: string; parsed: Record<string, unknown> } {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -18,7 +18,7 @@ export function checkBody(text: string): { model: string; body: Record<string, u
   if (!isObject(body)) throw invalid('The body must be a JSON object with a "model".');
   if (!('model' in body)) throw invalid('The body has no "model": name one from GET /v1/models.');
   if (typeof body.model !== 'string' || body.model === '') throw invalid('"model" must be a non-empty string naming a model from GET /v1/models.');
-  return { model: body.model, body };
+  return { model: body.model, parsed: body };
 }
 
 /**

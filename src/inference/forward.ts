@@ -4,7 +4,8 @@
  * names (never `Authorization`, `x-api-key`, cookies, `cf-*` or forwarding headers). The answer is the
  * upstream's — status, `Content-Type`, body — streamed through as it arrives (Hono's `proxy` drops
  * hop-by-hop headers and handles `Accept-Encoding`); the body is piped, never read, unless the route
- * asks for the answer to be rewritten (translation), which then streams its own output.
+ * asks for the answer to be rewritten (translation), which then streams its own output. A counted
+ * call's answer passes a tap that keeps its first and last bytes for the usage (src/usage/).
  */
 import { proxy } from 'hono/proxy';
 import type { ProviderEntry } from '../config.ts';
@@ -14,6 +15,9 @@ import type { Model } from '../model.ts';
 import { behindAnswer } from '../refresh/refresh.ts';
 import { explainFetchFailure, logFetchFailure } from '../upstream/failure.ts';
 import { RedirectRefused, upstreamFetch, type Purpose } from '../upstream/fetch.ts';
+import type { Tokens, UsageFormat } from '../usage/extract.ts';
+import { withoutUsageChunk } from '../usage/hidden-usage.ts';
+import { usageTap } from '../usage/tap.ts';
 
 /** Response headers a provider must not set for our origin. */
 const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2'];
@@ -39,6 +43,17 @@ export interface Call {
   /** Every configured secret value: redacted from whatever runtime text is logged. */
   secrets: readonly string[];
   background: { waitUntil(promise: Promise<unknown>): void };
+  /** Counts the call for its key, tokens read from the answer as it passes (src/usage/); none: not counted. */
+  usage?: Counting;
+}
+
+export interface Counting {
+  /** The shape of the answer the client gets: where its usage report is. */
+  format: UsageFormat;
+  /** The request asked OpenAI for usage the client did not: its usage chunk is taken out of the stream. */
+  hideUsageChunk: boolean;
+  /** Called once, when the answer has ended (or failed): never before a byte of it. */
+  count(failed: boolean, tokens: Tokens | null): void;
 }
 
 /**
@@ -77,6 +92,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
       [why, kind] = [failure.message, failure.kind];
     }
     logLine(call, { status: 502, ttfbMs: Date.now() - started, durationMs: Date.now() - started, error: kind });
+    call.usage?.count(true, null);
     throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(call.url).origin}: ${why}`, { cause: error });
   }
   const ttfbMs = Date.now() - started;
@@ -94,19 +110,35 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   for (const name of DROPPED_RESPONSE_HEADERS) responseHeaders.delete(name);
   if (answer.body === null) {
     logLine(call, { status: answer.status, ttfbMs, durationMs: ttfbMs });
+    call.usage?.count(answer.status >= 400, null);
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
   }
-  // Chunks flow as they arrive; a native pass-through is pumped by the runtime itself (both ends are
-  // its own streams, so no JavaScript runs per chunk). Its end (or the client leaving) times the call.
+  // Chunks flow as they arrive. Untapped, the pass-through is pumped by the runtime itself (both ends are
+  // its own streams, so no JavaScript runs per chunk); with usage counted, the tap sees each chunk on
+  // its way, keeping a bounded tail. Its end (or the client leaving) times the call.
+  let body = answer.body;
+  const tap = call.usage === undefined ? undefined : usageTap(call.usage.format);
+  if (tap !== undefined) body = body.pipeThrough(tap.stream);
+  if (call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '')) {
+    body = body.pipeThrough(withoutUsageChunk());
+    responseHeaders.delete('content-length');
+  }
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
   const { readable, writable } = Number.isSafeInteger(length) && length >= 0 ? new FixedLengthStream(length) : new IdentityTransformStream();
-  const ended = answer.body.pipeTo(writable).then(
-    () => ({ durationMs: Date.now() - started }),
-    () => ({ durationMs: Date.now() - started, error: 'stream_interrupted' }),
+  const ended = body.pipeTo(writable).then(
+    () => ({ durationMs: Date.now() - started, interrupted: false }),
+    () => ({ durationMs: Date.now() - started, interrupted: true }),
   );
-  // The line is written behind the answer, a timer turn after its end, so that the answer's last
-  // bytes never wait on it (under `wrangler dev` a log line costs milliseconds of the tooling's work).
-  call.background.waitUntil(ended.then((end) => behindAnswer(async () => logLine(call, { status: answer.status, ttfbMs, ...end }))));
+  // The line and the count are made behind the answer, a timer turn after its end, so that the answer's
+  // last bytes never wait on them (under `wrangler dev` a log line costs milliseconds of the tooling's work).
+  call.background.waitUntil(
+    ended.then(({ durationMs, interrupted }) =>
+      behindAnswer(async () => {
+        logLine(call, { status: answer.status, ttfbMs, durationMs, ...(interrupted ? { error: 'stream_interrupted' } : {}) });
+        call.usage?.count(interrupted || answer.status >= 400, tap?.tokens() ?? null);
+      }),
+    ),
+  );
   return new Response(readable, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
 }
 

@@ -11,6 +11,8 @@ import type { KeyRecord } from '../keys/store.ts';
 import type { Model } from '../model.ts';
 import { modelIn, scopeOf } from '../serve/answers.ts';
 import { currentList } from '../serve/read.ts';
+import { counting } from '../usage/count.ts';
+import { usageSender } from '../usage/send.ts';
 
 export interface Target {
   config: Config;
@@ -37,10 +39,14 @@ export async function resolveTarget(c: Context<AppEnv>, id: string): Promise<Tar
   return { config, key, model, entry, base };
 }
 
-/** The parts of a forwarded call that come from the request and its target, whatever the dialect. */
-export function callOf(c: Context<AppEnv>, target: Target, dialect: string, route: string) {
+/**
+ * The parts of a forwarded call that come from the request and its target, whatever the dialect; the
+ * call is counted for its key in the answer's dialect (`hideUsageChunk`: see usage/hidden-usage.ts).
+ */
+export function callOf(c: Context<AppEnv>, target: Target, dialect: 'openai' | 'anthropic' | 'gemini', route: string, hideUsageChunk = false) {
   const { entry, model, key, config } = target;
-  return { entry, model, request: c.req.raw, keyName: key.name, dialect, route, secrets: config.secretValues, background: c.executionCtx };
+  const usage = counting(usageSender(c.env), c.executionCtx, key.id, dialect, hideUsageChunk);
+  return { entry, model, request: c.req.raw, keyName: key.name, dialect, route, secrets: config.secretValues, background: c.executionCtx, usage };
 }
 
 /** The routes a model's owner can be called through, for the error that sends a client elsewhere. */

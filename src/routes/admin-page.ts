@@ -11,6 +11,7 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../app-env.ts';
 import STYLE from './admin-page/admin.css';
 import CORE from './admin-page/core.js';
+import HISTORY from './admin-page/history.js';
 import KEYS from './admin-page/keys.js';
 import MAIN from './admin-page/main.js';
 import PAGE from './admin-page/page.html';
@@ -40,8 +41,8 @@ adminPage.get(
   },
 );
 
-/** One script in this order: helpers, the status, the keys, then the wiring that uses them all. */
-const PARTS = { style: STYLE, script: [CORE, STATUS, KEYS, MAIN].join('\n') } as const;
+/** One script in this order: helpers, the status, its history and changes, the keys, then the wiring that uses them all. */
+const PARTS = { style: STYLE, script: [CORE, STATUS, HISTORY, KEYS, MAIN].join('\n') } as const;
 
 /** page.html with its `{{nonce}}`, `{{style}}` and `{{script}}` slots filled (a function, so `$` in them stays as is). */
 const page = (nonce: string) => PAGE.replace(/\{\{(nonce|style|script)\}\}/g, (_, slot: 'nonce' | keyof typeof PARTS) => (slot === 'nonce' ? nonce : PARTS[slot]));

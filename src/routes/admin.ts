@@ -12,6 +12,7 @@ import { lastKnown } from '../cache/memory.ts';
 import { failureReasons, type CacheStatus } from '../cache/status.ts';
 import { ConfigError, configOrError, loadConfig } from '../config.ts';
 import { coordinatorOf, coordinatorStatus, noteUnreachable } from '../coordinator/client.ts';
+import { feedState } from '../coordinator/feed-client.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
 import { refreshShared } from '../refresh/shared.ts';
@@ -87,7 +88,7 @@ admin.post('/cache/refresh', async function refreshNow(c) {
 admin.get('/cache/status', async function status(c) {
   // Under a configuration error the status still answers (the stored list is still served): it says why.
   const config = configOrError(c.env);
-  const [list, stored, coordinator] = await Promise.all([tryReadList(c.env.MODELS_KV), tryReadStatus(c.env.MODELS_KV), coordinatorStatus(c.env)]);
+  const [list, stored, coordinator, feed] = await Promise.all([tryReadList(c.env.MODELS_KV), tryReadStatus(c.env.MODELS_KV), coordinatorStatus(c.env), feedState(c.env)]);
   const now = Date.now();
   // While KV fails, the list this isolate serves stands in for the stored one.
   return c.json({
@@ -95,6 +96,10 @@ admin.get('/cache/status', async function status(c) {
     views: config instanceof ConfigError ? [] : [...config.views.keys()],
     configError: config instanceof ConfigError ? { field: config.field, message: config.message } : null,
     coordinator,
+    // From the coordinator (null without it): 24 h of refreshes per provider, recent changes, webhook states.
+    history: feed?.history ?? null,
+    recentChanges: feed?.recentChanges ?? null,
+    webhooks: feed?.webhooks ?? null,
   });
 });
 

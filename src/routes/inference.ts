@@ -10,6 +10,8 @@ import { forward } from '../inference/forward.ts';
 import { capBody, rateLimit } from '../inference/guards.ts';
 import { callOf, resolveTarget, wrongOwner } from '../inference/resolve.ts';
 import { clientKey } from '../keys/middleware.ts';
+import { askForUsage } from '../usage/hidden-usage.ts';
+import { usageSender } from '../usage/send.ts';
 import { joinUrl } from '../upstream/url.ts';
 
 /** The OpenAI paths forwarded, as the provider's OpenAI-compatible root names them (without `/v1`). */
@@ -25,15 +27,20 @@ export const inference = new Hono<AppEnv>();
 for (const path of INFERENCE_PATHS) {
   inference.post(path, clientKey('always'), rateLimit, capBody, async function forwardCall(c) {
     const text = await c.req.text();
-    const target = await resolveTarget(c, checkBody(text).model);
+    const { model, parsed } = checkBody(text);
+    const target = await resolveTarget(c, model);
     // Responses is an endpoint of OpenAI's own API (and of some compatible servers): never a guess.
     if (path === '/responses' && !target.entry.responses) throw wrongOwner(target, 'OpenAI Responses endpoint ("responses": true turns it on)');
+    const body = withModel(text, target.model.upstream_id);
+    // A counted chat or completions stream asks for the usage its client did not (usage/hidden-usage.ts).
+    const counted = usageSender(c.env) !== undefined && (path === '/chat/completions' || path === '/completions');
+    const asked = counted ? askForUsage(parsed, body) : { body, hide: false };
     return forward({
-      ...callOf(c, target, 'openai', path),
+      ...callOf(c, target, 'openai', path, asked.hide),
       url: joinUrl(target.base, path),
       purpose: 'inference',
       forwardHeaders: FORWARDED_HEADERS,
-      body: withModel(text, target.model.upstream_id),
+      body: asked.body,
     });
   });
 }

@@ -15,6 +15,8 @@ import { keyHash, mintKey } from '../keys/format.ts';
 import { keySecrets } from '../keys/secret.ts';
 import { COORDINATOR_NAME } from '../coordinator/coordinator.ts';
 import { noteUnreachable, type CoordinatorStub } from '../coordinator/client.ts';
+import { keyUsage } from '../coordinator/feed-client.ts';
+import { NO_USAGE } from '../usage/table.ts';
 import type { KeyChange } from '../coordinator/protocol.ts';
 import { currentKeys, holdKeys, MAX_KEYS, type KeyRecord } from '../keys/store.ts';
 
@@ -54,9 +56,14 @@ keys.post(
 );
 
 keys.get('/', async function listKeys(c) {
-  const data = (await allKeys(c))
+  const [records, usage] = await Promise.all([allKeys(c), keyUsage(c.env)]);
+  // Usage from the coordinator; without it, null (unknown), not zero.
+  const data = records
     .sort((a, b) => a.createdAt - b.createdAt)
-    .map(({ id, name, view, createdAt, createdBy, expiresAt }) => ({ id, name, view, createdAt: iso(createdAt), createdBy, expiresAt: expiresAt === null ? null : iso(expiresAt) }));
+    .map(({ id, name, view, createdAt, createdBy, expiresAt }) => ({
+      id, name, view, createdAt: iso(createdAt), createdBy, expiresAt: expiresAt === null ? null : iso(expiresAt),
+      ...(usage === undefined ? { usage: null, lastUsedAt: null } : (usage[id] ?? NO_USAGE)),
+    }));
   return c.json({ object: 'list', data });
 });
 

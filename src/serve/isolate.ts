@@ -17,6 +17,8 @@
  * | `heldIndex`, `indexReadUnderWay` | keys/store.ts  | the client-key index and its KV read under way               |
  * | `verifiedKeys`             | keys/verify.ts       | keys already checked against an index version                |
  * | `spares`                   | refresh/body-reader.ts | read buffers kept for the next upstream body               |
+ * | `pending`, `scheduled`     | usage/batch.ts       | usage counted here and not yet sent, and whether a send is due |
+ * | `senders`                  | usage/send.ts        | the usage sender per coordinator binding                     |
  */
 import { forgetCopiedVersions } from '../cache/edge.ts';
 import { forgetStoreHealth } from '../cache/kv.ts';
@@ -24,6 +26,7 @@ import { forgetCoordinatorFailure } from '../coordinator/client.ts';
 import { forgetKeys } from '../keys/store.ts';
 import { forgetVerifiedKeys } from '../keys/verify.ts';
 import { forgetSpareBuffers } from '../refresh/body-reader.ts';
+import { forgetPendingUsage } from '../usage/batch.ts';
 import { forgetFailures } from '../refresh/shared.ts';
 import { forgetList } from './read.ts';
 
@@ -37,4 +40,5 @@ export function forgetIsolate(): void {
   forgetKeys();
   forgetVerifiedKeys();
   forgetSpareBuffers();
+  forgetPendingUsage();
 }

@@ -304,6 +304,152 @@ describe('admin page', () => {
     await page.close();
   });
 
+  describe('history and changes', () => {
+    const HOUR = 3600_000;
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * HOUR).toISOString();
+    /** A day of refreshes as the status reports them: openai ok but for one failure, anthropic's slow, one older than a day. */
+    const history = [
+      {
+        provider: 'openai',
+        refreshes: [
+          { at: at(30), ok: true, latencyMs: 100, modelCount: 5 },
+          { at: at(20), ok: true, latencyMs: 120, modelCount: 5 },
+          { at: at(12), ok: false, latencyMs: 5000, modelCount: 5 },
+          { at: at(6), ok: true, latencyMs: 2400, modelCount: 6 },
+          { at: at(1), ok: true, latencyMs: 90, modelCount: 7 },
+        ],
+      },
+      { provider: 'anthropic', refreshes: [{ at: at(3), ok: true, latencyMs: 800, modelCount: 5 }] },
+    ];
+    const recentChanges = [
+      { id: 'chg_3', type: 'changed', model: 'gpt-4o', provider: 'openai', fields: { context_length: { from: 128000, to: 200000 } }, at: at(1), version: 'v3' },
+      { id: 'chg_2', type: 'added', model: '<b>gpt-5</b>', provider: 'openai', at: at(6), version: 'v2' },
+      { id: 'chg_1', type: 'removed', model: 'o1-preview', provider: 'openai', at: at(6), version: 'v2' },
+    ];
+
+    const webhooks = [
+      { origin: 'https://hooks.example', view: null, state: 'retrying', pending: 2, lastDeliveredAt: null, lastStatus: 500, lastError: 'POST https://hooks.example: 500', givenUp: 0 },
+      { origin: 'https://team-a.example', view: 'anthropic-only', state: 'off', pending: 0, lastDeliveredAt: '2026-12-01T10:00:00.000Z', lastStatus: 410, lastError: 'POST https://team-a.example: 410', givenUp: 1 },
+    ];
+
+    async function pageWithHistory(viewport?: { width: number; height: number }): Promise<{ page: Page; violations: string[] }> {
+      const page = await browser.newPage();
+      if (viewport) await page.setViewportSize(viewport);
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy|Refused to/.test(message.text())) violations.push(message.text());
+      });
+      await page.route('**/admin/cache/status', async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, json: { ...((await response.json()) as Record<string, unknown>), history, recentChanges, webhooks } });
+      });
+      await openWithStoredToken(page);
+      await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+      return { page, violations };
+    }
+
+    it('draws each provider’s last 24 h of refreshes as an inline SVG: a bar per refresh by latency and health, the model count as a line', async () => {
+      const { page, violations } = await pageWithHistory();
+      const openai = page.locator('svg.chart[data-provider="openai"]');
+      // The refresh 30 h ago is outside the window.
+      expect(await openai.locator('rect.refresh').count()).toBe(4);
+      expect(await openai.locator('rect.refresh.failed').count()).toBe(1);
+      const heights = await openai.locator('rect.refresh').evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('height'))));
+      // Oldest first: 120 ms, the failure at 5000 ms (the tallest), 2400 ms, 90 ms (the short ones at the 2-unit minimum).
+      expect(heights.indexOf(Math.max(...heights))).toBe(1);
+      expect(heights[2]).toBeGreaterThan(heights[0] ?? 0);
+      expect(heights[3]).toBeLessThanOrEqual(heights[0] ?? 0);
+      const xs = await openai.locator('rect.refresh').evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('x'))));
+      expect(xs).toStrictEqual([...xs].sort((a, b) => a - b));
+      expect(await openai.locator('polyline.models').count()).toBe(1);
+      expect(await openai.locator('rect.refresh.failed title').textContent()).toMatch(/: failed, 5000 ms, 5 models$/);
+      // Drawn, with colours from the stylesheet: a failed bar is not an ok one's colour.
+      const fill = (selector: string) => openai.locator(selector).first().evaluate((el) => getComputedStyle(el).fill);
+      expect(await fill('rect.refresh.failed')).not.toBe(await fill('rect.refresh.ok'));
+      expect((await openai.boundingBox())?.width).toBeGreaterThan(300);
+      // Its accessible name says what it shows.
+      expect(await page.getByRole('img', { name: /^openai: 4 refreshes in the last 24 h, 3 ok, 1 failed; latency 90–5000 ms; 7 models at the last refresh\.$/ }).count()).toBe(1);
+      expect(await page.locator('svg.chart[data-provider="anthropic"] rect.refresh').count()).toBe(1);
+      expect(violations).toStrictEqual([]);
+      await page.close();
+    });
+
+    it('draws the history the coordinator recorded for the worker’s own refreshes, and its changes', async () => {
+      await api('POST', '/admin/cache/refresh');
+      upstreams.state.models.openai = 6;
+      try {
+        await api('POST', '/admin/cache/refresh');
+      } finally {
+        delete upstreams.state.models.openai;
+      }
+      const page = await browser.newPage();
+      await openWithStoredToken(page);
+      await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+      for (const kind of KINDS) expect(await page.locator(`svg.chart[data-provider="${kind}"] rect.refresh.ok`).count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('svg.chart[data-provider="unreachable"] rect.refresh.failed').count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('#changes li').first().innerText()).toMatch(/^added ft:gpt-4o-mini:acme:model-00005 \(openai\)/);
+      await page.close();
+    });
+
+    it('lists the recent changes, newest first, as text', async () => {
+      const { page } = await pageWithHistory();
+      const items = await page.locator('#changes li').allInnerTexts();
+      expect(items.map((item) => item.replace(/\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/, ''))).toStrictEqual([
+        'changed gpt-4o (openai): context_length 128000 → 200000',
+        'added <b>gpt-5</b> (openai)',
+        'removed o1-preview (openai)',
+      ]);
+      expect(await page.locator('#changes b').count()).toBe(0);
+      expect(await page.locator('#webhooks li').allInnerTexts()).toStrictEqual([
+        'retrying https://hooks.example: last delivered –, 2 pending — POST https://hooks.example: 500',
+        'off https://team-a.example (view anthropic-only): last delivered 2026-12-01 10:00:00 UTC, 1 given up — POST https://team-a.example: 410',
+      ]);
+      await page.close();
+    });
+
+    it('shows each key’s usage over 24 h and 30 days and when it was last used', async () => {
+      await api('POST', '/admin/cache/refresh');
+      const created = await fetch(`${worker.url}/admin/keys`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'usage-shown' }) });
+      const { id } = (await created.json()) as { id: string };
+      const usage = {
+        '24h': { requests: 1234, errors: 1, inputTokens: 56789, outputTokens: 4321 },
+        '30d': { requests: 20000, errors: 12, inputTokens: 1_000_000, outputTokens: 80_000 },
+      };
+      const page = await browser.newPage();
+      await page.route('**/admin/keys', async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { data?: Record<string, unknown>[] };
+        if (!Array.isArray(body.data)) return route.fulfill({ response });
+        const data = body.data.map((key) => (key.id === id ? { ...key, usage, lastUsedAt: '2026-12-02T03:04:05.000Z' } : key));
+        await route.fulfill({ response, json: { ...body, data } });
+      });
+      await openWithStoredToken(page);
+      const row = page.locator('#keys tbody tr', { has: page.locator('td', { hasText: /^usage-shown$/ }) });
+      await row.waitFor();
+      const cells = await row.locator('td').allInnerTexts();
+      expect(cells[5]).toBe('24 h: 1,234 calls (1 error), 56,789 → 4,321 tokens\n30 d: 20,000 calls (12 errors), 1,000,000 → 80,000 tokens');
+      expect(cells[6]).toBe('2026-12-02 03:04:05 UTC');
+      await page.close();
+      await api('DELETE', `/admin/keys/${id}`);
+    });
+
+    it('says so when there is no history or change yet, and fits a phone', async () => {
+      const { page } = await pageWithHistory(PHONE);
+      expect(await overflowX(page)).toBe(0);
+      await page.unroute('**/admin/cache/status');
+      await page.route('**/admin/cache/status', async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, json: { ...((await response.json()) as Record<string, unknown>), history: [], recentChanges: [] } });
+      });
+      await page.reload();
+      await page.locator('#result.ok').filter({ hasText: 'Status loaded.' }).waitFor();
+      expect(await text(page, '#history')).toBe('No refreshes recorded in the last 24 h.');
+      expect(await text(page, '#changes')).toBe('No change recorded in the last 30 days.');
+      expect(await text(page, '#webhooks')).toBe('None configured (WEBHOOKS).');
+      await page.close();
+    });
+  });
+
   it('fits a phone screen without sideways scrolling, even with a long error without spaces', async () => {
     await api('POST', '/admin/cache/refresh');
     const page = await browser.newPage();

@@ -28,6 +28,13 @@ describe('parseConfig', () => {
     expect(fromArray.providers.map((p) => p.id)).toStrictEqual(['openai', 'anthropic']);
   });
 
+  it('reads WEBHOOKS, and redacts their signing secrets like provider keys', () => {
+    const secret = 'a-webhook-signing-secret-of-32-bytes-or-more';
+    const config = parseConfig(envOf({ PROVIDERS: [{ id: 'openai', type: 'openai' }], WEBHOOKS: '[{"url":"https://hooks.example/in","secretName":"HOOK"}]', HOOK: secret }));
+    expect(config.webhooks).toStrictEqual([{ url: 'https://hooks.example/in', view: null, secretName: 'HOOK', secret }]);
+    expect(config.secretValues).toContain(secret);
+  });
+
   it('fills in the documented defaults', () => {
     const config = parseConfig(envOf({ PROVIDERS: [{ id: 'openai', type: 'openai' }] }));
     expect(config).toStrictEqual({
@@ -37,6 +44,7 @@ describe('parseConfig', () => {
       requireClientKey: false,
       corsOrigins: '*',
       maxRequestBytes: 8 * 1024 * 1024,
+      webhooks: [],
       fingerprint: expect.stringMatching(/^[0-9a-z]+$/),
       secretValues: [],
       providers: [

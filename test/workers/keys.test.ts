@@ -60,7 +60,14 @@ describe('POST /admin/keys', () => {
     expect(text).not.toMatch(/[0-9a-f]{64}/); // never the hash either
     expect(JSON.parse(text)).toEqual({
       object: 'list',
-      data: [{ id: created.id, name: 'open-webui', view: 'team-a', createdAt: created.createdAt, createdBy: 'test-admin', expiresAt: null }],
+      data: [
+        {
+          id: created.id, name: 'open-webui', view: 'team-a', createdAt: created.createdAt, createdBy: 'test-admin', expiresAt: null,
+          // Not used yet: zero usage, never used.
+          usage: { '24h': { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 }, '30d': { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 } },
+          lastUsedAt: null,
+        },
+      ],
     });
   });
 

@@ -27,9 +27,9 @@ export const messages = new Hono<AppEnv>();
 for (const path of MESSAGES_PATHS) {
   messages.post(path, clientKey('always'), rateLimit, capBody, async function messagesCall(c) {
     const text = await c.req.text();
-    const { model, body } = checkBody(text);
+    const { model, parsed } = checkBody(text);
     const target = await resolveTarget(c, model);
-    if (target.entry.type !== 'anthropic') return translatedCall(c, target, path, body);
+    if (target.entry.type !== 'anthropic') return translatedCall(c, target, path, parsed);
     return forward({
       ...callOf(c, target, 'anthropic', path),
       url: joinUrl(target.entry.baseUrl, path, forwardedQuery(target.entry.baseUrl, c.req.url, FORWARDED_QUERY)),

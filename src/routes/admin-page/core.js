@@ -1,4 +1,4 @@
-/* The admin page's browser script, part 1 of 4 (core.js, status.js, keys.js, main.js: one <script> in
+/* The admin page's browser script, part 1 of 5 (core.js, status.js, history.js, keys.js, main.js: one <script> in
    page.html, in that order). Plain JavaScript, no build step. It calls only the JSON admin API on this
    origin. Everything from the API goes through textContent (or an Option's text), never innerHTML; the
    token lives in this tab's sessionStorage only, a new client key in the DOM only.

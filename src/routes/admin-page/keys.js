@@ -1,4 +1,4 @@
-/* The admin page's browser script, part 3 of 4: client keys (docs/behaviour.md, "Client keys and views"): list, create with the key
+/* The admin page's browser script, part 4 of 5: client keys (docs/behaviour.md, "Client keys and views"): list, create with the key
    shown once, copy, revoke. */
 
 let keysShown = false;
@@ -19,6 +19,8 @@ function renderKeys(keys) {
     cell(row, 'Created', when(key.createdAt));
     cell(row, 'Created by', key.createdBy);
     cell(row, 'Expires', typeof key.expiresAt === 'string' ? when(key.expiresAt) + (expired ? ' (expired)' : '') : 'never');
+    cell(row, 'Usage', usageText(key.usage));
+    cell(row, 'Last used', typeof key.lastUsedAt === 'string' ? when(key.lastUsedAt) : key.usage ? 'not in 30 days' : null);
     const revoke = document.createElement('button');
     revoke.type = 'button';
     revoke.className = 'danger';
@@ -28,6 +30,17 @@ function renderKeys(keys) {
     revoke.addEventListener('click', () => void revokeKey(key));
     cell(row, 'Actions', revoke, 'actions');
   }
+}
+
+/** `usage` (absent on older workers): the last 24 h and 30 days, calls, errors and tokens in → out. */
+function usageText(usage) {
+  if (usage === null || typeof usage !== 'object') return null;
+  const one = (label, t) => t && typeof t.requests === 'number'
+    ? label + ': ' + t.requests.toLocaleString('en') + (t.requests === 1 ? ' call' : ' calls') +
+      (t.errors > 0 ? ' (' + t.errors.toLocaleString('en') + (t.errors === 1 ? ' error' : ' errors') + ')' : '') +
+      ', ' + Number(t.inputTokens).toLocaleString('en') + ' → ' + Number(t.outputTokens).toLocaleString('en') + ' tokens'
+    : label + ': –';
+  return one('24 h', usage['24h']) + '\n' + one('30 d', usage['30d']);
 }
 
 async function fetchKeys() {

@@ -1,4 +1,4 @@
-/* The admin page's browser script, part 4 of 4: the buttons and forms, and the first load. */
+/* The admin page's browser script, part 5 of 5: the buttons and forms, and the first load. */
 
 const loadAll = () => {
   void loadStatus();

@@ -1,4 +1,4 @@
-/* The admin page's browser script, part 2 of 4: the cache status (state, providers, clashes, the
+/* The admin page's browser script, part 2 of 5: the cache status (state, providers, clashes, the
    Workers KV and coordinator warnings), Refresh and Purge. */
 
 /** The status last rendered, and when: the age keeps ticking from it. */
@@ -24,6 +24,10 @@ function render(status) {
   renderProviders(Array.isArray(status.providers) ? status.providers : []);
   renderClashes(Array.isArray(status.clashes) ? status.clashes : []);
   renderViews(status.views);
+  // `history` and `recentChanges` (absent on older workers): the last 24 h of refreshes, the list's recent changes.
+  renderHistory(status.history, Date.now());
+  renderChanges(status.recentChanges);
+  renderWebhooks(status.webhooks);
 }
 
 function setState(label, kind) {
@@ -37,6 +41,9 @@ function showNotLoaded(label) {
   setState(label, 'unknown');
   placeholderRow($('providers'), label === 'loading' ? 'Loading…' : 'Not loaded.');
   placeholderItem($('clashes'), label === 'loading' ? 'Loading…' : 'Not loaded.');
+  $('history').replaceChildren(muted(label === 'loading' ? 'Loading…' : 'Not loaded.'));
+  placeholderItem($('changes'), label === 'loading' ? 'Loading…' : 'Not loaded.');
+  placeholderItem($('webhooks'), label === 'loading' ? 'Loading…' : 'Not loaded.');
 }
 
 function tickAge() {

@@ -9,6 +9,10 @@ import type { Coordinator } from '../../../src/coordinator/coordinator.ts';
 import { forgetIsolate } from '../../../src/serve/isolate.ts';
 import type { Env } from '../../../src/env.ts';
 import worker from '../../../src/index.ts';
+import { flushUsageAfter } from '../../../src/usage/batch.ts';
+
+// `call` waits on each request's background work: usage is sent at once, not batched for 5 s.
+flushUsageAfter(0);
 
 /** 40 bytes: above the 32-byte HS256 minimum. */
 export const ADMIN_SECRET = 'models-edge-test-admin-secret-0123456789';
