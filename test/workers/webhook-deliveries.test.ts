@@ -12,7 +12,11 @@ import { coldCache, testCoordinator, workerEnv } from './support/worker.ts';
 const SECRET = 'webhook-delivery-test-secret-of-32-bytes';
 const HOOK_URL = 'https://hooks.example/models?token=receiver-own';
 const VIEW_HOOK_URL = 'https://team-a.example/hook';
-const T0 = Date.parse('2026-12-02T04:00:00Z');
+/**
+ * A whole hour a day ahead of the real clock: the runtime holds a Durable Object's alarm in real time
+ * and moves one set in the past to now, so the frozen clock must never be behind the real one.
+ */
+const T0 = (Math.floor(Date.now() / 3600_000) + 24) * 3600_000;
 
 beforeEach(coldCache);
 afterEach(() => {
