@@ -11,7 +11,7 @@
  *   npm run bench                          the full run (about eight minutes)
  *   npm run bench -- --quick               short runs, to try the benchmark itself; docs left alone
  *   npm run bench -- --no-write            the full run without rewriting docs/performance.md
- *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, coordinator-miss, passthrough, translate; repeatable); only its parts
+ *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, coordinator-miss, passthrough, translate, feed; repeatable); only its parts
  *                                          of docs/performance.md are rewritten
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -34,6 +34,7 @@ import { adminToken, createClientKey, directUrl, servedList, startLimitWorker, s
 import { ROOT, type DevWorker } from './lib/dev-worker.ts';
 import { KINDS, startUpstreams, type Kind, type RunningUpstreams } from './lib/upstreams.ts';
 import { translateCpu, translateSection, translateVerdict } from './lib/bench-translate-run.ts';
+import { feedCpu, feedSection, feedVerdict } from './lib/bench-feed-run.ts';
 
 /** The issue's list size for the hot path, and for the memory figure. */
 const LIST_MODELS = 3_000;
@@ -79,7 +80,7 @@ const PROVIDER_KEY = 'bench-provider-key';
 const TRANSLATE_ROUNDS = 9;
 
 /** Sections `--only` can run alone. */
-const SECTIONS = ['refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough', 'translate'];
+const SECTIONS = ['refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough', 'translate', 'feed'];
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false }, only: { type: 'string', multiple: true, default: [] } },
@@ -192,6 +193,8 @@ try {
 
   log(`translation CPU: ${TRANSLATE_ROUNDS} rounds`);
   const translate = await translateCpu(TRANSLATE_ROUNDS);
+  log('change feed and usage counting CPU');
+  const feed = await feedCpu();
 
   run = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -212,6 +215,7 @@ try {
     refreshCpu: refreshFigures,
     coordinatorMiss,
     translate,
+    feed,
     passthrough,
     passthroughOptions,
     loadAtEnd: loadavg()[0] ?? Number.NaN,
@@ -330,6 +334,11 @@ async function runSections(names: string[]): Promise<void> {
     const figures = await translateCpu(TRANSLATE_ROUNDS);
     sections.push(translateSection(figures));
     rows.push(translateVerdict(figures));
+  }
+  if (names.includes('feed')) {
+    const figures = await feedCpu();
+    sections.push(feedSection(figures));
+    rows.push(feedVerdict(figures));
   }
   if (names.includes('passthrough')) {
     const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });

@@ -5,6 +5,7 @@
  */
 import { coordinatorMissSection, type CoordinatorMiss } from './bench-coordinator.ts';
 import { translateSection, translateVerdict, type TranslateFigures } from './bench-translate-run.ts';
+import { feedSection, feedVerdict, type FeedFigures } from './bench-feed-run.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -74,6 +75,8 @@ export interface BenchRun {
   coordinatorMiss?: CoordinatorMiss;
   /** The translation's own CPU (Anthropic Messages ⇄ OpenAI chat). */
   translate?: TranslateFigures;
+  /** The change feed's diff and usage counting's per-chunk CPU. */
+  feed?: FeedFigures;
   /** Inference passthrough, by call and contender (\`models-edge\` and \`forwarder\`), and one log line's price. */
   passthrough: PassthroughRun;
   passthroughOptions: PassthroughOptions;
@@ -152,6 +155,7 @@ export function verdicts(run: BenchRun): Verdict[] {
     ...refreshCpuVerdicts(run.refreshCpu.sizes),
     ...passthroughVerdicts(run),
     ...(run.translate === undefined ? [] : [translateVerdict(run.translate)]),
+    ...(run.feed === undefined ? [] : [feedVerdict(run.feed)]),
   ];
 }
 
@@ -392,7 +396,7 @@ ${keyedSection(run)}
 ${passthroughSection(run.passthrough, run.passthroughOptions)}
 
 ${coldFillSection(run.coldDelays, run.cold, run.coldUpstreamMs)}
-${run.coordinatorMiss === undefined ? '' : `\n${coordinatorMissSection(run.coordinatorMiss)}\n`}${run.translate === undefined ? '' : `\n${translateSection(run.translate)}\n`}
+${run.coordinatorMiss === undefined ? '' : `\n${coordinatorMissSection(run.coordinatorMiss)}\n`}${run.translate === undefined ? '' : `\n${translateSection(run.translate)}\n`}${run.feed === undefined ? '' : `\n${feedSection(run.feed)}\n`}
 ## Stale read
 
 A worker with \`CACHE_TTL_SECONDS=1\`, every provider answering after ${run.staleUpstreamDelayMs} ms; each read comes
