@@ -7,6 +7,7 @@
  * and only that object is parsed: a 1 MB answer is not.
  */
 import { isObject, type Json } from '../providers/narrow.ts';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../json-chars.ts';
 
 export type UsageFormat = 'openai' | 'anthropic' | 'gemini';
 
@@ -97,11 +98,4 @@ function objectEnd(text: string, start: number): number {
   return -1;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 const isSpace = (ch: number) => ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09;
