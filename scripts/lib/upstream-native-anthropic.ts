@@ -15,9 +15,7 @@ export function anthropicCountTokens(body: Record<string, unknown>): Response {
   return json({ input_tokens: inputTokens(body) });
 }
 
-export function anthropicMessage(body: Record<string, unknown>, stream: StreamShape): Response {
-  if (typeof body.model !== 'string') return json({ type: 'error', error: { type: 'invalid_request_error', message: 'model: Field required' } }, 400);
-  const model = body.model;
+export function anthropicMessage(model: string, body: Record<string, unknown>, stream: StreamShape): Response {
   const afterTool = lastUserTurnHasToolResult(body.messages);
   const choice = isRecord(body.tool_choice) ? body.tool_choice : {};
   const tools = toolsOf(body.tools, (tool) => (typeof tool.name === 'string' ? { name: tool.name, schema: tool.input_schema } : undefined));

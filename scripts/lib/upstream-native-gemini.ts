@@ -3,9 +3,11 @@
  * /api/embeddings): `GenerateContentResponse` (candidates, content.parts, finishReason,
  * usageMetadata, modelVersion, responseId), streamed as server-sent events with `?alt=sse` (lines
  * ending in CRLF, as Google sends them, no `[DONE]`) or else as one JSON array sent element by
- * element; `{totalTokens}`; `{embedding:{values}}` and `{embeddings:[{values}]}`.
+ * element; a `functionCall` part when functions are declared (upstream-tools.ts decides);
+ * `{totalTokens}`; `{embedding:{values}}` and `{embeddings:[{values}]}`.
  */
-import { countTokens, drip, json, splitWords, type StreamShape } from './upstream-common.ts';
+import { countTokens, drip, isRecord, json, splitWords, type StreamShape } from './upstream-common.ts';
+import { afterToolText, toolCallFor, toolsOf } from './upstream-tools.ts';
 
 export const GEMINI_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'] as const;
 export type GeminiMethod = (typeof GEMINI_METHODS)[number];
@@ -15,13 +17,15 @@ const EMBEDDING_DIMENSIONS = 8;
 
 export function geminiAnswer(model: string, method: GeminiMethod, body: Record<string, unknown>, sse: boolean, stream: StreamShape): Response {
   const prompt = countTokens(body.contents ?? body.generateContentRequest);
-  const text = `Hello from the gemini demo, as ${model}.`;
   switch (method) {
     case 'generateContent':
-      return json(response(model, text, prompt, true));
     case 'streamGenerateContent': {
-      const parts = splitWords(text, stream.chunks).filter(Boolean);
-      const chunks = parts.map((part, i) => JSON.stringify(response(model, part, prompt, i === parts.length - 1)));
+      const call = functionCall(body);
+      const text = lastTurnIsFunctionResponse(body.contents) ? afterToolText('gemini', model) : `Hello from the gemini demo, as ${model}.`;
+      // Each element is one chunk's parts: a function call comes whole in one chunk, text in several.
+      const chunkParts = call !== undefined ? [[call]] : splitWords(text, method === 'generateContent' ? 1 : stream.chunks).filter(Boolean).map((piece) => [{ text: piece }]);
+      if (method === 'generateContent') return json(response(model, chunkParts[0] ?? [], prompt, true));
+      const chunks = chunkParts.map((parts, i) => JSON.stringify(response(model, parts, prompt, i === chunkParts.length - 1)));
       if (sse) return drip(chunks.map((chunk) => `data: ${chunk}\r\n\r\n`), stream.dripMs);
       return drip(chunks.map((chunk, i) => (i === 0 ? '[' : ',\r\n') + chunk).concat(']'), stream.dripMs, 'application/json; charset=UTF-8');
     }
@@ -37,13 +41,34 @@ export function geminiAnswer(model: string, method: GeminiMethod, body: Record<s
 }
 
 /**
- * One `GenerateContentResponse`. A stream's chunks each carry the prompt's count; the last one also
- * the finish reason and the whole usage, as Gemini sends them.
+ * A `functionCall` part when `tools` declare functions, the last turn holds no `functionResponse` and
+ * `toolConfig.functionCallingConfig.mode` is not `NONE` (the first of `allowedFunctionNames`, if any).
  */
-function response(model: string, text: string, prompt: number, last: boolean) {
-  const output = text.split(' ').length;
+function functionCall(body: Record<string, unknown>): { functionCall: { name: string; args: unknown } } | undefined {
+  const declarations = (Array.isArray(body.tools) ? body.tools : []).flatMap((tool: unknown) => (isRecord(tool) && Array.isArray(tool.functionDeclarations) ? tool.functionDeclarations : []));
+  const tools = toolsOf(declarations, (d) => (typeof d.name === 'string' ? { name: d.name, schema: d.parameters ?? d.parametersJsonSchema } : undefined));
+  const config = isRecord(body.toolConfig) && isRecord(body.toolConfig.functionCallingConfig) ? body.toolConfig.functionCallingConfig : {};
+  const allowed: unknown = Array.isArray(config.allowedFunctionNames) ? config.allowedFunctionNames[0] : undefined;
+  const call = toolCallFor(tools, lastTurnIsFunctionResponse(body.contents), { none: config.mode === 'NONE', ...(typeof allowed === 'string' ? { forced: allowed } : {}) });
+  return call === undefined ? undefined : { functionCall: { name: call.name, args: JSON.parse(call.arguments) } };
+}
+
+function lastTurnIsFunctionResponse(contents: unknown): boolean {
+  const last: unknown = Array.isArray(contents) ? contents.at(-1) : undefined;
+  return isRecord(last) && Array.isArray(last.parts) && last.parts.some((part: unknown) => isRecord(part) && part.functionResponse !== undefined);
+}
+
+/** Output tokens the fake counts for a function call part. */
+const FUNCTION_CALL_TOKENS = 8;
+
+/**
+ * One `GenerateContentResponse` holding `parts`. A stream's chunks each carry the prompt's count; the
+ * last one also the finish reason and the whole usage, as Gemini sends them.
+ */
+function response(model: string, parts: unknown[], prompt: number, last: boolean) {
+  const output = countTokens(parts) + (parts.some((part) => isRecord(part) && part.functionCall !== undefined) ? FUNCTION_CALL_TOKENS : 0);
   return {
-    candidates: [{ content: { parts: [{ text }], role: 'model' }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
+    candidates: [{ content: { parts, role: 'model' }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
     usageMetadata: {
       promptTokenCount: prompt,
       ...(last ? { candidatesTokenCount: output } : {}),

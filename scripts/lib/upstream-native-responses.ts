@@ -1,40 +1,86 @@
 /**
  * @module The fake OpenAI Responses API's answers (https://platform.openai.com/docs/api-reference/responses):
- * a `response` object whose output is one `message` with one `output_text` part, or its streaming
- * events (`response.created`, `response.in_progress`, `response.output_item.added`,
+ * a `response` object whose output is one `message` with one `output_text` part (or, with function
+ * tools, one `function_call` as upstream-tools.ts decides), or its streaming events
+ * (`response.created`, `response.in_progress`, `response.output_item.added`,
  * `response.content_part.added`, `response.output_text.delta`…, `response.output_text.done`,
- * `response.content_part.done`, `response.output_item.done`, `response.completed`), each named on its
- * `event:` line, numbered by `sequence_number`, with no `[DONE]`.
+ * `response.content_part.done` — or `response.function_call_arguments.delta`… and `.done` —,
+ * `response.output_item.done`, `response.completed`), each named on its `event:` line, numbered by
+ * `sequence_number`, with no `[DONE]`.
  */
-import { countTokens, drip, json, splitWords, type StreamShape } from './upstream-common.ts';
+import { countTokens, drip, isRecord, json, splitChars, splitWords, type StreamShape } from './upstream-common.ts';
+import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
 
 const RESPONSE_ID = 'resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b';
-const ITEM_ID = 'msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b';
+const MESSAGE_ID = 'msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b';
+const FUNCTION_CALL_ID = 'fc_67ca09c6bedc8190a7abfec07b1a1332096610f474011cc0';
+const CALL_ID = 'call_unLAR8MvFNptuiZK6K6HCy5k';
+/** Output tokens the fake counts for a function call. */
+const FUNCTION_CALL_TOKENS = 24;
 
 export function responsesAnswer(body: Record<string, unknown>, stream: StreamShape): Response {
   const model = typeof body.model === 'string' ? body.model : '';
-  const text = `Hello from the openai demo, as ${model}.`;
   const input = countTokens({ input: body.input, instructions: body.instructions });
-  if (body.stream !== true) return json(response(model, 'completed', [item('completed', text)], input, text));
-  const part = (content: string) => ({ type: 'output_text', annotations: [], logprobs: [], text: content });
-  const at = { item_id: ITEM_ID, output_index: 0, content_index: 0 };
+  const call = functionCall(body);
+  const text = lastItemIsCallOutput(body.input) ? afterToolText('openai', model) : `Hello from the openai demo, as ${model}.`;
+  const done = call === undefined ? message('completed', text) : functionCallItem('completed', call);
+  const outputTokens = call === undefined ? text.split(' ').length : FUNCTION_CALL_TOKENS;
+  if (body.stream !== true) return json(response(model, 'completed', [done], input, outputTokens));
   const events = [
     { type: 'response.created', response: response(model, 'in_progress', [], input) },
     { type: 'response.in_progress', response: response(model, 'in_progress', [], input) },
-    { type: 'response.output_item.added', output_index: 0, item: { ...item('in_progress', text), content: [] } },
-    { type: 'response.content_part.added', ...at, part: part('') },
-    ...splitWords(text, stream.chunks)
-      .filter(Boolean)
-      .map((delta) => ({ type: 'response.output_text.delta', ...at, delta, logprobs: [] })),
-    { type: 'response.output_text.done', ...at, text, logprobs: [] },
-    { type: 'response.content_part.done', ...at, part: part(text) },
-    { type: 'response.output_item.done', output_index: 0, item: item('completed', text) },
-    { type: 'response.completed', response: response(model, 'completed', [item('completed', text)], input, text) },
+    ...(call === undefined ? textEvents(text, stream.chunks) : callEvents(call, stream.chunks)),
+    { type: 'response.output_item.done', output_index: 0, item: done },
+    { type: 'response.completed', response: response(model, 'completed', [done], input, outputTokens) },
   ];
   return drip(
     events.map((event, sequence) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence })}\n\n`),
     stream.dripMs,
   );
+}
+
+/** One streaming event before its `sequence_number` is set. */
+type StreamEvent = { type: string } & Record<string, unknown>;
+
+/** The events of a message item with one `output_text` part, up to its `content_part.done`. */
+function textEvents(text: string, chunks: number): StreamEvent[] {
+  const part = (content: string) => ({ type: 'output_text', annotations: [], logprobs: [], text: content });
+  const at = { item_id: MESSAGE_ID, output_index: 0, content_index: 0 };
+  return [
+    { type: 'response.output_item.added', output_index: 0, item: { ...message('in_progress', text), content: [] } },
+    { type: 'response.content_part.added', ...at, part: part('') },
+    ...splitWords(text, chunks)
+      .filter(Boolean)
+      .map((delta) => ({ type: 'response.output_text.delta', ...at, delta, logprobs: [] })),
+    { type: 'response.output_text.done', ...at, text, logprobs: [] },
+    { type: 'response.content_part.done', ...at, part: part(text) },
+  ];
+}
+
+/** The events of a function call item: added with empty arguments, the arguments in pieces, done. */
+function callEvents(call: FakeToolCall, chunks: number): StreamEvent[] {
+  const at = { item_id: FUNCTION_CALL_ID, output_index: 0 };
+  return [
+    { type: 'response.output_item.added', output_index: 0, item: { ...functionCallItem('in_progress', call), arguments: '' } },
+    ...splitChars(call.arguments, Math.max(chunks, 3)).map((delta) => ({ type: 'response.function_call_arguments.delta', ...at, delta })),
+    { type: 'response.function_call_arguments.done', ...at, name: call.name, arguments: call.arguments },
+  ];
+}
+
+/**
+ * A function call when `tools` hold functions, the last input item is not a `function_call_output`
+ * and `tool_choice` allows one.
+ */
+function functionCall(body: Record<string, unknown>): FakeToolCall | undefined {
+  const tools = toolsOf(body.tools, (tool) => (tool.type === 'function' && typeof tool.name === 'string' ? { name: tool.name, schema: tool.parameters } : undefined));
+  const choice = body.tool_choice;
+  const forced = isRecord(choice) && typeof choice.name === 'string' ? choice.name : undefined;
+  return toolCallFor(tools, lastItemIsCallOutput(body.input), { none: choice === 'none', ...(forced === undefined ? {} : { forced }) });
+}
+
+function lastItemIsCallOutput(input: unknown): boolean {
+  const last: unknown = Array.isArray(input) ? input.at(-1) : undefined;
+  return isRecord(last) && last.type === 'function_call_output';
 }
 
 /**
@@ -55,13 +101,16 @@ export function responsesFailed(body: Record<string, unknown>, stream: StreamSha
   );
 }
 
-function item(status: string, text: string) {
-  return { id: ITEM_ID, type: 'message', status, role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text }] };
+function message(status: string, text: string) {
+  return { id: MESSAGE_ID, type: 'message', status, role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text }] };
 }
 
-/** A `response` object; usage only once it is complete. */
-function response(model: string, status: string, output: unknown[], input: number, text?: string) {
-  const outputTokens = text === undefined ? 0 : text.split(' ').length;
+function functionCallItem(status: string, call: FakeToolCall) {
+  return { id: FUNCTION_CALL_ID, type: 'function_call', status, arguments: call.arguments, call_id: CALL_ID, name: call.name };
+}
+
+/** A `response` object; usage only once it is complete (`outputTokens` given). */
+function response(model: string, status: string, output: unknown[], input: number, outputTokens?: number) {
   return {
     id: RESPONSE_ID,
     object: 'response',
@@ -85,7 +134,7 @@ function response(model: string, status: string, output: unknown[], input: numbe
     top_p: 1,
     truncation: 'disabled',
     usage:
-      text === undefined
+      outputTokens === undefined
         ? null
         : { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + outputTokens },
     user: null,

@@ -33,8 +33,17 @@ function routeOf(pathname: string): NativeRoute | undefined {
   if (pathname === '/openai/v1/responses') return { kind: 'openai', op: 'responses' };
   const gemini = GEMINI_PATH.exec(pathname);
   const method = GEMINI_METHODS.find((m) => m === gemini?.[2]);
-  if (gemini?.[1] !== undefined && method !== undefined) return { kind: 'gemini', model: decodeURIComponent(gemini[1]), method };
+  if (gemini?.[1] !== undefined && method !== undefined) return { kind: 'gemini', model: decoded(gemini[1]), method };
   return undefined;
+}
+
+/** A path segment URL-decoded, or as it came when it is not valid percent-encoding. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export function isNativePath(pathname: string): boolean {
@@ -60,7 +69,8 @@ export async function handleNative(request: Request, state: InferenceState): Pro
   }
   switch (route.kind) {
     case 'anthropic':
-      return route.op === 'messages' ? anthropicMessage(parsed, stream) : anthropicCountTokens(parsed);
+      if (typeof parsed.model !== 'string') return nativeError(route.kind, 400, 'invalid_request', 'model: Field required');
+      return route.op === 'messages' ? anthropicMessage(parsed.model, parsed, stream) : anthropicCountTokens(parsed);
     case 'gemini':
       return geminiAnswer(route.model, route.method, parsed, url.searchParams.get('alt') === 'sse', stream);
     case 'openai':

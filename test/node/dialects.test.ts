@@ -9,7 +9,7 @@ import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTEXT_LENGTH_TRIGGER } from '../../scripts/lib/upstream-inference.ts';
-import { anthropicToolTurns, WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
+import { anthropicToolTurns, geminiToolTurns, responsesToolTurns, WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
 import { expectNoClientKey, PROVIDER_KEYS, startNativeWorld, type NativeWorld } from './support/native-worker.ts';
 
 /** The id a client sends, and the id its provider knows (the entries' prefixes are stripped). */
@@ -160,6 +160,15 @@ describe('native dialects through the worker', () => {
       expect(world.callsSince(before).map((c) => c.path)).toEqual([`/gemini/v1beta/models/${GEMINI.upstream}:streamGenerateContent?alt=sse`]);
     });
 
+    it('passes a streamed function call through and the function response back', async () => {
+      const turns = geminiToolTurns();
+      const chunks = [];
+      for await (const chunk of await gemini().models.generateContentStream({ model: GEMINI.id, contents: turns.ask, config: { tools: turns.tools } })) chunks.push(chunk);
+      expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual([{ name: WEATHER_TOOL.name, args: WEATHER_INPUT }]);
+      const answer = await gemini().models.generateContent({ model: GEMINI.id, contents: turns.answer(chunks[0]?.candidates?.[0]?.content), config: { tools: turns.tools } });
+      expect(answer.text).toBe(`The tool answered; the gemini demo, as ${GEMINI.upstream}, is done.`);
+    });
+
     it('counts tokens and embeds (batchEmbedContents from the SDK, embedContent with the key as ?key=)', async () => {
       expect((await gemini().models.countTokens({ model: GEMINI.id, contents: 'Count these four words' })).totalTokens).toBe(4);
       const embedded = await gemini().models.embedContent({ model: 'google/gemini-2.0-flash', contents: ['first text', 'second text'] });
@@ -228,6 +237,23 @@ describe('native dialects through the worker', () => {
       expect(types.at(-1)).toBe('response.completed');
       expect(types.filter((t) => t === 'response.output_text.delta').length).toBeGreaterThan(1);
       expect(text).toBe(`Hello from the openai demo, as ${GPT}.`);
+    });
+
+    it('passes a function call streamed in pieces through, and its output back', async () => {
+      const turns = responsesToolTurns();
+      let completed: OpenAI.Responses.Response | undefined;
+      let deltas = 0;
+      for await (const event of await openai().responses.create({ model: GPT, input: turns.ask, tools: [turns.tool], stream: true })) {
+        if (event.type === 'response.function_call_arguments.delta') deltas++;
+        if (event.type === 'response.completed') completed = event.response;
+      }
+      expect(deltas).toBeGreaterThanOrEqual(3);
+      const [call] = completed?.output ?? [];
+      expect(call).toMatchObject({ type: 'function_call', name: WEATHER_TOOL.name });
+      expect(JSON.parse(call?.type === 'function_call' ? call.arguments : '')).toEqual(WEATHER_INPUT);
+      if (completed === undefined) return;
+      const answer = await openai().responses.create({ model: GPT, input: turns.answer(completed), tools: [turns.tool] });
+      expect(answer.output_text).toBe(`The tool answered; the openai demo, as ${GPT}, is done.`);
     });
 
     it('applies the key’s view: a model outside it is model_not_found, no upstream called', async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTEXT_LENGTH_TRIGGER } from '../../scripts/lib/upstream-inference.ts';
 import { OVERLOADED_TRIGGER } from '../../scripts/lib/upstream-native.ts';
 import { startUpstreams, type Kind, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
-import { anthropicToolTurns, openaiToolTurns, WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
+import { anthropicToolTurns, geminiToolTurns, openaiToolTurns, responsesToolTurns, WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
 
 const KEYS: Record<Kind, string> = {
   openai: 'sk-native-fakes-openai-0123456789',
@@ -156,6 +156,18 @@ describe('the Gemini fake, through @google/genai', () => {
     expect(((await raw.json()) as { embedding: { values: number[] } }).embedding.values).toHaveLength(8);
   });
 
+  it('calls a declared function, whole in one chunk when streamed, then answers text after the function response', async () => {
+    const turns = geminiToolTurns();
+    const called = await gemini().models.generateContent({ model: GEMINI, contents: turns.ask, config: { tools: turns.tools } });
+    expect(called.functionCalls).toEqual([{ name: WEATHER_TOOL.name, args: WEATHER_INPUT }]);
+    const chunks = [];
+    for await (const chunk of await gemini().models.generateContentStream({ model: GEMINI, contents: turns.ask, config: { tools: turns.tools } })) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.functionCalls)).toEqual([[{ name: WEATHER_TOOL.name, args: WEATHER_INPUT }]]);
+    const answer = await gemini().models.generateContent({ model: GEMINI, contents: turns.answer(called.candidates?.[0]?.content), config: { tools: turns.tools } });
+    expect(answer.functionCalls).toBeUndefined();
+    expect(answer.text).toBe(`The tool answered; the gemini demo, as ${GEMINI}, is done.`);
+  });
+
   it("answers Google's own errors: an unknown key, no key at all, a prompt over the context window", async () => {
     const wrong = await gemini('AIza-wrong').models.generateContent({ model: GEMINI, contents: 'hi' }).catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(ApiError);
@@ -194,6 +206,24 @@ describe('the OpenAI Responses fake, through the openai client', () => {
     expect(sequence).toEqual(sequence.map((_, i) => i));
     expect(text).toBe('Hello from the openai demo, as gpt-4o.');
     expect(completed).toMatchObject({ status: 'completed', output: [{ type: 'message', content: [{ type: 'output_text', text }] }], usage: { output_tokens: expect.any(Number) } });
+  });
+
+  it('calls a function tool, its arguments streamed in pieces, then answers text after the call output', async () => {
+    const turns = responsesToolTurns();
+    const called = await openai().responses.create({ model: 'gpt-4o', input: turns.ask, tools: [turns.tool] });
+    expect(called.output).toEqual([expect.objectContaining({ type: 'function_call', name: WEATHER_TOOL.name, call_id: expect.stringMatching(/^call_/) })]);
+    const [item] = called.output;
+    expect(JSON.parse(item?.type === 'function_call' ? item.arguments : '')).toEqual(WEATHER_INPUT);
+    const deltas: string[] = [];
+    let streamedArguments: string | undefined;
+    for await (const event of await openai().responses.create({ model: 'gpt-4o', input: turns.ask, tools: [turns.tool], stream: true })) {
+      if (event.type === 'response.function_call_arguments.delta') deltas.push(event.delta);
+      if (event.type === 'response.function_call_arguments.done') streamedArguments = event.arguments;
+    }
+    expect(deltas.length).toBeGreaterThanOrEqual(3);
+    expect(deltas.join('')).toBe(streamedArguments);
+    const answer = await openai().responses.create({ model: 'gpt-4o', input: turns.answer(called), tools: [turns.tool] });
+    expect(answer.output_text).toBe('The tool answered; the openai demo, as gpt-4o, is done.');
   });
 
   it("answers OpenAI's own errors: a wrong key, a prompt over the context window", async () => {
