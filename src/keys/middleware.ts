@@ -8,7 +8,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
 import { ConfigError, configOrError } from '../config.ts';
 import { invalidKey } from '../dialects/credentials.ts';
-import { dialectOf } from '../dialects/select.ts';
+import { dialectFor } from '../dialects/select.ts';
 import type { Env } from '../env.ts';
 import { KEY_LENGTH } from './format.ts';
 import { keySecrets } from './secret.ts';
@@ -23,7 +23,7 @@ export type KeyVariables = { clientKey: KeyRecord | null };
  */
 export const clientKey = (need: 'always' | 'if-configured') =>
   createMiddleware<AppEnv>(async function clientKey(c, next) {
-    const dialect = dialectOf(c.req.raw, c.req.path);
+    const dialect = dialectFor(c);
     const presented = dialect.presentedKey(c.req.raw);
     if (presented === undefined) {
       if (need === 'always' || dialect.name !== 'openai' || keyRequired(c.env)) throw invalidKey(`A client key is required: ${dialect.keyHint}.`);

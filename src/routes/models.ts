@@ -9,7 +9,7 @@ import type { AppEnv } from '../app-env.ts';
 import { ConfigError, configOrError, type Config } from '../config.ts';
 import { anthropicList, anthropicModelAnswer } from '../dialects/anthropic/list.ts';
 import { geminiList, geminiModelAnswer } from '../dialects/gemini/list.ts';
-import { dialectOf } from '../dialects/select.ts';
+import { dialectFor } from '../dialects/select.ts';
 import { apiError } from '../errors.ts';
 import { clientKey } from '../keys/middleware.ts';
 import { AS_STORED, listAnswer, modelAnswer, providerAnswer, scopeOf, type Answer, type Scope } from '../serve/answers.ts';
@@ -36,7 +36,7 @@ models.use(clientKey('if-configured'), etag());
 models.get('/', async function listModels(c) {
   const { config, scope } = scopeFor(c);
   const { list, state } = await readList(c, config);
-  const dialect = dialectOf(c.req.raw, c.req.path).name;
+  const dialect = dialectFor(c).name;
   if (dialect === 'anthropic') return respond(c, anthropicList(list, scope, c.req.query()), state);
   if (dialect === 'gemini') return respond(c, geminiList(list, configured(config), scope, c.req.query()), state);
   const provider = c.req.query('provider');
@@ -53,7 +53,7 @@ models.get('/:id{.+}', async function retrieveModel(c) {
   const id = c.req.param('id');
   const { config, scope } = scopeFor(c);
   const { list, state } = await readList(c, config);
-  const dialect = dialectOf(c.req.raw, c.req.path).name;
+  const dialect = dialectFor(c).name;
   const answer =
     dialect === 'anthropic' ? anthropicModelAnswer(list, scope, id) : dialect === 'gemini' ? geminiModelAnswer(list, configured(config), scope, id) : modelAnswer(list, scope, id);
   if (answer === undefined) throw apiError(404, 'model_not_found', `The model '${id}' does not exist.`);

@@ -401,6 +401,10 @@ describe('Gemini dialect under /v1, where @google/genai 3 sends it by default', 
     const list = (await request(env, '/v1/models', { headers: geminiHeaders(key) })).json() as { models: { name: string }[] };
     expect(list.models.map((m) => m.name)).toContain(`models/${GEMINI_MODEL}`);
     expect((await request(env, `/v1/models/${GEMINI_MODEL}`, { headers: geminiHeaders(key) })).json()).toMatchObject({ name: `models/${GEMINI_MODEL}` });
+    // The key as ?key= (after another parameter) is Gemini's sign too; a parameter that merely ends in "key" is not.
+    const byQuery = (await request(env, `/v1/models?pageSize=2&key=${key}`, {})).json() as { models: unknown[] };
+    expect(byQuery.models).toHaveLength(2);
+    expect(((await request(env, '/v1/models?monkey=1', {})).json() as { object: string }).object).toBe('list');
     // Its errors are Google's, and it needs a key there as everywhere in Gemini's dialect.
     geminiError(await request(env, '/v1/models/nope:countTokens', { method: 'POST', headers: geminiHeaders(key), body: geminiBody }), 404, 'NOT_FOUND');
     geminiError(await request(env, `/v1/models/${GEMINI_MODEL}:generateContent`, { method: 'POST', body: geminiBody }), 401, 'UNAUTHENTICATED');

@@ -16,12 +16,13 @@ import { estimateInputTokens } from '../../translate/count-tokens.ts';
 import { chatErrorToAnthropic } from '../../translate/errors.ts';
 import { messagesToChat } from '../../translate/messages-to-chat.ts';
 import { translateChatStream } from '../../translate/sse.ts';
+import { readBodyText } from '../../refresh/body-reader.ts';
 import { sha256Hex } from '../../sha256.ts';
 import { joinUrl } from '../../upstream/url.ts';
 
 /** The client headers an OpenAI-compatible owner sees for a translated call: the body is ours, not the client's. */
 const FORWARDED_HEADERS = ['user-agent'];
-/** An upstream error body is read this far, for its message: enough for any real one, bounded against a hostile one. */
+/** An upstream error body is read this far for its message (a longer one is named by its status alone): enough for any real one, bounded against a hostile one. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A whole answer is read this far: far beyond any model's longest answer, bounded against a hostile upstream. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
@@ -47,7 +48,8 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
     { ...callOf(c, target, 'anthropic', path), url: joinUrl(base, '/chat/completions'), purpose: 'inference', forwardHeaders: FORWARDED_HEADERS, body: JSON.stringify(chat.body) },
     async (upstream) => {
       if (!upstream.ok || upstream.body === null) {
-        const body = chatErrorToAnthropic(upstream.status, (await cappedText(upstream, MAX_ERROR_BODY_BYTES)).text, config.secretValues);
+        const text = upstream.body === null ? '' : ((await readBodyText(upstream.body, MAX_ERROR_BODY_BYTES))?.text ?? '');
+        const body = chatErrorToAnthropic(upstream.status, text, config.secretValues);
         const headers = new Headers(JSON_HEADERS);
         for (const name of KEPT_ERROR_HEADERS) {
           const value = upstream.headers.get(name);
@@ -62,11 +64,11 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
         return new Response(chatErrorToAnthropic(502, `[${entry.id}] answered ${what}`), { status: 502, headers: JSON_HEADERS });
       }
       if (stream) return new Response(translateChatStream(upstream.body, model.id, facts), { status: 200, headers: SSE_HEADERS });
-      const { text, whole } = await cappedText(upstream, MAX_ANSWER_BYTES);
+      const read = await readBodyText(upstream.body, MAX_ANSWER_BYTES);
       let completion: unknown;
       try {
-        if (!whole) throw new RangeError('over the answer cap');
-        completion = JSON.parse(text);
+        if (read === undefined) throw new RangeError('over the answer cap');
+        completion = JSON.parse(read.text);
       } catch {
         const body = chatErrorToAnthropic(502, `[${entry.id}] answered a body that is not JSON or is over ${MAX_ANSWER_BYTES} bytes`);
         return new Response(body, { status: 502, headers: JSON_HEADERS });
@@ -89,30 +91,4 @@ function wantsMaxCompletionTokens(base: string): boolean {
 function stopSequencesOf(request: Record<string, unknown>): string[] {
   const stops = request.stop_sequences;
   return Array.isArray(stops) ? stops.filter((stop): stop is string => typeof stop === 'string') : [];
-}
-
-/** At most `max` bytes of a body as text (`whole` when that was all of it); the rest is cancelled unread. */
-async function cappedText(response: Response, max: number): Promise<{ text: string; whole: boolean }> {
-  if (response.body === null) return { text: '', whole: true };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let whole = false;
-  while (size <= max) {
-    const { done, value } = await reader.read();
-    if (done) {
-      whole = true;
-      break;
-    }
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  if (!whole) await reader.cancel().catch(() => {});
-  const bytes = new Uint8Array(Math.min(size, max));
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk.subarray(0, bytes.length - at), at);
-    at += Math.min(chunk.byteLength, bytes.length - at);
-  }
-  return { text: new TextDecoder().decode(bytes), whole: whole && size <= max };
 }
