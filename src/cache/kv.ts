@@ -36,7 +36,10 @@ export interface ListMeta {
   modelCount: number;
   /** `Config.fingerprint` of the configuration that produced the list (absent in lists from before it existed). */
   fingerprint?: string;
-  /** The purge generation it was written under (absent when written without the coordinator). */
+  /**
+   * The purge generation it was written under: the coordinator's, or, written without it, the newest
+   * this isolate had heard of. Absent only on a list built but not yet written, or stored before generations existed.
+   */
   generation?: number;
 }
 

@@ -53,3 +53,29 @@ export function notePurge(): void {
 export function purgeCount(): number {
   return purgesSeen;
 }
+
+/**
+ * Isolate cache: the newest purge generation this isolate has heard of — from the coordinator (a
+ * purge made here, a refresh it asked about) or on a list read from KV; 0 before any. A list from an
+ * older generation is one a purge removed, which KV elsewhere may still show for about a minute
+ * (docs/behaviour.md, "Purges and purge generations").
+ */
+let newestGeneration = 0;
+
+export function noteGeneration(generation: number | undefined): void {
+  if (generation !== undefined && generation > newestGeneration) newestGeneration = generation;
+}
+
+export function knownGeneration(): number {
+  return newestGeneration;
+}
+
+/** Whether `list` was written under a generation a purge has since ended: readers treat it as gone. */
+export function purgedSince(list: StoredList): boolean {
+  return list.meta.generation !== undefined && list.meta.generation < newestGeneration;
+}
+
+/** What a new isolate knows of purges: none (a purge itself never forgets a generation). */
+export function forgetGenerations(): void {
+  newestGeneration = 0;
+}

@@ -4,7 +4,7 @@
  * outcome), or holds back (a failure worldwide within the pause). The coordinator failing to answer
  * `begin` makes this one of today's per-isolate refreshes.
  */
-import { forgetIfHeld, purgeCount, remember } from '../cache/memory.ts';
+import { forgetIfHeld, noteGeneration, purgeCount, remember } from '../cache/memory.ts';
 import { noteUnreachable, type CoordinatorStub } from '../coordinator/client.ts';
 import type { Begin } from '../coordinator/protocol.ts';
 import type { Config } from '../config.ts';
@@ -24,6 +24,7 @@ export async function refreshCoordinated(coordinator: CoordinatorStub, deps: Ref
     noteUnreachable(error, 'begin');
     return refresh(deps, trigger);
   }
+  noteGeneration(begun.generation);
   if (begun.kind === 'paused') {
     const status = { refreshedAt: begun.failure.at, providers: [], clashes: [] };
     return { list: null, status, succeeded: false, landed: Promise.resolve(false), current: () => false, failure: begun.failure };

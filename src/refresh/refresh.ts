@@ -4,7 +4,7 @@
  * the persist step (refresh/persist.ts) writes it, here or in the coordinator.
  */
 import { tryReadListAndStatus, type StoredList } from '../cache/kv.ts';
-import { purgeCount, remember } from '../cache/memory.ts';
+import { knownGeneration, purgeCount, purgedSince, remember } from '../cache/memory.ts';
 import type { CacheStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
 import type { CoordinatorNamespace } from '../coordinator/client.ts';
@@ -62,8 +62,9 @@ export async function refresh({ kv, config, fetcher = fetch, background }: Refre
   // Remembered before the writes, so this isolate's next read finds it whether or not they are done.
   if (list !== null && current()) remember(list, built.status.refreshedAt);
   const persist = async () => {
-    // A purge since the start wins: nothing is written back.
-    const written = current() ? await persistBuilt(kv, built) : false;
+    // A purge since the start wins: nothing is written back. Without the coordinator, the list carries
+    // the newest generation this isolate has heard of.
+    const written = current() ? await persistBuilt(kv, built, knownGeneration()) : false;
     logRefresh(trigger, built, written, started);
     return written;
   };
@@ -112,8 +113,9 @@ export function logRefresh(trigger: RefreshTrigger, built: Built, written: boole
 async function readPrevious(kv: KVNamespace, now: number): Promise<Previous> {
   const read = await tryReadListAndStatus(kv);
   const { list: stored, status } = read.ok ? read.value : NO_PREVIOUS;
-  // KV may hold a list past its expiresAt (KV's TTL floor is 60 s): for readers it is gone.
-  return { list: stored !== null && now < stored.meta.expiresAt ? stored : null, status };
+  // KV may hold a list past its expiresAt (KV's TTL floor is 60 s), or one a purge removed that KV here
+  // still shows: for readers it is gone, and a failed provider's models are not taken from it.
+  return { list: stored !== null && now < stored.meta.expiresAt && !purgedSince(stored) ? stored : null, status };
 }
 
 /**

@@ -8,6 +8,7 @@
  * | cache                      | module               | holds                                                        |
  * |----------------------------|----------------------|--------------------------------------------------------------|
  * | `heldList`, `purgesSeen`   | cache/memory.ts      | the list (MEMORY), and how many purges this isolate has seen |
+ * | `newestGeneration`         | cache/memory.ts      | the newest purge generation heard of (older lists are gone)  |
  * | `kvReadUnderWay`           | serve/read.ts        | the KV read of the list under way (KV)                       |
  * | `answersOfVersion`         | serve/answers.ts     | the answers serialised from the list version last served     |
  * | `copiedVersions`           | cache/edge.ts        | the versions put to the data centre's copy (EDGE)            |
@@ -21,6 +22,7 @@
  * | `senders`                  | usage/send.ts        | the usage sender per coordinator binding                     |
  */
 import { forgetCopiedVersions } from '../cache/edge.ts';
+import { forgetGenerations } from '../cache/memory.ts';
 import { forgetStoreHealth } from '../cache/kv.ts';
 import { forgetCoordinatorFailure } from '../coordinator/client.ts';
 import { forgetKeys } from '../keys/store.ts';
@@ -33,6 +35,7 @@ import { forgetList } from './read.ts';
 /** What a new isolate knows: no list, no answers, no copies put, no failures, no keys. */
 export function forgetIsolate(): void {
   forgetList();
+  forgetGenerations();
   forgetCopiedVersions();
   forgetStoreHealth();
   forgetFailures();

@@ -12,7 +12,8 @@
  *            isolate knows no list: a miss needs both); skipped while KV failed within the pause
  *              a list                             -> remember it, copy it to EDGE once per version;
  *                                                    HIT, or STALE and REVALIDATE
- *              none, or expired                   -> FILL
+ *              none, expired, or from before a
+ *              purge this isolate knows of        -> FILL
  *              KV failed                          -> EDGE
  *   EDGE     this isolate's last list at any age short of its expiry, else the data centre's Cache
  *            API copy (cache/edge.ts)
@@ -32,7 +33,7 @@
  */
 import { getListCopy, listCopied, putListCopy } from '../cache/edge.ts';
 import { storeOk, tryReadList, tryReadListAndStatus, type StoredList, type StoredPair, type StoreRead } from '../cache/kv.ts';
-import { forget, hold, lastKnown, notePurge, recall, remember } from '../cache/memory.ts';
+import { forget, hold, lastKnown, noteGeneration, notePurge, purgedSince, recall, remember } from '../cache/memory.ts';
 import type { CacheStatus } from '../cache/status.ts';
 import type { ConfigError } from '../config.ts';
 import { apiError } from '../errors.ts';
@@ -88,7 +89,9 @@ async function fromKv(deps: RefreshDeps, ctx: Background, now: number): Promise<
   const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv, withStatus);
   if (read?.ok !== true) return fromEdge(deps, ctx, now, pausedBefore);
   const { list, status } = read.value;
-  if (list === null || now >= list.meta.expiresAt) return fill(deps, ctx, now, true, status);
+  // A list from before a purge this isolate knows of is gone, though KV here may still show it.
+  if (list === null || now >= list.meta.expiresAt || purgedSince(list)) return fill(deps, ctx, now, true, status);
+  noteGeneration(list.meta.generation);
   remember(list, now);
   if (!listCopied(list)) ctx.waitUntil(putListCopy(list));
   return served(list, deps, ctx, now, 'ok');

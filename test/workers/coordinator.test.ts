@@ -83,6 +83,33 @@ describe('refreshes through the coordinator', () => {
     expect((await statusOf(env)).coordinator).toMatchObject({ ok: true, error: null, generation: 1 });
   });
 
+  it('never serves a list from before a purge this isolate knows of, though KV here still shows it (as KV elsewhere may, for a minute)', async () => {
+    const { upstreams, env } = await setup();
+    expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('MISS');
+    const before = await env.MODELS_KV.getWithMetadata<ListMeta>(LIST_KEY, 'text');
+    expect(before.metadata?.generation).toBe(0);
+    expect(await (await admin(env, 'POST', '/admin/cache/purge')).json()).toEqual({ purged: true });
+    // A KV replica that has not seen the purge yet: the purged list, as it was.
+    await env.MODELS_KV.put(LIST_KEY, before.value ?? '', { metadata: before.metadata });
+    const read = await call(env, '/v1/models');
+    expect(read.headers.get('X-Cache')).toBe('MISS');
+    expect(await fanOuts(upstreams)).toBe(2);
+    expect((await env.MODELS_KV.getWithMetadata<ListMeta>(LIST_KEY)).metadata?.generation).toBe(1);
+    // An isolate that has heard of no purge cannot tell, and serves what KV shows: the documented bound.
+    freshIsolate();
+    await env.MODELS_KV.put(LIST_KEY, before.value ?? '', { metadata: before.metadata });
+    expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('HIT');
+  });
+
+  it('gives a list written without the coordinator the newest purge generation this isolate has heard of', async () => {
+    const { env } = await setup();
+    expect(await (await admin(env, 'POST', '/admin/cache/purge')).json()).toEqual({ purged: true });
+    expect(await (await admin(env, 'POST', '/admin/cache/purge')).json()).toEqual({ purged: true });
+    const read = await call({ ...env, COORDINATOR: failingCoordinator() }, '/v1/models');
+    expect(read.headers.get('X-Cache')).toBe('MISS');
+    await vi.waitFor(async () => expect((await env.MODELS_KV.getWithMetadata<ListMeta>(LIST_KEY)).metadata?.generation).toBe(2), { timeout: 3_000, interval: 50 });
+  });
+
   it('holds every isolate’s misses back for the pause after a failure, even one that cannot read the status from KV', async () => {
     const { upstreams, env } = await setup({ faults: { openai: 'error-500', anthropic: 'error-500', gemini: 'error-500', ollama: 'error-500' } });
     await expectApiError(await call(env, '/v1/models'), 502, 'upstreams_unavailable');
