@@ -11,7 +11,7 @@
  *   npm run bench                          the full run (about eight minutes)
  *   npm run bench -- --quick               short runs, to try the benchmark itself; docs left alone
  *   npm run bench -- --no-write            the full run without rewriting docs/performance.md
- *   npm run bench -- --only refresh-cpu    one section (also: cold-fill, coordinator-miss, passthrough, translate, feed; repeatable); only its parts
+ *   npm run bench -- --only refresh-cpu    one section (also: hits, memory, cold-fill, coordinator-miss, passthrough, translate, feed; repeatable); only its parts
  *                                          of docs/performance.md are rewritten
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -27,7 +27,7 @@ import { startPlainWorker } from './lib/plain-worker.ts';
 import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from './lib/bench-probes.ts';
 import { refreshCpu } from './lib/bench-refresh-cpu.ts';
 import {
-  coldFillSection, coldFillVerdict, EDGE, FORWARDER, KEYED, LOG_LINE_CONTENDERS, machine, passthroughCallVerdicts, passthroughSection, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type PassthroughRun, type Verdict,
+  coldFillSection, coldFillVerdict, EDGE, hitSection, hitVerdicts, keyedSection, memorySection, memoryVerdict, FORWARDER, KEYED, LOG_LINE_CONTENDERS, machine, passthroughCallVerdicts, passthroughSection, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type PassthroughRun, type Verdict,
 } from './lib/bench-report.ts';
 import { userRuntimePid } from './lib/bench-procs.ts';
 import { adminToken, createClientKey, directUrl, servedList, startLimitWorker, startModelsEdge } from './lib/bench-workers.ts';
@@ -80,7 +80,7 @@ const PROVIDER_KEY = 'bench-provider-key';
 const TRANSLATE_ROUNDS = 9;
 
 /** Sections `--only` can run alone. */
-const SECTIONS = ['refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough', 'translate', 'feed'];
+const SECTIONS = ['hits', 'memory', 'refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough', 'translate', 'feed'];
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false }, only: { type: 'string', multiple: true, default: [] } },
@@ -120,6 +120,77 @@ async function stop(worker: DevWorker): Promise<void> {
 
 let run: BenchRun;
 try {
+  const { edge, edgeDirect, clientKey, served, hot, direct, byId } = await hitRun(upstreams, started, stop);
+
+  const passthrough = await passthroughRun(upstreams, edge, clientKey);
+
+  log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
+  const coldUpstreamMs = await slowestUpstreamMs(upstreams, COLD_DELAYS);
+  const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps, edgeDirect);
+  for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
+  const coordinatorMiss = await missThroughCoordinator(edge, upstreams);
+  await stop(edge);
+
+  log(`stale reads: CACHE_TTL_SECONDS=${STALE_FRESH_SECONDS}, providers at ${STALE_UPSTREAM_DELAY_MS} ms`);
+  const staleWorker = await started(startModelsEdge(upstreams.origin, { CACHE_TTL_SECONDS: String(STALE_FRESH_SECONDS) }));
+  const stale = await staleReads(staleWorker, upstreams, STALE_FRESH_SECONDS, STALE_UPSTREAM_DELAY_MS, reps);
+  for (const r of stale) log(`stale read ${r.ms.toFixed(1)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls behind it`);
+  await stop(staleWorker);
+
+  upstreams.state.models = perProvider(MEMORY_MODELS);
+  const memory = await memoryRun(upstreams, started, stop);
+
+  log(`refresh CPU: ${REFRESH_CPU_MODELS.join(' / ')} models, ${refreshCpuRounds} rounds`);
+  const refreshFigures = await refreshCpu(REFRESH_CPU_MODELS, refreshCpuRounds, log);
+
+  log(`translation CPU: ${TRANSLATE_ROUNDS} rounds`);
+  const translate = await translateCpu(TRANSLATE_ROUNDS);
+  log('change feed and usage counting CPU');
+  const feed = await feedCpu();
+
+  run = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    machine: host,
+    schedule,
+    connections: { throughput: THROUGHPUT_CONNECTIONS, latency: LATENCY_CONNECTIONS },
+    listModels: LIST_MODELS,
+    bodyBytes: Buffer.byteLength(served.body),
+    hot,
+    direct,
+    byId,
+    coldDelays: COLD_DELAYS,
+    cold,
+    coldUpstreamMs,
+    staleUpstreamDelayMs: STALE_UPSTREAM_DELAY_MS,
+    stale,
+    memory,
+    refreshCpu: refreshFigures,
+    coordinatorMiss,
+    translate,
+    feed,
+    passthrough,
+    passthroughOptions,
+    loadAtEnd: loadavg()[0] ?? Number.NaN,
+  };
+} finally {
+  await Promise.all([...running].map((w) => w.stop()));
+  await upstreams.close();
+}
+
+printSummary(run);
+log(`took ${((Date.now() - benchStarted) / 1000).toFixed(0)} s`);
+if (!flags.quick && !flags['no-write']) {
+  await writeFile(join(ROOT, 'docs/performance.md'), renderMarkdown(run));
+  log('wrote docs/performance.md');
+}
+if (verdicts(run).some((v) => !v.met)) process.exitCode = 1;
+
+/**
+ * Cache hits: models-edge (with a client key whose view keeps every provider) against the limit
+ * worker serving the same bytes, through wrangler's dev proxy and straight at workerd, and one run
+ * of `/v1/models/{id}`. The limit is stopped after; models-edge is left running for what comes next.
+ */
+async function hitRun(upstreams: RunningUpstreams, started: (w: Promise<DevWorker>) => Promise<DevWorker>, stop: (w: DevWorker) => Promise<void>) {
   log(`starting models-edge and the limit worker (${LIST_MODELS} models)`);
   const edge = await started(startModelsEdge(upstreams.origin, KEYED_VARS));
   const served = await servedList(edge);
@@ -166,72 +237,28 @@ try {
   const [byId] = (await alternate([{ ...list('models-edge by id', edge, edge.url, THROUGHPUT_CONNECTIONS), url: byIdUrl }], { ...schedule, rounds: 1 }, report))['models-edge by id'] ?? [];
   if (byId === undefined) throw new Error('the /v1/models/{id} run returned nothing');
   await stop(limit);
+  return { edge, edgeDirect, clientKey, served, hot, direct, byId };
+}
 
-  const passthrough = await passthroughRun(upstreams, edge, clientKey);
-
-  log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
-  const coldUpstreamMs = await slowestUpstreamMs(upstreams, COLD_DELAYS);
-  const cold = await coldFills(edge, upstreams, await adminToken(), COLD_DELAYS, reps, edgeDirect);
-  for (const r of cold) log(`cold read ${r.direct === true ? 'direct' : 'proxied'} ${r.ms.toFixed(0)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls` + (r.cpuMs === undefined ? '' : `, workerd CPU ${r.cpuMs.toFixed(1)} ms`));
-  const coordinatorMiss = await missThroughCoordinator(edge, upstreams);
-  await stop(edge);
-
-  log(`stale reads: CACHE_TTL_SECONDS=${STALE_FRESH_SECONDS}, providers at ${STALE_UPSTREAM_DELAY_MS} ms`);
-  const staleWorker = await started(startModelsEdge(upstreams.origin, { CACHE_TTL_SECONDS: String(STALE_FRESH_SECONDS) }));
-  const stale = await staleReads(staleWorker, upstreams, STALE_FRESH_SECONDS, STALE_UPSTREAM_DELAY_MS, reps);
-  for (const r of stale) log(`stale read ${r.ms.toFixed(1)} ms, ${r.cache}, ${r.upstreamCalls} upstream calls behind it`);
-  await stop(staleWorker);
-
-  log(`memory: a fresh worker serving ${MEMORY_MODELS} models`);
-  upstreams.state.models = perProvider(MEMORY_MODELS);
-  const memoryWorker = await started(startModelsEdge(upstreams.origin));
-  const memory = await memoryFigures(memoryWorker, MEMORY_MODELS);
-  await stop(memoryWorker);
-
-  log(`refresh CPU: ${REFRESH_CPU_MODELS.join(' / ')} models, ${refreshCpuRounds} rounds`);
-  const refreshFigures = await refreshCpu(REFRESH_CPU_MODELS, refreshCpuRounds, log);
-
-  log(`translation CPU: ${TRANSLATE_ROUNDS} rounds`);
-  const translate = await translateCpu(TRANSLATE_ROUNDS);
-  log('change feed and usage counting CPU');
-  const feed = await feedCpu();
-
-  run = {
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    machine: host,
-    schedule,
-    connections: { throughput: THROUGHPUT_CONNECTIONS, latency: LATENCY_CONNECTIONS },
-    listModels: LIST_MODELS,
-    bodyBytes: Buffer.byteLength(served.body),
-    hot,
-    direct,
-    byId,
-    coldDelays: COLD_DELAYS,
-    cold,
-    coldUpstreamMs,
-    staleUpstreamDelayMs: STALE_UPSTREAM_DELAY_MS,
-    stale,
-    memory,
-    refreshCpu: refreshFigures,
-    coordinatorMiss,
-    translate,
-    feed,
-    passthrough,
-    passthroughOptions,
-    loadAtEnd: loadavg()[0] ?? Number.NaN,
+/**
+ * An isolate's memory at MEMORY_MODELS (`upstreams` must serve that many): a fresh worker as
+ * deployed, and one without the `COORDINATOR` binding. Under `wrangler dev` the coordinator runs in
+ * the worker's own isolate, so the first also holds the coordinator's objects; deployed, the one
+ * coordinator has an isolate of its own, and a reading isolate holds what the second does.
+ */
+async function memoryRun(upstreams: RunningUpstreams, started: (w: Promise<DevWorker>) => Promise<DevWorker>, stop: (w: DevWorker) => Promise<void>) {
+  const measure = async (withoutCoordinator: boolean) => {
+    log(`memory: a fresh worker serving ${MEMORY_MODELS} models${withoutCoordinator ? ', COORDINATOR unbound' : ''}`);
+    const worker = await started(startModelsEdge(upstreams.origin, {}, { withoutCoordinator }));
+    try {
+      return await memoryFigures(worker, MEMORY_MODELS);
+    } finally {
+      await stop(worker);
+    }
   };
-} finally {
-  await Promise.all([...running].map((w) => w.stop()));
-  await upstreams.close();
+  const withCoordinator = await measure(false);
+  return { ...(await measure(true)), withCoordinator };
 }
-
-printSummary(run);
-log(`took ${((Date.now() - benchStarted) / 1000).toFixed(0)} s`);
-if (!flags.quick && !flags['no-write']) {
-  await writeFile(join(ROOT, 'docs/performance.md'), renderMarkdown(run));
-  log('wrote docs/performance.md');
-}
-if (verdicts(run).some((v) => !v.met)) process.exitCode = 1;
 
 /**
  * models-edge (with `clientKey`) against a one-fetch forwarder started here, on every passthrough row;
@@ -298,6 +325,38 @@ function printPassthrough(figures: PassthroughFigures): void {
 async function runSections(names: string[]): Promise<void> {
   const sections: string[] = [];
   const rows: Verdict[] = [];
+  if (names.includes('hits')) {
+    const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });
+    const workers = new Set<DevWorker>();
+    try {
+      const started = async (starting: Promise<DevWorker>) => {
+        const worker = await starting;
+        workers.add(worker);
+        return worker;
+      };
+      const stop = async (worker: DevWorker) => {
+        workers.delete(worker);
+        await worker.stop();
+      };
+      const { served, hot, direct, byId } = await hitRun(upstreams, started, stop);
+      const hits = { hot, direct, byId, schedule, connections: { throughput: THROUGHPUT_CONNECTIONS, latency: LATENCY_CONNECTIONS }, listModels: LIST_MODELS, bodyBytes: Buffer.byteLength(served.body) };
+      sections.push(hitSection(hits), keyedSection(hits));
+      rows.push(...hitVerdicts(hits));
+    } finally {
+      await Promise.all([...workers].map((w) => w.stop()));
+      await upstreams.close();
+    }
+  }
+  if (names.includes('memory')) {
+    const upstreams = await startUpstreams({ models: perProvider(MEMORY_MODELS), pageSize: PAGE_SIZE });
+    try {
+      const memory = await memoryRun(upstreams, (worker) => worker, (worker) => worker.stop());
+      sections.push(memorySection(memory));
+      rows.push(memoryVerdict(memory));
+    } finally {
+      await upstreams.close();
+    }
+  }
   if (names.includes('refresh-cpu')) {
     log(`refresh CPU: ${REFRESH_CPU_MODELS.join(' / ')} models, ${refreshCpuRounds} rounds`);
     const figures = await refreshCpu(REFRESH_CPU_MODELS, refreshCpuRounds, log);

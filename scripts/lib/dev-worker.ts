@@ -33,7 +33,26 @@ export interface DevWorkerOptions {
   withoutCoordinator?: boolean;
 }
 
-export async function startDevWorker({ vars, main, port, withoutCoordinator = false }: DevWorkerOptions): Promise<DevWorker> {
+/** Starts afresh this many times when a port chosen here was taken before wrangler bound it. */
+const PORT_CLASH_ATTEMPTS = 3;
+
+/**
+ * `wrangler dev` on free loopback ports. A port found free here can be taken before wrangler binds
+ * it (wrangler picks its own internal ports meanwhile, as do other workers starting): that start is
+ * retried on new ports, unless the caller fixed the port.
+ */
+export async function startDevWorker(options: DevWorkerOptions): Promise<DevWorker> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      const clash = error instanceof Error && error.message.includes('Address already in use');
+      if (!clash || options.port !== undefined || attempt >= PORT_CLASH_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOnce({ vars, main, port, withoutCoordinator = false }: DevWorkerOptions): Promise<DevWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'models-edge-dev-'));
   // A copy of wrangler.toml beside a `.dev.vars` of our own: wrangler reads `.dev.vars` next to the
   // config, so the developer's real keys are never picked up by a test.
