@@ -37,7 +37,7 @@ describe('the list in KV', () => {
     expect(value).toBe(await response.text());
   });
 
-  it('carries its freshness as metadata: fetchedAt, freshUntil, expiresAt, the served ETag, the model count and the config fingerprint', async () => {
+  it('carries its freshness as metadata: fetchedAt, freshUntil, expiresAt, the served ETag, the model count, the config fingerprint and the purge generation', async () => {
     const { env } = await setup();
     const before = Date.now();
     const response = await call(env, '/v1/models');
@@ -45,7 +45,9 @@ describe('the list in KV', () => {
     const { metadata } = await env.MODELS_KV.getWithMetadata<ListMeta>(LIST_KEY);
     if (metadata === null) throw new Error('the list was stored without metadata');
 
-    expect(Object.keys(metadata).sort()).toEqual(['etag', 'expiresAt', 'fetchedAt', 'fingerprint', 'freshUntil', 'modelCount']);
+    expect(Object.keys(metadata).sort()).toEqual(['etag', 'expiresAt', 'fetchedAt', 'fingerprint', 'freshUntil', 'generation', 'modelCount']);
+    // Written without the coordinator by an isolate that has heard of no purge.
+    expect(metadata.generation).toBe(0);
     expect(metadata.fetchedAt).toBeGreaterThanOrEqual(before);
     expect(metadata.freshUntil - metadata.fetchedAt).toBe(CACHE_TTL_SECONDS * 1000);
     expect(metadata.expiresAt - metadata.fetchedAt).toBe((CACHE_TTL_SECONDS + STALE_TTL_SECONDS) * 1000);
