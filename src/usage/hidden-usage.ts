@@ -1,7 +1,7 @@
 /**
  * @module OpenAI streams report usage only when asked (`stream_options.include_usage`), in one extra
  * chunk with `"choices": []` before `data: [DONE]`. For a chat or completions stream whose client did
- * not set `stream_options`, the request asks for it, and this filter takes that chunk out of what the
+ * not ask for it, the request asks for it, and this filter takes that chunk out of what the
  * client sees, so the client gets the stream it asked for (every other chunk then carries
  * `"usage": null`, a field OpenAI's own clients type as optional). The filter reads server-sent events
  * whatever the chunk boundaries: complete events pass at once, as the same bytes; only an event still
@@ -11,14 +11,23 @@
 import { isObject } from '../providers/narrow.ts';
 
 /**
- * The body to forward, with `stream_options.include_usage` asked for when the client streams and set
- * no `stream_options` (one it set is left as it is, whatever it says); `hide` says whether the usage
- * chunk must then be taken out of the answer. `parsed` is `text` parsed (body.ts parsed it once).
+ * The body to forward, with `stream_options.include_usage` asked for when the client streams and did not
+ * ask for it itself; `hide` says whether the usage chunk must then be taken out of the answer. With no
+ * `stream_options` the field is written into the client's bytes, which are otherwise kept; with a
+ * `stream_options` object that does not ask (`{}`, `include_usage: false`), the body is serialised again
+ * with it added (its other options kept). Anything else — usage asked for, a `stream_options` that is not
+ * an object (the provider answers that), no stream — is sent as it is. `parsed` is `text` parsed (body.ts
+ * parsed it once).
  */
 export function askForUsage(parsed: unknown, text: string): { body: string; hide: boolean } {
-  if (!isObject(parsed) || parsed.stream !== true || 'stream_options' in parsed) return { body: text, hide: false };
-  const open = text.indexOf('{');
-  return { body: `${text.slice(0, open + 1)}"stream_options":{"include_usage":true},${text.slice(open + 1)}`, hide: true };
+  if (!isObject(parsed) || parsed.stream !== true) return { body: text, hide: false };
+  if (!('stream_options' in parsed)) {
+    const open = text.indexOf('{');
+    return { body: `${text.slice(0, open + 1)}"stream_options":{"include_usage":true},${text.slice(open + 1)}`, hide: true };
+  }
+  const options = parsed.stream_options;
+  if (!isObject(options) || options.include_usage === true) return { body: text, hide: false };
+  return { body: JSON.stringify({ ...parsed, stream_options: { ...options, include_usage: true } }), hide: true };
 }
 
 const LF = 0x0a;

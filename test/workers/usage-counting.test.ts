@@ -67,6 +67,7 @@ const CASES = [
   { name: 'openai-chat', path: '/v1/chat/completions', format: 'openai', body: { model: 'gpt-4o', ...chat } },
   { name: 'openai-chat-stream', path: '/v1/chat/completions', format: 'openai', body: { model: 'gpt-4o', stream: true, ...chat }, hidden: true },
   { name: 'openai-chat-stream-asked', path: '/v1/chat/completions', format: 'openai', body: { model: 'gpt-4o', stream: true, stream_options: { include_usage: true }, ...chat } },
+  { name: 'openai-chat-stream-declined', path: '/v1/chat/completions', format: 'openai', body: { model: 'gpt-4o', stream: true, stream_options: { include_usage: false }, ...chat }, hidden: true },
   { name: 'ollama-chat-stream', path: '/v1/chat/completions', format: 'openai', body: { model: 'ollama/llama3.2:latest', stream: true, ...chat }, hidden: true },
   { name: 'openai-completions', path: '/v1/completions', format: 'openai', body: { model: 'gpt-4o-mini', prompt: 'Hello' } },
   { name: 'openai-completions-stream', path: '/v1/completions', format: 'openai', body: { model: 'gpt-4o-mini', prompt: 'Hello', stream: true }, hidden: true },

@@ -127,8 +127,21 @@ describe('the usage OpenAI streams only when asked for', () => {
     expect(JSON.parse(body)).toStrictEqual({ ...JSON.parse(text), stream_options: { include_usage: true } });
   });
 
-  it('is left as the client set it, and not asked for without a stream', () => {
-    for (const text of ['{"model":"m","stream":true,"stream_options":{"include_usage":false}}', '{"model":"m","stream":true,"stream_options":{}}', '{"model":"m"}', '{"model":"m","stream":false}']) {
+  it('is asked for when the client’s stream_options do not ask, its other options kept', () => {
+    for (const [options, sent] of [
+      [{}, { include_usage: true }],
+      [{ include_usage: false }, { include_usage: true }],
+      [{ include_obfuscation: false }, { include_obfuscation: false, include_usage: true }],
+    ] as const) {
+      const text = JSON.stringify({ model: 'm', stream: true, stream_options: options, messages: [{ role: 'user', content: 'hi' }] });
+      const { body, hide } = askForUsage(JSON.parse(text), text);
+      expect(hide).toBe(true);
+      expect(JSON.parse(body)).toStrictEqual({ ...JSON.parse(text), stream_options: sent });
+    }
+  });
+
+  it('is left as the client set it when it asked itself or sent no object, and not asked for without a stream', () => {
+    for (const text of ['{"model":"m","stream":true,"stream_options":{"include_usage":true}}', '{"model":"m","stream":true,"stream_options":"yes"}', '{"model":"m"}', '{"model":"m","stream":false}']) {
       expect(askForUsage(JSON.parse(text), text)).toStrictEqual({ body: text, hide: false });
     }
   });
