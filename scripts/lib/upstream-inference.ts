@@ -39,6 +39,8 @@ export interface InferenceState {
   dripMs: number;
   /** How many content chunks a stream has. */
   chunks: number;
+  /** A stream breaks after its first chunk: an event that is not JSON, then the end. */
+  streamBreak: boolean;
   /** The last calls received, newest last (at most 50). */
   received: ReceivedCall[];
 }
@@ -65,7 +67,7 @@ export async function handleInference(request: Request, state: InferenceState): 
   if (op === 'embeddings') return json(embeddings(model, parsed.input));
   const answer = op === 'chat' ? chatAnswer(kind, model, parsed) : { text: `Hello from the ${kind} demo, as ${model}.` };
   const includeUsage = isRecord(parsed.stream_options) && parsed.stream_options.include_usage === true;
-  if (parsed.stream === true) return sse(streamChunks(kind, op, model, answer, state.chunks, includeUsage), state.dripMs);
+  if (parsed.stream === true) return sse(streamChunks(kind, op, model, answer, state.chunks, includeUsage), state.dripMs, state.streamBreak);
   return json(op === 'chat' ? chatCompletion(kind, model, answer) : textCompletion(model, answer.text));
 }
 
@@ -167,9 +169,10 @@ function streamChunks(kind: Kind, op: Operation, model: string, answer: Answer, 
   return [choice({ role: 'assistant', content: '' }), ...splitWords(answer.text, chunks).map((content) => choice({ content })), choice({}, 'stop'), ...usageChunk];
 }
 
-/** Server-sent events, one `data:` line per chunk, `dripMs` apart, ending in `data: [DONE]`. */
-function sse(events: unknown[], dripMs: number): Response {
-  return drip([...events.map((event) => `data: ${JSON.stringify(event)}\n\n`), 'data: [DONE]\n\n'], dripMs);
+/** Server-sent events, one `data:` line per chunk, `dripMs` apart, ending in `data: [DONE]`; broken after the first with `broken`. */
+function sse(events: unknown[], dripMs: number, broken = false): Response {
+  const lines = events.map((event) => `data: ${JSON.stringify(event)}\n\n`);
+  return drip(broken ? [...lines.slice(0, 1), 'data: {"choices":[{"delta":\n\n'] : [...lines, 'data: [DONE]\n\n'], dripMs);
 }
 
 /**

@@ -60,6 +60,7 @@ export function createState(init: Partial<Omit<UpstreamState, 'hits' | 'received
     keys: {},
     dripMs: 0,
     chunks: 3,
+    streamBreak: false,
     ...init,
     hits: { openai: 0, anthropic: 0, gemini: 0, ollama: 0 },
     received: [],

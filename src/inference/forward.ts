@@ -45,6 +45,11 @@ export interface Call {
   background: { waitUntil(promise: Promise<unknown>): void };
   /** Counts the call for its key, tokens read from the answer as it passes (src/usage/); none: not counted. */
   usage?: Counting;
+  /**
+   * Asked once the answer has ended: the error a rewritten answer told the client inside a 200 (a
+   * translated stream's `event: error`), for the log line and the count; undefined when there was none.
+   */
+  failedInAnswer?: () => string | undefined;
 }
 
 export interface Counting {
@@ -134,8 +139,9 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   call.background.waitUntil(
     ended.then(({ durationMs, interrupted }) =>
       behindAnswer(async () => {
-        logLine(call, { status: answer.status, ttfbMs, durationMs, ...(interrupted ? { error: 'stream_interrupted' } : {}) });
-        call.usage?.count(interrupted || answer.status >= 400, tap?.tokens() ?? null);
+        const error = interrupted ? 'stream_interrupted' : call.failedInAnswer?.();
+        logLine(call, { status: answer.status, ttfbMs, durationMs, ...(error === undefined ? {} : { error }) });
+        call.usage?.count(error !== undefined || answer.status >= 400, tap?.tokens() ?? null);
       }),
     ),
   );

@@ -57,12 +57,20 @@ export function sseParser(): { feed(text: string): string[]; flush(): string[] }
   };
 }
 
+/** Why a translated stream ended in `event: error`: the kind its caller logs (never upstream text). */
+export type StreamFailure = 'upstream_stream_broke' | 'upstream_event_not_json' | 'upstream_error_event';
+
 /**
  * An OpenAI chat completions SSE body as an Anthropic Messages SSE body for the client's `model`.
  * Pull-driven: one upstream read per downstream pull, so backpressure and a client's hang-up (cancel)
- * reach the upstream.
+ * reach the upstream. `onFailure` hears once why the stream ended in `event: error`, if it did.
  */
-export function translateChatStream(body: ReadableStream<Uint8Array>, model: string, request: StreamFacts = {}): ReadableStream<Uint8Array> {
+export function translateChatStream(
+  body: ReadableStream<Uint8Array>,
+  model: string,
+  request: StreamFacts = {},
+  onFailure: (kind: StreamFailure) => void = () => {},
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
@@ -84,11 +92,13 @@ export function translateChatStream(body: ReadableStream<Uint8Array>, model: str
         chunk = JSON.parse(data);
       } catch {
         finished = true;
+        onFailure('upstream_event_not_json');
         out.push(streamErrorEvent({ message: 'the upstream sent a stream event that is not JSON' }));
         break;
       }
       const translated = translator.push(chunk);
       out.push(...translated);
+      if (translated.some((event) => event.event === 'error')) onFailure('upstream_error_event');
       if (translated.some((event) => event.event === 'error' || event.event === 'message_stop')) finished = true;
     }
     return out;
@@ -104,6 +114,7 @@ export function translateChatStream(body: ReadableStream<Uint8Array>, model: str
           result = await reader.read();
         } catch (error) {
           finished = true;
+          onFailure('upstream_stream_broke');
           out = [streamErrorEvent({ message: `the upstream stream broke: ${error instanceof Error ? error.message : String(error)}` }, request.secrets)];
           break;
         }

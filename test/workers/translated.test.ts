@@ -3,7 +3,7 @@
  * the owner's OpenAI-compatible chat endpoint and back (the mappings themselves are unit-tested in
  * test/workers/translate/). What the owner receives, what the client gets, streamed and not, errors.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/env.ts';
 import { adminToken, bearer } from './support/tokens.ts';
 import { fakeUpstreams, requestsTo } from './support/upstreams.ts';
@@ -119,6 +119,22 @@ describe('Messages translated to an OpenAI-compatible owner', () => {
     const answer = await messages(env, key, { model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user', content: 'please exceed the context length' }] });
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text)).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('maximum context length is 128000 tokens') } });
+  });
+
+  it('ends a stream the owner breaks with event: error, and logs the call with that error though its status was 200', async () => {
+    const { env, key, upstreams } = await setup();
+    await upstreams.update({ streamBreak: true });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const answer = await messages(env, key, { model: 'gpt-4o', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Hello' }] });
+    const lines = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+    log.mockRestore();
+    expect(answer.status).toBe(200);
+    const stream = events(answer.text);
+    expect(stream[0]?.event).toBe('message_start');
+    expect(stream.at(-1)).toEqual({ event: 'error', data: { type: 'error', error: { type: 'api_error', message: expect.stringContaining('not JSON') } } });
+    expect(lines.filter((line) => line.event === 'inference')).toEqual([
+      expect.objectContaining({ key: 'claude-code', model: 'gpt-4o', dialect: 'anthropic', status: 200, error: 'upstream_event_not_json' }),
+    ]);
   });
 
   it('refuses what cannot be carried with 400 invalid_request_error naming it, calling no upstream', async () => {

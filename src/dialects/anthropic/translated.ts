@@ -15,7 +15,7 @@ import { chatToMessage } from '../../translate/chat-to-messages.ts';
 import { estimateInputTokens } from '../../translate/count-tokens.ts';
 import { chatErrorToAnthropic } from '../../translate/errors.ts';
 import { messagesToChat } from '../../translate/messages-to-chat.ts';
-import { translateChatStream } from '../../translate/sse.ts';
+import { translateChatStream, type StreamFailure } from '../../translate/sse.ts';
 import { readBodyText } from '../../refresh/body-reader.ts';
 import { sha256Hex } from '../../sha256.ts';
 import { joinUrl } from '../../upstream/url.ts';
@@ -44,8 +44,17 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
   if (typeof chat.body.user === 'string') chat.body.user = await sha256Hex(chat.body.user);
   const stream = request.stream === true;
   const facts = { stopSequences: stopSequencesOf(request), secrets: config.secretValues, ...(stream ? { estimatedInputTokens: estimateInputTokens(request) } : {}) };
+  // Why the translated stream ended in `event: error`, if it did: the client still got a 200.
+  let failure: StreamFailure | undefined;
   return forward(
-    { ...callOf(c, target, 'anthropic', path), url: joinUrl(base, '/chat/completions'), purpose: 'inference', forwardHeaders: FORWARDED_HEADERS, body: JSON.stringify(chat.body) },
+    {
+      ...callOf(c, target, 'anthropic', path),
+      url: joinUrl(base, '/chat/completions'),
+      purpose: 'inference',
+      forwardHeaders: FORWARDED_HEADERS,
+      body: JSON.stringify(chat.body),
+      failedInAnswer: () => failure,
+    },
     async (upstream) => {
       if (!upstream.ok || upstream.body === null) {
         const text = upstream.body === null ? '' : ((await readBodyText(upstream.body, MAX_ERROR_BODY_BYTES))?.text ?? '');
@@ -63,7 +72,7 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, path: s
         const what = stream ? 'a whole answer to a streamed call' : 'a stream to a call for a whole answer';
         return new Response(chatErrorToAnthropic(502, `[${entry.id}] answered ${what}`), { status: 502, headers: JSON_HEADERS });
       }
-      if (stream) return new Response(translateChatStream(upstream.body, model.id, facts), { status: 200, headers: SSE_HEADERS });
+      if (stream) return new Response(translateChatStream(upstream.body, model.id, facts, (kind) => (failure ??= kind)), { status: 200, headers: SSE_HEADERS });
       const read = await readBodyText(upstream.body, MAX_ANSWER_BYTES);
       let completion: unknown;
       try {

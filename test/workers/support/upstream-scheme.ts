@@ -66,6 +66,8 @@ export interface ScenarioInit {
   /** Milliseconds between streamed inference chunks. */
   dripMs?: number;
   chunks?: number;
+  /** Inference streams break after their first chunk. */
+  streamBreak?: boolean;
 }
 
 /** What an inference endpoint received (scripts/lib/upstream-inference.ts `ReceivedCall`). */

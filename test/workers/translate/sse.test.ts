@@ -93,8 +93,20 @@ describe('translateChatStream: OpenAI SSE bytes → Anthropic SSE bytes', () => 
         controller.enqueue(bytes);
       },
     });
-    const events = parseAnthropic(await new Response(translateChatStream(broken, 'm')).text());
+    const failures: string[] = [];
+    const events = parseAnthropic(await new Response(translateChatStream(broken, 'm', {}, (kind) => failures.push(kind))).text());
     expect(events[events.length - 1]?.data).toStrictEqual({ type: 'error', error: { type: 'api_error', message: 'the upstream stream broke: connection reset' } });
+    expect(failures).toStrictEqual(['upstream_stream_broke']);
+  });
+
+  it('tells its caller once why it ended in event: error, and nothing when it ended well', async () => {
+    const failures: string[] = [];
+    const onFailure = (kind: string) => failures.push(kind);
+    const ok = 'data: {"id":"c","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+    await new Response(translateChatStream(new Response(ok).body ?? new ReadableStream(), 'm', {}, onFailure)).text();
+    expect(failures).toStrictEqual([]);
+    await new Response(translateChatStream(new Response('data: {oops\n\ndata: {again\n\n').body ?? new ReadableStream(), 'm', {}, onFailure)).text();
+    expect(failures).toStrictEqual(['upstream_event_not_json']);
   });
 
   it('sends each event as soon as its bytes arrive, and passes a client hang-up to the upstream', async () => {
