@@ -58,7 +58,7 @@ export function sseParser(): { feed(text: string): string[]; flush(): string[] }
 }
 
 /** Why a translated stream ended in `event: error`: the kind its caller logs (never upstream text). */
-export type StreamFailure = 'upstream_stream_broke' | 'upstream_event_not_json' | 'upstream_error_event';
+export type StreamFailure = 'upstream_stream_broke' | 'upstream_stream_cut_short' | 'upstream_event_not_json' | 'upstream_error_event';
 
 /**
  * An OpenAI chat completions SSE body as an Anthropic Messages SSE body for the client's `model`.
@@ -78,13 +78,20 @@ export function translateChatStream(
   const translator = chatStreamToMessages(model, request);
   let finished = false;
 
+  /** The translator's last events: an error among them means the upstream stopped before it finished. */
+  function ending(): AnthropicEvent[] {
+    const out = translator.end();
+    if (out.some((event) => event.event === 'error')) onFailure('upstream_stream_cut_short');
+    return out;
+  }
+
   function events(datas: string[]): AnthropicEvent[] {
     const out: AnthropicEvent[] = [];
     for (const data of datas) {
       if (finished) break;
       if (data === '[DONE]') {
         finished = true;
-        out.push(...translator.end());
+        out.push(...ending());
         break;
       }
       let chunk: unknown;
@@ -122,7 +129,7 @@ export function translateChatStream(
           out = events([...parser.feed(decoder.decode()), ...parser.flush()]);
           if (!finished) {
             finished = true;
-            out.push(...translator.end());
+            out.push(...ending());
           }
           break;
         }

@@ -16,8 +16,8 @@ import { isObject } from '../providers/narrow.ts';
  * `stream_options` the field is written into the client's bytes, which are otherwise kept; with a
  * `stream_options` object that does not ask (`{}`, `include_usage: false`), the body is serialised again
  * with it added (its other options kept). Anything else — usage asked for, a `stream_options` that is not
- * an object (the provider answers that), no stream — is sent as it is. `parsed` is `text` parsed (body.ts
- * parsed it once).
+ * an object (the provider answers that), no stream — is sent as it is. `parsed` is the client's body
+ * parsed (body.ts parsed it once); `text` is the body as it will be sent, which may differ from it.
  */
 export function askForUsage(parsed: unknown, text: string): { body: string; hide: boolean } {
   if (!isObject(parsed) || parsed.stream !== true) return { body: text, hide: false };
@@ -27,7 +27,9 @@ export function askForUsage(parsed: unknown, text: string): { body: string; hide
   }
   const options = parsed.stream_options;
   if (!isObject(options) || options.include_usage === true) return { body: text, hide: false };
-  return { body: JSON.stringify({ ...parsed, stream_options: { ...options, include_usage: true } }), hide: true };
+  // From `text`, not `parsed`: the route has already rewritten `text` (the upstream's model id).
+  const sent = JSON.parse(text) as Record<string, unknown>;
+  return { body: JSON.stringify({ ...sent, stream_options: { ...options, include_usage: true } }), hide: true };
 }
 
 const LF = 0x0a;

@@ -69,6 +69,7 @@ const CASES = [
   { name: 'openai-chat-stream-asked', path: '/v1/chat/completions', format: 'openai', body: { model: 'gpt-4o', stream: true, stream_options: { include_usage: true }, ...chat } },
   { name: 'openai-chat-stream-declined', path: '/v1/chat/completions', format: 'openai', body: { model: 'gpt-4o', stream: true, stream_options: { include_usage: false }, ...chat }, hidden: true },
   { name: 'ollama-chat-stream', path: '/v1/chat/completions', format: 'openai', body: { model: 'ollama/llama3.2:latest', stream: true, ...chat }, hidden: true },
+  { name: 'ollama-chat-stream-declined', path: '/v1/chat/completions', format: 'openai', body: { model: 'ollama/llama3.2:latest', stream: true, stream_options: {}, ...chat }, hidden: true },
   { name: 'openai-completions', path: '/v1/completions', format: 'openai', body: { model: 'gpt-4o-mini', prompt: 'Hello' } },
   { name: 'openai-completions-stream', path: '/v1/completions', format: 'openai', body: { model: 'gpt-4o-mini', prompt: 'Hello', stream: true }, hidden: true },
   { name: 'openai-embeddings', path: '/v1/embeddings', format: 'openai', body: { model: 'text-embedding-3-small', input: ['a', 'b'] } },
@@ -91,7 +92,9 @@ describe('usage per key', () => {
     await done();
     expect(response.status, text).toBe(200);
     const sent = (await upstreams.received()).at(-1);
-    const asked = JSON.parse(sent?.body ?? '{}') as { stream_options?: unknown };
+    const asked = JSON.parse(sent?.body ?? '{}') as { stream_options?: unknown; model?: unknown };
+    // The provider gets its own id for the model (a prefixed one without its prefix).
+    if ('model' in c.body) expect(asked.model).toBe(c.body.model.replace(/^ollama\//, ''));
     let tokens = reported(text, c.format);
     if ('hidden' in c) {
       // The provider was asked for usage; the client, which did not ask, never sees the usage chunk.
@@ -111,6 +114,18 @@ describe('usage per key', () => {
     expect(day).toStrictEqual({ requests: 1, errors: 0, inputTokens: tokens.input, outputTokens: tokens.output });
     expect(month).toStrictEqual(day);
     expect(Date.now() - Date.parse(lastUsedAt ?? '')).toBeLessThan(60_000);
+  });
+
+  it('counts a translated stream that ended in event: error inside its 200 as an error', async () => {
+    const { env, upstreams } = await setup();
+    const key = await newKey(env, 'broken-stream');
+    await upstreams.update({ streamBreak: true });
+    const { response, done } = await send(env, '/v1/messages', { method: 'POST', headers: { ...bearer(key), ...anthropic, 'Content-Type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o', stream: true, ...messages }) });
+    const text = await response.text();
+    await done();
+    expect(response.status).toBe(200);
+    expect(text).toContain('event: error');
+    expect((await usageOf(env, 'broken-stream')).day).toMatchObject({ requests: 1, errors: 1 });
   });
 
   it('counts an error answer as an error, and adds calls up', async () => {

@@ -107,6 +107,12 @@ describe('translateChatStream: OpenAI SSE bytes → Anthropic SSE bytes', () => 
     expect(failures).toStrictEqual([]);
     await new Response(translateChatStream(new Response('data: {oops\n\ndata: {again\n\n').body ?? new ReadableStream(), 'm', {}, onFailure)).text();
     expect(failures).toStrictEqual(['upstream_event_not_json']);
+    // Ended (by [DONE], or by the body's end) before a finish_reason: cut short.
+    for (const cut of ['data: {"id":"c","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n', 'data: {"id":"c","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n']) {
+      failures.length = 0;
+      await new Response(translateChatStream(new Response(cut).body ?? new ReadableStream(), 'm', {}, onFailure)).text();
+      expect(failures).toStrictEqual(['upstream_stream_cut_short']);
+    }
   });
 
   it('sends each event as soon as its bytes arrive, and passes a client hang-up to the upstream', async () => {
