@@ -576,7 +576,9 @@ export function spliceSections(markdown: string, sections: string[], rows: Verdi
   }
   for (const v of rows) {
     const row = `| ${v.target} | ${v.measured} | ${v.met ? 'yes' : '**no**'} |`;
-    const prefix = `| ${v.target.split(':')[0]}`;
+    // The target up to its colon, colon included ("cache hit:" must not match "cache hit, 3000 models:").
+    const colon = v.target.indexOf(':');
+    const prefix = colon < 0 ? `| ${v.target} |` : `| ${v.target.slice(0, colon + 1)}`;
     const lines = out.split('\n');
     const at = lines.findIndex((line) => line.startsWith(prefix));
     // A new target goes at the end of the targets table, which ends before the machine section.

@@ -10,14 +10,14 @@ export const MEMORY_TTL_MS = 5_000;
 /** Isolate cache: the list this isolate last read, wrote or fetched; answered first for `MEMORY_TTL_MS`, then only while KV fails. */
 let heldList: { list: StoredList; until: number } | undefined;
 
-/** The list to answer without asking KV, within `MEMORY_TTL_MS` of when it was remembered. */
+/** The list to answer without asking KV, within `MEMORY_TTL_MS` of when it was remembered; never one a purge removed. */
 export function recall(now: number): StoredList | undefined {
-  return heldList !== undefined && now < heldList.until ? heldList.list : undefined;
+  return heldList !== undefined && now < heldList.until && !purgedSince(heldList.list) ? heldList.list : undefined;
 }
 
-/** The last list this isolate knows, at any age short of its `expiresAt`: what a failed KV read falls back to. */
+/** The last list this isolate knows, at any age short of its `expiresAt` (never one a purge removed): what a failed KV read falls back to. */
 export function lastKnown(now: number): StoredList | undefined {
-  return heldList !== undefined && now < heldList.list.meta.expiresAt ? heldList.list : undefined;
+  return heldList !== undefined && now < heldList.list.meta.expiresAt && !purgedSince(heldList.list) ? heldList.list : undefined;
 }
 
 export function remember(list: StoredList, now: number): void {
@@ -55,27 +55,38 @@ export function purgeCount(): number {
 }
 
 /**
- * Isolate cache: the newest purge generation this isolate has heard of — from the coordinator (a
- * purge made here, a refresh it asked about) or on a list read from KV; 0 before any. A list from an
- * older generation is one a purge removed, which KV elsewhere may still show for about a minute
- * (docs/behaviour.md, "Purges and purge generations").
+ * Isolate cache: the purge generation this isolate holds to be current — as the coordinator last said
+ * (a purge made here, its answer to a refresh this isolate asked about), or newer, as a list read from
+ * KV carried; 0 before any. A list from an older generation is one a purge removed, which KV elsewhere
+ * may still show for about a minute (docs/behaviour.md, "Purges and purge generations").
  */
-let newestGeneration = 0;
+let currentGeneration = 0;
 
+/** The coordinator's word: its generation is current, even a lower one (its storage was reset). */
+export function adoptGeneration(generation: number): void {
+  currentGeneration = generation;
+}
+
+/** A list's generation: a newer one than this isolate knew means a purge it had not heard of. */
 export function noteGeneration(generation: number | undefined): void {
-  if (generation !== undefined && generation > newestGeneration) newestGeneration = generation;
+  if (generation !== undefined && generation > currentGeneration) currentGeneration = generation;
 }
 
 export function knownGeneration(): number {
-  return newestGeneration;
+  return currentGeneration;
 }
 
-/** Whether `list` was written under a generation a purge has since ended: readers treat it as gone. */
+/** Whether `list` was made under a generation a purge has since ended: readers treat it as gone. */
 export function purgedSince(list: StoredList): boolean {
-  return list.meta.generation !== undefined && list.meta.generation < newestGeneration;
+  return list.meta.generation !== undefined && list.meta.generation < currentGeneration;
+}
+
+/** `list` as made under `generation` (a new object: the body is shared). */
+export function underGeneration(list: StoredList, generation: number): StoredList {
+  return { ...list, meta: { ...list.meta, generation } };
 }
 
 /** What a new isolate knows of purges: none (a purge itself never forgets a generation). */
 export function forgetGenerations(): void {
-  newestGeneration = 0;
+  currentGeneration = 0;
 }

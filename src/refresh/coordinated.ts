@@ -4,7 +4,7 @@
  * outcome), or holds back (a failure worldwide within the pause). The coordinator failing to answer
  * `begin` makes this one of today's per-isolate refreshes.
  */
-import { forgetIfHeld, noteGeneration, purgeCount, remember } from '../cache/memory.ts';
+import { adoptGeneration, forgetIfHeld, purgeCount, remember, underGeneration } from '../cache/memory.ts';
 import { noteUnreachable, type CoordinatorStub } from '../coordinator/client.ts';
 import type { Begin } from '../coordinator/protocol.ts';
 import type { Config } from '../config.ts';
@@ -24,21 +24,22 @@ export async function refreshCoordinated(coordinator: CoordinatorStub, deps: Ref
     noteUnreachable(error, 'begin');
     return refresh(deps, trigger);
   }
-  noteGeneration(begun.generation);
+  adoptGeneration(begun.generation);
   if (begun.kind === 'paused') {
     const status = { refreshedAt: begun.failure.at, providers: [], clashes: [] };
     return { list: null, status, succeeded: false, landed: Promise.resolve(false), current: () => false, failure: begun.failure };
   }
   if (begun.kind === 'joined') {
-    const { list, status, written, succeeded } = begun.outcome;
+    const { status, written, succeeded } = begun.outcome;
+    const list = succeeded && begun.outcome.list !== null ? underGeneration(begun.outcome.list, begun.generation) : begun.outcome.list;
     const current = () => purgeCount() === purges;
     if (list !== null && current()) remember(list, Date.now());
     return { list, status, succeeded, landed: Promise.resolve(written), current };
   }
-  return lead(coordinator, begun.ticket, deps, trigger, started);
+  return lead(coordinator, begun.ticket, begun.generation, deps, trigger, started);
 }
 
-async function lead(coordinator: CoordinatorStub, ticket: string, deps: RefreshDeps, trigger: RefreshTrigger, started: number): Promise<RefreshOutcome> {
+async function lead(coordinator: CoordinatorStub, ticket: string, generation: number, deps: RefreshDeps, trigger: RefreshTrigger, started: number): Promise<RefreshOutcome> {
   const purges = purgeCount();
   let built: Built;
   try {
@@ -47,7 +48,8 @@ async function lead(coordinator: CoordinatorStub, ticket: string, deps: RefreshD
     await coordinator.abandon(ticket).catch(() => undefined);
     throw error;
   }
-  const list = built.replacement ?? built.kept;
+  // Kept in memory as the coordinator will store it: under the generation it was begun in.
+  const list = built.replacement === null ? built.kept : underGeneration(built.replacement, generation);
   let fenced = false;
   const current = () => purgeCount() === purges && !fenced;
   // Remembered before the coordinator writes, so this isolate's next read finds it; dropped again if a purge fenced it.

@@ -3,6 +3,7 @@
  * previous one, written to Workers KV. Used by this isolate's own refresh and by the coordinator alike.
  */
 import { writeList, writeStatus } from '../cache/kv.ts';
+import { underGeneration } from '../cache/memory.ts';
 import type { Built } from './build.ts';
 
 /**
@@ -14,7 +15,7 @@ import type { Built } from './build.ts';
 export async function persistBuilt(kv: KVNamespace, built: Built, generation?: number): Promise<boolean> {
   const { replacement, kept, status, keepSeconds } = built;
   if (replacement !== null) {
-    const list = generation === undefined ? replacement : { ...replacement, meta: { ...replacement.meta, generation } };
+    const list = generation === undefined ? replacement : underGeneration(replacement, generation);
     return writeList(kv, list, status, keepSeconds);
   }
   const remaining = kept === null ? keepSeconds : (kept.meta.expiresAt - status.refreshedAt) / 1000;

@@ -4,7 +4,7 @@
  * the persist step (refresh/persist.ts) writes it, here or in the coordinator.
  */
 import { tryReadListAndStatus, type StoredList } from '../cache/kv.ts';
-import { knownGeneration, purgeCount, purgedSince, remember } from '../cache/memory.ts';
+import { knownGeneration, purgeCount, purgedSince, remember, underGeneration } from '../cache/memory.ts';
 import type { CacheStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
 import type { CoordinatorNamespace } from '../coordinator/client.ts';
@@ -56,15 +56,17 @@ export interface RefreshDeps {
 export async function refresh({ kv, config, fetcher = fetch, background }: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   const started = Date.now();
   const purges = purgeCount();
-  const current = () => purgeCount() === purges;
+  // The generation it is made under: the one this isolate holds current as it starts.
+  const generation = knownGeneration();
+  // A purge since the start, here or heard of from elsewhere, fences it: it stores nothing more.
+  const current = () => purgeCount() === purges && knownGeneration() <= generation;
   const built = await produce({ kv, config, fetcher });
-  const list = built.replacement ?? built.kept;
+  const list = built.replacement === null ? built.kept : underGeneration(built.replacement, generation);
   // Remembered before the writes, so this isolate's next read finds it whether or not they are done.
   if (list !== null && current()) remember(list, built.status.refreshedAt);
   const persist = async () => {
-    // A purge since the start wins: nothing is written back. Without the coordinator, the list carries
-    // the newest generation this isolate has heard of.
-    const written = current() ? await persistBuilt(kv, built, knownGeneration()) : false;
+    // A purge since the start wins: nothing is written back.
+    const written = current() ? await persistBuilt(kv, built, generation) : false;
     logRefresh(trigger, built, written, started);
     return written;
   };

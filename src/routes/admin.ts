@@ -8,7 +8,7 @@ import { adminAuth } from '../auth/admin-jwt.ts';
 import { crossSiteGuard } from '../auth/cross-site.ts';
 import { edgeDelete, LIST_COPY } from '../cache/edge.ts';
 import { deleteAll, storeHealth, tryReadList, tryReadStatus, type StoredList } from '../cache/kv.ts';
-import { lastKnown, noteGeneration } from '../cache/memory.ts';
+import { adoptGeneration, lastKnown } from '../cache/memory.ts';
 import { failureReasons, type CacheStatus } from '../cache/status.ts';
 import { ConfigError, configOrError, loadConfig } from '../config.ts';
 import { coordinatorOf, coordinatorStatus, noteUnreachable } from '../coordinator/client.ts';
@@ -58,7 +58,7 @@ admin.post('/cache/purge', async function purge(c) {
   if (coordinator !== undefined) {
     try {
       const purged = await coordinator.purge();
-      noteGeneration(purged.generation);
+      adoptGeneration(purged.generation);
       kvError = purged.error;
     } catch (error) {
       noteUnreachable(error, 'purge');

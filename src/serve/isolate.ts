@@ -8,7 +8,7 @@
  * | cache                      | module               | holds                                                        |
  * |----------------------------|----------------------|--------------------------------------------------------------|
  * | `heldList`, `purgesSeen`   | cache/memory.ts      | the list (MEMORY), and how many purges this isolate has seen |
- * | `newestGeneration`         | cache/memory.ts      | the newest purge generation heard of (older lists are gone)  |
+ * | `currentGeneration`        | cache/memory.ts      | the purge generation held current (older lists are gone)     |
  * | `kvReadUnderWay`           | serve/read.ts        | the KV read of the list under way (KV)                       |
  * | `answersOfVersion`         | serve/answers.ts     | the answers serialised from the list version last served     |
  * | `copiedVersions`           | cache/edge.ts        | the versions put to the data centre's copy (EDGE)            |

@@ -3,7 +3,8 @@
  * named in serve/isolate.ts. Routes (the list, one model, inference) call `currentList`; every
  * answer comes from the first state that has a list:
  *
- *   MEMORY   this isolate's list, remembered less than MEMORY_TTL_MS ago and not expired
+ *   MEMORY   this isolate's list, remembered less than MEMORY_TTL_MS ago, not expired, and not from
+ *            before a purge this isolate knows of (cache/memory.ts)
  *              fresh                              -> HIT
  *              past freshUntil (or made under
  *              another configuration)             -> STALE, and REVALIDATE behind the answer
@@ -12,8 +13,10 @@
  *            isolate knows no list: a miss needs both); skipped while KV failed within the pause
  *              a list                             -> remember it, copy it to EDGE once per version;
  *                                                    HIT, or STALE and REVALIDATE
- *              none, expired, or from before a
- *              purge this isolate knows of        -> FILL
+ *              from before a purge this isolate
+ *              knows of                           -> this isolate's newer list if it holds one (HIT or
+ *                                                    STALE, as MEMORY), else FILL
+ *              none, or expired                   -> FILL
  *              KV failed                          -> EDGE
  *   EDGE     this isolate's last list at any age short of its expiry, else the data centre's Cache
  *            API copy (cache/edge.ts)
@@ -89,8 +92,15 @@ async function fromKv(deps: RefreshDeps, ctx: Background, now: number): Promise<
   const read = storeFailedRecently(now) ? undefined : await readShared(deps.kv, withStatus);
   if (read?.ok !== true) return fromEdge(deps, ctx, now, pausedBefore);
   const { list, status } = read.value;
-  // A list from before a purge this isolate knows of is gone, though KV here may still show it.
-  if (list === null || now >= list.meta.expiresAt || purgedSince(list)) return fill(deps, ctx, now, true, status);
+  if (list !== null && purgedSince(list)) {
+    // KV here still shows a list a purge removed (it may, for about a minute): the newer list this
+    // isolate holds, if any, is served on; else it is a miss.
+    const held = lastKnown(now);
+    if (held === undefined) return fill(deps, ctx, now, true, status);
+    remember(held, now);
+    return served(held, deps, ctx, now, 'ok');
+  }
+  if (list === null || now >= list.meta.expiresAt) return fill(deps, ctx, now, true, status);
   noteGeneration(list.meta.generation);
   remember(list, now);
   if (!listCopied(list)) ctx.waitUntil(putListCopy(list));
@@ -125,7 +135,7 @@ export async function storedListOnly(kv: KVNamespace, error: ConfigError): Promi
   const now = Date.now();
   const read = lastKnown(now) === undefined && !storeFailedRecently(now) ? await readShared(kv, false) : undefined;
   const stored = read?.ok === true ? read.value.list : undefined;
-  const list = (stored !== null && stored !== undefined && now < stored.meta.expiresAt ? stored : undefined) ?? lastKnown(now) ?? (await copyOutsideKv(now));
+  const list = (stored !== null && stored !== undefined && now < stored.meta.expiresAt && !purgedSince(stored) ? stored : undefined) ?? lastKnown(now) ?? (await copyOutsideKv(now));
   if (list === undefined) throw error;
   if (stored === list) remember(list, now);
   return { list, state: now < list.meta.freshUntil ? 'HIT' : 'STALE', store: read?.ok === false ? 'unavailable' : storeState() };
@@ -166,7 +176,7 @@ const storeState = (): StoreState => (storeOk() ? 'ok' : 'unavailable');
 /** The data centre's copy, held in this isolate once found so the next failed read needs no Cache API call. */
 async function copyOutsideKv(now: number): Promise<StoredList | undefined> {
   const copy = await getListCopy(now);
-  if (copy === null) return undefined;
+  if (copy === null || purgedSince(copy)) return undefined;
   hold(copy);
   return copy;
 }

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIST_KEY, STATUS_KEY, type ListMeta } from '../../src/cache/kv.ts';
-import { recall } from '../../src/cache/memory.ts';
+import { adoptGeneration, forget, lastKnown, MEMORY_TTL_MS, noteGeneration, recall, remember } from '../../src/cache/memory.ts';
 import { coordinatorOf } from '../../src/coordinator/client.ts';
 import type { Coordinator } from '../../src/coordinator/coordinator.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -99,6 +99,61 @@ describe('refreshes through the coordinator', () => {
     freshIsolate();
     await env.MODELS_KV.put(LIST_KEY, before.value ?? '', { metadata: before.metadata });
     expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('HIT');
+  });
+
+  it('learns of a purge made elsewhere from the coordinator’s answer to a refresh, and then refuses the purged list KV still shows', async () => {
+    const { upstreams, env, deps, stub } = await setup();
+    expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('MISS');
+    const before = await env.MODELS_KV.getWithMetadata<ListMeta>(LIST_KEY, 'text');
+    freshIsolate();
+    expect(await (await admin(env, 'POST', '/admin/cache/purge')).json()).toEqual({ purged: true });
+    freshIsolate(); // this isolate never saw the purge
+    await refreshCoordinated(stub(), deps, 'cron'); // …but the coordinator's answer names its generation
+    forget(); // its new list has left memory
+    await env.MODELS_KV.put(LIST_KEY, before.value ?? '', { metadata: before.metadata });
+    // A miss, not a HIT on the purged list: it gets the cron's list from the coordinator, no new fan-out.
+    expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('MISS');
+    expect(await fanOuts(upstreams)).toBe(2);
+  });
+
+  it('serves on the newer list it holds while KV here still shows the purged one, without a new fan-out', async () => {
+    const { upstreams, env } = await setup();
+    expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('MISS');
+    const before = await env.MODELS_KV.getWithMetadata<ListMeta>(LIST_KEY, 'text');
+    expect(await (await admin(env, 'POST', '/admin/cache/purge')).json()).toEqual({ purged: true });
+    const refilled = await call(env, '/v1/models');
+    expect(refilled.headers.get('X-Cache')).toBe('MISS');
+    await env.MODELS_KV.put(LIST_KEY, before.value ?? '', { metadata: before.metadata });
+    // Its memory copy has aged past MEMORY_TTL_MS: the next read asks KV.
+    const held = lastKnown(Date.now());
+    if (held === undefined) throw new Error('the refilled list is not held');
+    remember(held, Date.now() - MEMORY_TTL_MS - 1);
+    const read = await call(env, '/v1/models');
+    expect(read.headers.get('X-Cache')).toBe('HIT');
+    expect(read.headers.get('ETag')).toBe(refilled.headers.get('ETag'));
+    expect(await fanOuts(upstreams)).toBe(2);
+  });
+
+  it('never answers from memory, or from the copy outside KV, a list a purge it has heard of removed', () => {
+    const list = { body: '{"object":"list","data":[]}', meta: { fetchedAt: 0, freshUntil: Date.now() + 60_000, expiresAt: Date.now() + 120_000, etag: '"e"', modelCount: 0, generation: 0 } };
+    remember(list, Date.now());
+    expect(recall(Date.now())).toBe(list);
+    adoptGeneration(1);
+    expect(recall(Date.now())).toBeUndefined();
+    expect(lastKnown(Date.now())).toBeUndefined();
+    // The coordinator's word stands even when lower (its storage was reset): the list is current again.
+    adoptGeneration(0);
+    expect(recall(Date.now())).toBe(list);
+  });
+
+  it('stores nothing from a refresh without the coordinator that hears of a purge while it fans out', async () => {
+    const { env } = await setup({ delayMs: { openai: 200 } });
+    const isolated = { ...env, COORDINATOR: failingCoordinator() };
+    const fill = call(isolated, '/v1/models');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    noteGeneration(4); // e.g. read on a list another isolate wrote after a purge
+    expect((await fill).status).toBe(200);
+    expect(await env.MODELS_KV.get(LIST_KEY)).toBeNull();
   });
 
   it('gives a list written without the coordinator the newest purge generation this isolate has heard of', async () => {
