@@ -77,13 +77,20 @@ export const LIST_COPY = 'list';
 
 /** Whether this isolate already put this version of the list's copy: then a read has nothing to hand to `waitUntil`. */
 export function listCopied(list: StoredList): boolean {
-  return copiedVersions.get(LIST_COPY) === list.meta.etag;
+  return copiedVersions.get(LIST_COPY) === listVersion(list);
 }
 
 /** Keeps the list outside KV, once per version. */
 export function putListCopy(list: StoredList): Promise<void> {
-  return edgePut(LIST_COPY, list.body, list.meta, { version: list.meta.etag, expiresAt: list.meta.expiresAt });
+  return edgePut(LIST_COPY, list.body, list.meta, { version: listVersion(list), expiresAt: list.meta.expiresAt });
 }
+
+/**
+ * A version of the list's copy: its bytes and its purge generation. The same bytes refilled after a
+ * purge are a new version, so the data centre's copy is put again under the new generation (readers
+ * that know of the purge refuse the old one).
+ */
+const listVersion = (list: StoredList) => `${list.meta.etag}@${list.meta.generation ?? ''}`;
 
 /** The list's copy, if this data centre has one that has not expired. */
 export async function getListCopy(now: number): Promise<StoredList | null> {

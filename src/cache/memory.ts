@@ -24,7 +24,10 @@ export function remember(list: StoredList, now: number): void {
   heldList = { list, until: now + MEMORY_TTL_MS };
 }
 
-/** Keeps a list found outside KV for the fallback only: `recall` does not answer it, so each read still says STALE. */
+/**
+ * Keeps a list found outside KV for the fallback: `recall` does not answer it, so each read still says
+ * STALE — until KV answers with a list a purge removed, when the read path remembers it as the newer list.
+ */
 export function hold(list: StoredList): void {
   heldList = { list, until: -Infinity };
 }

@@ -91,11 +91,15 @@ export class Coordinator extends DurableObject<Env> {
     const running = this.running?.ticket === ticket ? this.running : undefined;
     const list = built.replacement ?? built.kept;
     const succeeded = built.replacement !== null;
-    const fenced = running === undefined || running.generation !== this.generation();
-    const writing = fenced ? Promise.resolve(false) : persistBuilt(this.env.MODELS_KV, built, running.generation);
-    if (!fenced) this.noteOutcome(succeeded, built);
-    const written = await writing;
-    const outcome: Finished = { list, status: built.status, succeeded, written, fenced };
+    const begunUnder = running?.generation ?? this.generation();
+    const fencedBefore = running === undefined || begunUnder !== this.generation();
+    const writing = fencedBefore ? Promise.resolve(false) : persistBuilt(this.env.MODELS_KV, built, begunUnder);
+    if (!fencedBefore) this.noteOutcome(succeeded, built);
+    const wrote = await writing;
+    // A purge while KV took the writes deleted them after: the list is fenced all the same.
+    const fenced = fencedBefore || begunUnder !== this.generation();
+    const written = wrote && !fenced;
+    const outcome: Finished = { list, generation: begunUnder, status: built.status, succeeded, written, fenced };
     if (written && running !== undefined) this.recent = { outcome, generation: running.generation, at: Date.now() };
     if (running !== undefined) {
       running.settle(outcome);

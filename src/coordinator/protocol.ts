@@ -34,6 +34,8 @@ export type Begin =
 export interface Finished {
   /** The list readers are served: the new one, or the one the refresh kept. */
   list: StoredList | null;
+  /** The purge generation it was begun under (a joiner's list is held under it, not under a later one). */
+  generation: number;
   status: CacheStatus;
   /** Whether it produced a new list. */
   succeeded: boolean;

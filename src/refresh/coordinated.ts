@@ -4,7 +4,7 @@
  * outcome), or holds back (a failure worldwide within the pause). The coordinator failing to answer
  * `begin` makes this one of today's per-isolate refreshes.
  */
-import { adoptGeneration, forgetIfHeld, purgeCount, remember, underGeneration } from '../cache/memory.ts';
+import { adoptGeneration, forgetIfHeld, noteGeneration, purgeCount, purgedSince, remember, underGeneration } from '../cache/memory.ts';
 import { noteUnreachable, type CoordinatorStub } from '../coordinator/client.ts';
 import type { Begin } from '../coordinator/protocol.ts';
 import type { Config } from '../config.ts';
@@ -24,15 +24,17 @@ export async function refreshCoordinated(coordinator: CoordinatorStub, deps: Ref
     noteUnreachable(error, 'begin');
     return refresh(deps, trigger);
   }
-  adoptGeneration(begun.generation);
+  // The coordinator's word, unless a purge here overtook the ask (its answer may predate the purge).
+  if (purgeCount() === purges) adoptGeneration(begun.generation);
+  else noteGeneration(begun.generation);
   if (begun.kind === 'paused') {
     const status = { refreshedAt: begun.failure.at, providers: [], clashes: [] };
     return { list: null, status, succeeded: false, landed: Promise.resolve(false), current: () => false, failure: begun.failure };
   }
   if (begun.kind === 'joined') {
     const { status, written, succeeded } = begun.outcome;
-    const list = succeeded && begun.outcome.list !== null ? underGeneration(begun.outcome.list, begun.generation) : begun.outcome.list;
-    const current = () => purgeCount() === purges;
+    const list = succeeded && begun.outcome.list !== null ? underGeneration(begun.outcome.list, begun.outcome.generation) : begun.outcome.list;
+    const current = () => purgeCount() === purges && (list === null || !purgedSince(list));
     if (list !== null && current()) remember(list, Date.now());
     return { list, status, succeeded, landed: Promise.resolve(written), current };
   }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KINDS } from '../../scripts/lib/demo-data.ts';
 import { edgeDelete, edgePut, LIST_COPY } from '../../src/cache/edge.ts';
 import { LIST_KEY, STATUS_KEY } from '../../src/cache/kv.ts';
-import { MEMORY_TTL_MS } from '../../src/cache/memory.ts';
+import { adoptGeneration, MEMORY_TTL_MS } from '../../src/cache/memory.ts';
 import { FAILURE_PAUSE_MS } from '../../src/refresh/shared.ts';
 import type { Env } from '../../src/env.ts';
 import { expectApiError } from './support/expect-error.ts';
@@ -130,6 +130,16 @@ describe('a Workers KV outage', () => {
     expect(copy.headers.get('X-Store')).toBe('unavailable');
     expect(await copy.text()).toBe(body);
     expect(totalHits(await upstreams.hits())).toBe(hits);
+  });
+
+  it('does not serve the Cache API copy of a list a purge this isolate has heard of removed', async () => {
+    const { upstreams, healthy, outage } = await deployment('both');
+    expect((await call(healthy, '/v1/models')).status).toBe(200);
+    freshIsolate();
+    adoptGeneration(1); // the coordinator said so: a purge this data centre's copy predates
+    await upstreams.update(ALL_FAILING);
+    at(1000);
+    await expectApiError(await call(outage, '/v1/models'), 502, 'upstreams_unavailable');
   });
 
   it('answers 502 only when KV, the Cache API copy and every upstream all have nothing', async () => {
