@@ -11,7 +11,6 @@ import { dialectOf } from './dialects/select.ts';
 import { ApiError, apiError } from './errors.ts';
 import { logEvent } from './log.ts';
 import { admin } from './routes/admin.ts';
-import { changes } from './routes/changes.ts';
 import { adminPage } from './routes/admin-page.ts';
 import { inference, INFERENCE_PATHS } from './routes/inference.ts';
 import { models } from './routes/models.ts';
@@ -70,9 +69,6 @@ app.use(
 );
 
 app.get('/healthz', (c) => c.json({ ok: true }));
-// The change feed before the models: `/v1/models/{id}` would take `changes` for a model id.
-app.route('/v1/models', changes);
-app.route('/models', changes);
 app.route('/v1/models', models);
 app.route('/models', models);
 app.route('/v1beta/models', models);

@@ -1,11 +1,11 @@
 /**
  * @module `GET /v1/models/changes` (JSON, paged by cursor) and `GET /v1/models/changes.atom` (Atom 1.0):
  * the list's changes of the last 30 days, with the list's access (a client key when the list needs
- * one) and in the key's view; also without `/v1`. Mounted before the model routes, whose `{id}` would
- * otherwise take `changes`.
+ * one) and in the key's view; also without `/v1`. Answered by the model routes' `{id}` handler
+ * (src/routes/models.ts), behind the same key check and ETag middleware: Hono's fast router
+ * (RegExpRouter) cannot hold a fixed path beside `/:id{.+}`, and its fallback makes every hit slower.
  */
-import { Hono, type Context } from 'hono';
-import { etag } from 'hono/etag';
+import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { atomFeed, latestChanges } from '../changes/atom.ts';
 import { pageBody, parsePageQuery, readPage } from '../changes/page.ts';
@@ -13,32 +13,32 @@ import { changesSeenBy, type ChangeFilter } from '../changes/record.ts';
 import { changeSource, FeedUnavailable, type ChangeSource } from '../changes/source.ts';
 import { ConfigError, configOrError } from '../config.ts';
 import { apiError } from '../errors.ts';
-import { clientKey } from '../keys/middleware.ts';
 
 /** As the list's: a feed reader polling every minute sees a change within a minute of its recording. */
 const MAX_AGE_SECONDS = 30;
 const VARY = 'Authorization, x-api-key, x-goog-api-key';
 
-export const changes = new Hono<AppEnv>();
+/** The feed's answers by the last path segment under the list's path. */
+export const FEED_ANSWERS: Readonly<Record<string, (c: Context<AppEnv>) => Promise<Response>>> = {
+  changes: changesPage,
+  'changes.atom': changesAtom,
+};
 
-// Per route, not `use`: mounted beside the model routes, a `use` here would run for theirs too.
-const guard = [clientKey('if-configured'), etag()] as const;
-
-changes.get('/changes', ...guard, async function changesPage(c) {
+async function changesPage(c: Context<AppEnv>): Promise<Response> {
   const query = parsePageQuery(c.req.query('since'), c.req.query('limit'));
   const { sees } = seenBy(c);
   const page = await unavailableAs503(readPage(sourceOf(c).after, sees, query));
   return c.body(pageBody(page), 200, headers(c, 'application/json'));
-});
+}
 
-changes.get('/changes.atom', ...guard, async function changesAtom(c) {
+async function changesAtom(c: Context<AppEnv>): Promise<Response> {
   const { sees, view } = seenBy(c);
   const items = await unavailableAs503(latestChanges(sourceOf(c).before, sees));
   const url = new URL(c.req.url);
   const base = url.origin + url.pathname.slice(0, -'/changes.atom'.length);
   const links = { self: url.origin + url.pathname, json: `${base}/changes`, models: `${base}/`, emptyUpdatedAt: 0, view };
   return c.body(atomFeed(items, links), 200, headers(c, 'application/atom+xml; charset=utf-8'));
-});
+}
 
 /**
  * What the request's key sees. Under a configuration error a key without a view still sees every

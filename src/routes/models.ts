@@ -12,6 +12,7 @@ import { geminiList, geminiModelAnswer } from '../dialects/gemini/list.ts';
 import { dialectFor } from '../dialects/select.ts';
 import { apiError } from '../errors.ts';
 import { clientKey } from '../keys/middleware.ts';
+import { FEED_ANSWERS } from './changes.ts';
 import { AS_STORED, listAnswer, modelAnswer, providerAnswer, scopeOf, type Answer, type Scope } from '../serve/answers.ts';
 import { currentList, storedListOnly, type CacheState } from '../serve/read.ts';
 
@@ -51,6 +52,9 @@ models.get('/', async function listModels(c) {
 // `{.+}` keeps ids with `/` whole (`openai/gpt-4o`); `%2F` arrives decoded by `param()`.
 models.get('/:id{.+}', async function retrieveModel(c) {
   const id = c.req.param('id');
+  // The change feed, under the list's path (not Gemini's): see src/routes/changes.ts for why here.
+  const feed = Object.hasOwn(FEED_ANSWERS, id) && !c.req.path.startsWith('/v1beta/') ? FEED_ANSWERS[id] : undefined;
+  if (feed !== undefined) return feed(c);
   const { config, scope } = scopeFor(c);
   const { list, state } = await readList(c, config);
   const dialect = dialectFor(c).name;

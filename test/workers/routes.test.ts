@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { app } from '../../src/app.ts';
 import type { Model } from '../../src/model.ts';
 import { expectApiError } from './support/expect-error.ts';
 import { storedKeys } from './support/kv.ts';
@@ -311,5 +312,13 @@ describe('errors', () => {
     const admin = await expectApiError(await call(env, '/admin/cache/refresh', { method: 'POST', headers: bearer(await adminToken()) }), 500, 'invalid_config');
     for (const field of named) expect(admin).toContain(field);
     expect((await call(env, '/healthz')).status).toBe(200);
+  });
+});
+
+describe('routing', () => {
+  it('fits Hono’s RegExpRouter, the fast one: a route it cannot hold would send every request to the slower TrieRouter', () => {
+    const router = app.router as unknown as { match(method: string, path: string): unknown; activeRouter: { name: string } };
+    router.match('GET', '/v1/models');
+    expect(router.activeRouter.name).toBe('RegExpRouter');
   });
 });
