@@ -128,7 +128,10 @@ try {
   execFileSync('git', ['worktree', 'remove', '--force', other], { cwd: ROOT, stdio: 'ignore' });
 }
 
-/** A worker started and remembered for stopping; started again when a port it was given was taken meanwhile. */
+/**
+ * A worker started and remembered for stopping; started again when a port it was given was taken
+ * meanwhile (an older commit's dev-worker.ts does not retry by itself).
+ */
 async function started(start: () => Promise<DevWorker>): Promise<DevWorker> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -104,19 +104,8 @@ function renderChanges(changes) {
     placeholderItem(list, 'No change recorded in the last 30 days.');
     return;
   }
-  list.replaceChildren(...items.map((c) => {
-    const li = document.createElement('li');
-    const badge = document.createElement('span');
-    badge.className = 'badge change-' + (['added', 'removed', 'changed'].includes(c.type) ? c.type : 'other');
-    badge.textContent = text(c.type);
-    const what = document.createElement('span');
-    what.textContent = ' ' + c.model + ' (' + text(c.provider) + ')' + fieldsText(c.fields) + ' ';
-    const at = document.createElement('span');
-    at.className = 'muted small';
-    at.textContent = when(c.at);
-    li.append(badge, what, at);
-    return li;
-  }));
+  list.replaceChildren(...items.map((c) =>
+    badgeItem('change', ['added', 'removed', 'changed'], c.type, ' ' + c.model + ' (' + text(c.provider) + ')' + fieldsText(c.fields) + ' ', when(c.at))));
 }
 
 /** Each webhook (by origin and view only) and how its deliveries go. */
@@ -127,18 +116,28 @@ function renderWebhooks(hooks) {
     placeholderItem(list, 'None configured (WEBHOOKS).');
     return;
   }
-  list.replaceChildren(...items.map((h) => {
-    const li = document.createElement('li');
-    const badge = document.createElement('span');
-    badge.className = 'badge hook-' + (['idle', 'retrying', 'off'].includes(h.state) ? h.state : 'other');
-    badge.textContent = text(h.state);
-    const what = document.createElement('span');
-    what.textContent = ' ' + h.origin + (typeof h.view === 'string' ? ' (view ' + h.view + ')' : '') +
+  list.replaceChildren(...items.map((h) =>
+    badgeItem('hook', ['idle', 'retrying', 'off'], h.state, ' ' + h.origin + (typeof h.view === 'string' ? ' (view ' + h.view + ')' : '') +
       ': last delivered ' + when(h.lastDeliveredAt) + (h.pending > 0 ? ', ' + h.pending + ' pending' : '') +
-      (h.givenUp > 0 ? ', ' + h.givenUp + ' given up' : '') + (h.lastError ? ' — ' + h.lastError : '');
-    li.append(badge, what);
-    return li;
-  }));
+      (h.givenUp > 0 ? ', ' + h.givenUp + ' given up' : '') + (h.lastError ? ' — ' + h.lastError : ''))));
+}
+
+/** A list item: a badge for `state` (styled `<kind>-<state>` when it is one of `known`), the text, and a muted time if given. */
+function badgeItem(kind, known, state, what, at) {
+  const li = document.createElement('li');
+  const badge = document.createElement('span');
+  badge.className = 'badge ' + kind + '-' + (known.includes(state) ? state : 'other');
+  badge.textContent = text(state);
+  const body = document.createElement('span');
+  body.textContent = what;
+  li.append(badge, body);
+  if (at !== undefined) {
+    const time = document.createElement('span');
+    time.className = 'muted small';
+    time.textContent = at;
+    li.append(time);
+  }
+  return li;
 }
 
 function fieldsText(fields) {
