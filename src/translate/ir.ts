@@ -81,6 +81,8 @@ export interface Request {
   system: TextPart[];
   messages: Message[];
   stream: boolean;
+  /** OpenAI chat's `stream_options.include_usage`: the client wants a usage chunk at the end of its stream. */
+  streamUsage?: boolean;
   maxTokens?: number;
   temperature?: number;
   topP?: number;

@@ -17,3 +17,11 @@ export function notTranslated(field: string, what: string): Refusal {
 export function invalid(field: string, expected: string): Refusal {
   return new Refusal(`${field}: expected ${expected}`);
 }
+
+/**
+ * The message for a feature the owner's API cannot carry and whose loss the caller would not notice:
+ * `messages[0].content[1]: a "document" block cannot be carried to this model's provider (OpenAI chat); …`.
+ */
+export function notCarried(field: string, what: string, ownerApi: string): Refusal {
+  return new Refusal(`${field}: ${what} cannot be carried to this model's provider (${ownerApi}); remove it or call a model whose provider takes it`);
+}
