@@ -49,11 +49,13 @@ export function callOf(c: Context<AppEnv>, target: Target, dialect: 'openai' | '
   return { entry, model, request: c.req.raw, keyName: key.name, dialect, route, secrets: config.secretValues, background: c.executionCtx, usage };
 }
 
-/** The routes a model's owner can be called through, for the error that sends a client elsewhere. */
+/**
+ * The routes a model can be called through, for the error that sends a client elsewhere: generation in
+ * every dialect (translated where the owner speaks another, contract §15); embeddings where the owner has them.
+ */
 export function routesFor(entry: ProviderEntry): string[] {
-  const routes = ['POST /v1/chat/completions', 'POST /v1/messages'];
-  if (entry.responses) routes.push('POST /v1/responses');
-  if (entry.type === 'gemini') routes.push('POST /v1beta/models/{model}:generateContent');
+  const routes = ['POST /v1/chat/completions', 'POST /v1/messages', 'POST /v1/responses', 'POST /v1beta/models/{model}:generateContent'];
+  if (entry.type !== 'anthropic') routes.push(entry.type === 'gemini' ? 'POST /v1beta/models/{model}:embedContent' : 'POST /v1/embeddings');
   return routes;
 }
 
