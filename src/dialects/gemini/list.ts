@@ -1,7 +1,8 @@
 /**
  * @module `GET /v1beta/models` and `/v1beta/models/{id}` in Gemini's shape
  * (https://ai.google.dev/api/models#Model), paged by `pageSize` (1–1000, default 50) and `pageToken`.
- * Only the models the Gemini routes can call are listed: those of `gemini` owners that take calls.
+ * Only the models the Gemini routes can call are listed: every model that takes calls (another owner's
+ * through translation), but for embedding models of other owners, which Gemini's embeddings API cannot reach.
  */
 import type { StoredList } from '../../cache/kv.ts';
 import type { Config } from '../../config.ts';
@@ -16,10 +17,10 @@ const MAX_PAGE_SIZE = 1000;
 const GENERATION_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'];
 const EMBEDDING_METHODS = ['embedContent', 'batchEmbedContents', 'countTokens'];
 
-/** Whether the Gemini routes can call `model`: its owner is a `gemini` provider that takes calls. */
+/** Whether the Gemini routes can call `model`: its owner takes calls, and an embedding model is Gemini's own. */
 export function geminiCallable(config: Config, model: Model): boolean {
   const entry = config.providers.find((p) => p.id === model.provider);
-  return entry !== undefined && entry.type === 'gemini' && entry.inferenceBase !== null;
+  return entry !== undefined && entry.inferenceBase !== null && (entry.type === 'gemini' || !model.id.includes('embedding'));
 }
 
 export function geminiModel(model: Model): Record<string, unknown> {
