@@ -92,6 +92,10 @@ async function translateRequest(client: ClientApi, api: OwnerApi, target: Target
   // An opaque end-user id (Claude Code's is ~150 characters of account and session ids); OpenAI caps
   // `user` at 64 characters and asks for a hash: the same user, the same 64 hex digits, for every owner.
   if (request.user !== undefined) request.user = await sha256Hex(request.user);
+  // Agents ask for their own models' output cap (Claude Code: 128,000), which other models refuse; the
+  // owner's own limit from the list, where it gave one, is the most it can give anyway.
+  const limit = target.model.max_output_tokens;
+  if (request.maxTokens !== undefined && limit !== undefined && request.maxTokens > limit) request.maxTokens = limit;
   const context = { upstreamModel: target.model.upstream_id, maxTokensField: wantsMaxCompletionTokens(target.base) ? ('max_completion_tokens' as const) : ('max_tokens' as const) };
   return { request, context };
 }
