@@ -17,7 +17,7 @@ import { sseParser } from './sse.ts';
 export const PING_AFTER_MS = 10_000;
 
 /** Why a translated stream ended in an error event: the kind its log line names (never upstream text). */
-export type StreamFailure = 'upstream_stream_broke' | 'upstream_stream_cut_short' | 'upstream_error_event';
+export type StreamFailure = 'upstream_stream_broke' | 'upstream_stream_cut_short' | 'upstream_event_not_json' | 'upstream_error_event';
 
 export interface PipeHooks {
   /** Configured secret values, redacted from every failure message. */
@@ -61,7 +61,10 @@ export function translateStream(body: ReadableStream<Uint8Array>, reader: Stream
     let out = '';
     for (const data of datas) {
       if (finished) break;
-      out += write(reader.push(data));
+      const events = reader.push(data);
+      // An error the reader made of an event it could not read is the owner's broken stream, not its word.
+      const failed = events.some((event) => event.type === 'error');
+      out += write(events, failed && !isJson(data) ? 'upstream_event_not_json' : 'upstream_error_event');
     }
     return out;
   }
@@ -116,4 +119,13 @@ export function translateStream(body: ReadableStream<Uint8Array>, reader: Stream
       return upstream.cancel(reason);
     },
   });
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -30,7 +30,12 @@ function reader(): StreamReader {
   let stopped = false;
   return {
     push(data) {
-      const chunk = JSON.parse(data) as { t?: string; u?: number; stop?: boolean; e?: string };
+      let chunk: { t?: string; u?: number; stop?: boolean; e?: string };
+      try {
+        chunk = JSON.parse(data) as typeof chunk;
+      } catch {
+        return [{ type: 'error', failure: { status: 502, kind: 'api_error', message: 'not JSON' } }];
+      }
       const out: Event[] = [];
       if (chunk.t !== undefined) out.push({ type: 'text', text: chunk.t });
       if (chunk.u !== undefined) out.push({ type: 'usage', usage: { input: 1, output: chunk.u } });
@@ -78,6 +83,12 @@ describe('translateStream: an owner SSE body through a reader and a writer', () 
   it('stops at the reader\'s done: nothing the owner sends after it reaches the writer', async () => {
     const { out } = await run(`${STREAM}data: {"t":"late"}\n\n`, 5);
     expect(out).not.toContain('late');
+  });
+
+  it('names an event that is not JSON as such, apart from an error the owner sent', async () => {
+    const { out, failures } = await run('data: {"t":"a"}\n\ndata: {not json\n\n', 4);
+    expect(out).toMatch(/^text a\nerror /);
+    expect(failures).toStrictEqual(['upstream_event_not_json']);
   });
 
   it('ends a stream cut short with the reader\'s error, and says it was cut short', async () => {
