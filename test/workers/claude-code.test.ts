@@ -71,7 +71,7 @@ describe('Claude Code (recorded) on a model of another owner', () => {
   it.each([
     ['openai', 'gpt-4o', '/openai/v1/chat/completions'],
     ['ollama', 'ollama/llama3.2:latest', '/ollama/v1/chat/completions'],
-    ['gemini', 'gemini-2.5-flash', '/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent'],
+    ['gemini', 'gemini-2.5-flash', '/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse'],
   ])('%s: its first request answers 200 as an Anthropic stream, none of its fields refused', async (_kind, model, path) => {
     const { env, key, upstreams } = await setup();
     const answer = await replay(env, key, say as Recorded, { ...(say as Recorded).body, model });
