@@ -99,6 +99,13 @@ describe('chat owner stream reader: recorded OpenAI-compatible streams → event
     expect(events.find((event) => event.type === 'stop')).toStrictEqual({ type: 'stop', reason: 'tool_use' });
   });
 
+  it('opens a new call for a new id at a known index even when the first call sent "" for its arguments', () => {
+    const reader = chatOwner.streamReader(request());
+    const call = (id: string, name: string, args: string) => JSON.stringify({ id: 'chatcmpl-1', choices: [{ index: 0, delta: { tool_calls: [{ id, index: 0, type: 'function', function: { name, arguments: args } }] }, finish_reason: null }] });
+    const events = [...reader.push(call('call_a', 'get_time', '')), ...reader.push(call('call_b', 'get_date', '{}'))];
+    expect(calls(events).map((entry) => [entry.index, entry.id, entry.name, entry.arguments])).toStrictEqual([[0, 'call_a', 'get_time', ''], [1, 'call_b', 'get_date', '{}']]);
+  });
+
   it('splits whole calls with neither index nor id at the name after a closed call, making ids up', () => {
     const events = readStream(bare);
     expectShape(events, 'done');
