@@ -87,7 +87,8 @@ function assistant(message: Json, field: string, history: History): Part[] | Ref
   if (typeof reasoning === 'string' && reasoning !== '') parts.push({ type: 'reasoning', text: reasoning });
   const texts = textOf(message.content, `${field}.content`);
   if (texts instanceof Refusal) return texts;
-  for (const text of texts) parts.push({ type: 'text', text });
+  // Empty text (`content: ""` beside tool_calls, as LangChain and the AI SDK send it) says nothing; owners such as Anthropic refuse empty text blocks.
+  for (const text of texts) if (text !== '') parts.push({ type: 'text', text });
   const calls: unknown = message.tool_calls ?? [];
   if (!Array.isArray(calls)) return invalid(`${field}.tool_calls`, 'an array');
   for (let i = 0; i < calls.length; i++) {
@@ -118,7 +119,7 @@ function toolResult(message: Json, field: string, history: History): ToolResultP
   }
   const texts = textOf(message.content, `${field}.content`);
   if (texts instanceof Refusal) return texts;
-  const result: ToolResultPart = { type: 'tool_result', id, content: texts.map((text) => ({ type: 'text', text })) };
+  const result: ToolResultPart = { type: 'tool_result', id, content: texts.filter((text) => text !== '').map((text) => ({ type: 'text', text })) };
   const name = history.names.get(id) ?? (typeof message.name === 'string' ? message.name : undefined);
   if (name !== undefined) result.name = name;
   return result;

@@ -97,6 +97,18 @@ describe('chat client reader: /chat/completions bodies → the internal request'
     ]);
   });
 
+  it('drops empty assistant text beside calls and empty tool result text', () => {
+    const request = read({ messages: [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c', content: '' },
+    ] });
+    expect(request.messages.slice(1)).toStrictEqual([
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'c', name: 'f', arguments: '{}' }] },
+      { role: 'tool', parts: [{ type: 'tool_result', id: 'c', name: 'f', content: [] }] },
+    ]);
+  });
+
   it("reads OpenRouter's and vLLM's `reasoning` from history too", () => {
     const request = read({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', reasoning: 'thought' }, { role: 'user', content: 'q2' }] });
     expect(request.messages[1]?.parts[0]).toStrictEqual({ type: 'reasoning', text: 'thought' });
