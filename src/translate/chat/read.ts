@@ -72,7 +72,7 @@ function toolChoice(body: Json, request: Request): ToolChoice | undefined | Refu
   if (choice.type === 'function' && isObject(choice.function) && typeof choice.function.name === 'string') return { type: 'tool', name: choice.function.name };
   if (choice.type === 'allowed_tools' && isObject(choice.allowed_tools) && Array.isArray(choice.allowed_tools.tools)) {
     const allowed = new Set(choice.allowed_tools.tools.map((tool: unknown) => (isObject(tool) && isObject(tool.function) ? tool.function.name : undefined)));
-    request.tools = request.tools?.filter((tool) => allowed.has(tool.name));
+    if (request.tools !== undefined) request.tools = request.tools.filter((tool) => allowed.has(tool.name));
     return { type: choice.allowed_tools.mode === 'required' ? 'required' : 'auto' };
   }
   return invalid(name, 'a function tool choice with function.name');
