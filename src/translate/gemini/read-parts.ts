@@ -110,7 +110,11 @@ function toolResult(response: Json, field: string, calls: Call[]): ToolResultPar
   if (call !== undefined) call.answered = true;
   id ??= call?.id ?? `call_unmatched_${name}`;
   const body = isObject(response.response) ? response.response : {};
-  const content: ToolResultPart['content'] = [{ type: 'text', text: JSON.stringify(body) }];
+  // Google's convention is `{"output": …}` for a result and `{"error": …}` for a failure: a lone string
+  // there is the text itself; anything else goes as its JSON text.
+  const keys = Object.keys(body);
+  const lone = keys.length === 1 && (keys[0] === 'output' || keys[0] === 'error') && typeof body[keys[0]] === 'string' ? (body[keys[0]] as string) : undefined;
+  const content: ToolResultPart['content'] = [{ type: 'text', text: lone ?? JSON.stringify(body) }];
   // Gemini 3's multimodal function responses: images and documents beside the JSON.
   if (Array.isArray(response.parts)) {
     for (const [index, part] of response.parts.entries()) {
@@ -120,7 +124,6 @@ function toolResult(response: Json, field: string, calls: Call[]): ToolResultPar
     }
   }
   const result: ToolResultPart = { type: 'tool_result', id, name, content };
-  // Google's convention: `output` for a result, `error` for a failure.
   if ('error' in body && !('output' in body)) result.isError = true;
   return result;
 }

@@ -52,7 +52,7 @@ export function writeContents(messages: Message[]): { contents: Content[]; syste
         const name = part.name ?? names.get(part.id);
         if (name === undefined) return invalid(`${at}.id`, `the id of a tool call made earlier in the conversation (Gemini needs the function's name), got "${part.id}"`);
         const text = part.content.flatMap((item) => (item.type === 'text' ? [item.text] : [])).join('\n');
-        parts.push({ functionResponse: { id: part.id, name, response: part.isError === true ? { error: text } : { output: text } } });
+        parts.push({ functionResponse: { id: part.id, name, response: part.isError === true ? { error: text } : (jsonObject(text) ?? { output: text }) } });
         // Images and documents a tool gave: beside the response, in the same user turn (every Gemini model reads them there).
         for (const item of part.content) if (item.type !== 'text') parts.push(mediaPart(item));
       }
@@ -63,8 +63,14 @@ export function writeContents(messages: Message[]): { contents: Content[]; syste
   return { contents, system };
 }
 
+/** A call's arguments as an object (none: `{}`). */
 function argsObject(text: string): Json | undefined {
-  if (text.trim() === '') return {};
+  return text.trim() === '' ? {} : jsonObject(text);
+}
+
+/** The object a JSON text holds, if it holds one: a tool's JSON result is Gemini's `response` as it is. */
+function jsonObject(text: string): Json | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(text);
     return isObject(value) ? value : undefined;
