@@ -25,7 +25,9 @@ function convert(schema: Json): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (GEMINI_ONLY.has(key)) continue;
-    if (key === 'type') out.type = typeName(value);
+    if (key === 'type') {
+      if (value !== 'TYPE_UNSPECIFIED') out.type = typeName(value);
+    }
     else if (ONE_SCHEMA.has(key) && isObject(value)) out[key] = convert(value);
     else if (SCHEMA_LIST.has(key) && Array.isArray(value)) out[key] = value.map((item) => (isObject(item) ? convert(item) : item));
     else if (SCHEMA_MAP.has(key) && isObject(value)) out[key] = Object.fromEntries(Object.entries(value).map(([name, item]) => [name, isObject(item) ? convert(item) : item]));

@@ -34,6 +34,8 @@ export function writeContents(messages: Message[]): { contents: Content[]; syste
       continue;
     }
     const parts: Json[] = [];
+    /** Images and documents tools gave: after the turn's function responses (every Gemini model reads them there). */
+    const toolMedia: Json[] = [];
     let calls = 0;
     for (const [p, part] of message.parts.entries()) {
       const at = `${field}.parts[${p}]`;
@@ -53,12 +55,11 @@ export function writeContents(messages: Message[]): { contents: Content[]; syste
         if (name === undefined) return invalid(`${at}.id`, `the id of a tool call made earlier in the conversation (Gemini needs the function's name), got "${part.id}"`);
         const text = part.content.flatMap((item) => (item.type === 'text' ? [item.text] : [])).join('\n');
         parts.push({ functionResponse: { id: part.id, name, response: part.isError === true ? { error: text } : (jsonObject(text) ?? { output: text }) } });
-        // Images and documents a tool gave: beside the response, in the same user turn (every Gemini model reads them there).
-        for (const item of part.content) if (item.type !== 'text') parts.push(mediaPart(item));
+        for (const item of part.content) if (item.type !== 'text') toolMedia.push(mediaPart(item));
       }
       // reasoning: dropped (see the module comment).
     }
-    add(message.role === 'assistant' ? 'model' : 'user', parts);
+    add(message.role === 'assistant' ? 'model' : 'user', [...parts, ...toolMedia]);
   }
   return { contents, system };
 }

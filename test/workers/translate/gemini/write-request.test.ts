@@ -78,9 +78,9 @@ describe('Gemini owner: writing a request', () => {
       ] },
       { role: 'user', parts: [
         { functionResponse: { id: 'toolu_1', name: 'weather', response: { output: 'snow' } } },
-        { inlineData: { mimeType: 'image/png', data: 'AAAA' } },
         { functionResponse: { id: 'toolu_2', name: 'clock', response: { error: 'no clock' } } },
         { functionResponse: { id: 'toolu_3', name: 'zone', response: { zone: 'CET', offset: 1 } } },
+        { inlineData: { mimeType: 'image/png', data: 'AAAA' } },
         { text: 'thanks' },
       ] },
     ]);
