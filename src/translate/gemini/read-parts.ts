@@ -133,6 +133,11 @@ function mediaPart(part: Json, field: string): ImagePart | DocumentPart | Refusa
   if (isObject(part.inlineData)) {
     const { mimeType, data } = part.inlineData;
     if (typeof mimeType !== 'string' || typeof data !== 'string') return invalid(`${field}.inlineData`, 'mimeType and base64 data');
+    if (mimeType.startsWith('text/')) {
+      // A plain-text file: its text (no owner takes text as base64).
+      const text = decodeText(data);
+      return text === undefined ? invalid(`${field}.inlineData.data`, 'base64 data') : { type: 'document', source: { kind: 'text', text, mediaType: mimeType } };
+    }
     return media(mimeType, { kind: 'base64', mediaType: mimeType, data }, `${field}.inlineData`);
   }
   if (isObject(part.fileData)) {
@@ -157,4 +162,13 @@ function guessType(uri: string): string {
   if (path.endsWith('.pdf')) return 'application/pdf';
   if (/\.(png|jpe?g|gif|webp|heic|heif)$/.test(path)) return 'image/' + (path.split('.').pop() === 'jpg' ? 'jpeg' : (path.split('.').pop() ?? ''));
   return 'application/octet-stream';
+}
+
+/** Base64 of UTF-8 text as the text, or undefined when it is not base64. */
+function decodeText(data: string): string | undefined {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
 }

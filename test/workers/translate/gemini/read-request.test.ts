@@ -62,13 +62,14 @@ describe('Gemini client: reading a request', () => {
     ]);
   });
 
-  it('reads images and PDFs inline and by URL, refuses Files API uris and audio', () => {
+  it('reads images and PDFs inline and by URL, text files as text, refuses Files API uris and audio', () => {
     const request = read({
       contents: [{ role: 'user', parts: [
         { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
         { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0=' } },
         { fileData: { mimeType: 'image/jpeg', fileUri: 'https://example.com/cat.jpg' } },
         { fileData: { fileUri: 'https://example.com/paper.pdf' } },
+        { inlineData: { mimeType: 'text/markdown', data: btoa('# Notes\n\nCaf\u00c3\u00a9') } },
         { text: 'compare' },
       ] }],
     });
@@ -77,6 +78,7 @@ describe('Gemini client: reading a request', () => {
       { type: 'document', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' } },
       { type: 'image', source: { kind: 'url', url: 'https://example.com/cat.jpg', mediaType: 'image/jpeg' } },
       { type: 'document', source: { kind: 'url', url: 'https://example.com/paper.pdf' } },
+      { type: 'document', source: { kind: 'text', text: '# Notes\n\nCafé', mediaType: 'text/markdown' } },
       { type: 'text', text: 'compare' },
     ]);
     expect(refusal({ contents: [{ role: 'user', parts: [{ fileData: { mimeType: 'application/pdf', fileUri: 'https://generativelanguage.googleapis.com/v1beta/files/abc123' } }] }] })).toMatch(/^contents\[0\]\.parts\[0\]\.fileData: a file stored with Google/);
