@@ -40,6 +40,15 @@ describe('Gemini client: reading a request', () => {
     ]);
   });
 
+  it('reads what Gemini CLI sends back after our writer\'s call: our id on call and response, its stand-in signature', () => {
+    const recorded = cli.requests[3];
+    expect(recorded?.note).toMatch(/stand-in/);
+    expect(read(recorded?.body, true).messages.slice(1)).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', text: 'Let me look.' }, { type: 'tool_call', id: 'toolu_01', name: 'list_directory', arguments: '{"dir_path":"."}', signature: 'skip_thought_signature_validator' }] },
+      { role: 'tool', parts: [{ type: 'tool_result', id: 'toolu_01', name: 'list_directory', content: [{ type: 'text', text: 'Directory /work/gcli/ws is empty.' }] }] },
+    ]);
+  });
+
   it('takes the stream flag from the method, not the body', () => {
     expect(read({ contents: [user('hi')], stream: true }).stream).toBe(false);
     expect(read({ contents: [user('hi')] }, true).stream).toBe(true);
