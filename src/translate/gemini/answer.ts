@@ -65,7 +65,8 @@ export function writeGeminiAnswer(answer: Answer, context: AnswerContext): Json 
   for (const part of answer.parts) {
     if (part.type === 'text') parts.push({ text: part.text });
     else if (part.type === 'reasoning') {
-      if (thoughts) parts.push(part.signature === undefined ? { text: part.text, thought: true } : { text: part.text, thought: true, thoughtSignature: part.signature });
+      // Redacted thinking (no text, no signature to carry) has nothing a Gemini client can read.
+      if (thoughts && (part.text !== '' || part.signature !== undefined)) parts.push(part.signature === undefined ? { text: part.text, thought: true } : { text: part.text, thought: true, thoughtSignature: part.signature });
     } else {
       const call: Json = { functionCall: { id: part.id, name: part.name, args: argsOf(part.arguments) } };
       if (part.signature !== undefined) call.thoughtSignature = part.signature;

@@ -74,8 +74,9 @@ describe('Gemini client: writing an answer', () => {
   });
 
   it('writes thought parts only when includeThoughts was asked', () => {
-    const body = geminiClient.writeAnswer(answer, context({ reasoning: { effort: 'high', includeText: true } }));
-    expect((body.candidates as Array<{ content: { parts: unknown[] } }>)[0]?.content.parts[0]).toEqual({ text: 'Thinking about it.', thought: true, thoughtSignature: 'sig-a' });
+    const redacted: Answer = { ...answer, parts: [{ type: 'reasoning', text: '', redacted: 'EmwKAhgB' }, ...answer.parts] };
+    const body = geminiClient.writeAnswer(redacted, context({ reasoning: { effort: 'high', includeText: true } }));
+    expect((body.candidates as Array<{ content: { parts: unknown[] } }>)[0]?.content.parts.slice(0, 2)).toEqual([{ text: 'Thinking about it.', thought: true, thoughtSignature: 'sig-a' }, { text: 'Checking.' }]);
   });
 
   it('maps stop reasons to finishReason', () => {
