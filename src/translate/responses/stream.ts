@@ -37,7 +37,13 @@ export function streamWriter(context: AnswerContext): StreamWriter {
   const send = (type: string, fields: Record<string, unknown>) => {
     out += `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: sequence++ })}\n\n`;
   };
-  /** An open item as it stands, for `output_item.added` and a failed response. */
+  /** An item as `output_item.added` announces it: no content yet (its parts are added by their own events). */
+  const added = (open: Open): Item => {
+    if (open.kind === 'message') return { id: open.id, type: 'message', status: 'in_progress', content: [], role: 'assistant' };
+    if (open.kind === 'reasoning') return { id: open.id, type: 'reasoning', summary: [] };
+    return callItem(open.id, open.call, 'in_progress');
+  };
+  /** An open item as it stands, for a failed response's output. */
   const snapshot = (open: Open): Item => {
     if (open.kind === 'message') return messageItem(open.id, open.text, 'in_progress');
     if (open.kind === 'reasoning') return reasoningItem(open.id, [open.text]);
@@ -89,7 +95,7 @@ export function streamWriter(context: AnswerContext): StreamWriter {
     const open = { kind, id: itemId(kind === 'message' ? 'msg' : 'rs', context, index), index, text: '' };
     opens.set(index, open);
     current = open;
-    send('response.output_item.added', { output_index: index, item: snapshot(open) });
+    send('response.output_item.added', { output_index: index, item: added(open) });
     if (kind === 'message') {
       send('response.content_part.added', { item_id: open.id, output_index: index, content_index: 0, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } });
     } else {
@@ -116,7 +122,7 @@ export function streamWriter(context: AnswerContext): StreamWriter {
       open = { kind: 'call', id: itemId('fc', context, index), index, call };
       calls.set(event.index, open);
       opens.set(index, open);
-      send('response.output_item.added', { output_index: index, item: snapshot(open) });
+      send('response.output_item.added', { output_index: index, item: added(open) });
     }
     if (event.arguments === '') return;
     open.call.arguments += event.arguments;

@@ -33,7 +33,7 @@ type Built = { id: string; type: string; text: string; args: string; done: boole
 /**
  * Fails unless: each event's name is its `type`; `sequence_number` counts from 0; `response.created` and
  * `response.in_progress` come first and a terminal event last (nothing after it); every item is added
- * at the next `output_index`, gets its deltas only while open, and its `.done` events repeat what the
+ * at the next `output_index` with no content yet, gets its deltas only while open, and its `.done` events repeat what the
  * deltas added up to; the terminal response's output is exactly the items as their `output_item.done`
  * gave them. Returns that response.
  */
@@ -58,6 +58,10 @@ export function assemble(events: SseEvent[]): Data {
       case 'response.output_item.added': {
         expect(data.output_index).toBe(items.length);
         const item = record(data.item);
+        // Announced empty: its content comes in its own events (OpenAI's SDKs append parts at the next index).
+        if (item.type === 'message') expect(item.content).toEqual([]);
+        if (item.type === 'reasoning') expect(item.summary).toEqual([]);
+        if (item.type === 'function_call') expect(item.arguments).toBe('');
         items.push({ id: String(item.id), type: String(item.type), text: '', args: String(item.arguments ?? ''), done: false });
         break;
       }
