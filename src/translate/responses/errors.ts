@@ -27,25 +27,37 @@ const CODE_BY_KIND: Partial<Record<FailureKind, string>> = {
   api_error: 'server_error',
 };
 
+/**
+ * How owners say the conversation no longer fits the model (Anthropic's `prompt is too long`, OpenAI's
+ * `maximum context length` / `context window`, Gemini's `input token count … exceeds`). OpenAI answers
+ * these with the code `context_length_exceeded`, which Codex acts on (it compacts the conversation).
+ */
+const TOO_LONG = /prompt is too long|maximum context length|context window|context_length_exceeded|input token count.*exceeds/i;
+
+function tooLong(failure: Failure): boolean {
+  return (failure.kind === 'invalid_request' || failure.kind === 'request_too_large') && TOO_LONG.test(failure.message);
+}
+
 export function errorType(kind: FailureKind): string {
   return TYPE_BY_KIND[kind];
 }
 
-export function errorCode(kind: FailureKind): string | null {
-  return CODE_BY_KIND[kind] ?? null;
+export function errorCode(failure: Failure): string | null {
+  return tooLong(failure) ? 'context_length_exceeded' : (CODE_BY_KIND[failure.kind] ?? null);
 }
 
 /**
- * The `code` of a failed response's `error`: the API's own list has `rate_limit_exceeded`,
- * `invalid_prompt` (a request the model would not take) and `server_error` for the rest.
+ * The `code` of a failed response's `error`: `context_length_exceeded` as above, else from the API's own
+ * list: `rate_limit_exceeded`, `invalid_prompt` (a request the model would not take), `server_error`.
  */
-export function failedResponseCode(kind: FailureKind): string {
-  if (kind === 'rate_limit') return 'rate_limit_exceeded';
-  if (kind === 'invalid_request' || kind === 'request_too_large' || kind === 'not_found') return 'invalid_prompt';
+export function failedResponseCode(failure: Failure): string {
+  if (tooLong(failure)) return 'context_length_exceeded';
+  if (failure.kind === 'rate_limit') return 'rate_limit_exceeded';
+  if (failure.kind === 'invalid_request' || failure.kind === 'request_too_large' || failure.kind === 'not_found') return 'invalid_prompt';
   return 'server_error';
 }
 
 export function writeError(failure: Failure): ErrorAnswer {
-  const error = { message: failure.message, type: errorType(failure.kind), param: null, code: errorCode(failure.kind) };
+  const error = { message: failure.message, type: errorType(failure.kind), param: null, code: errorCode(failure) };
   return { status: failure.status, body: JSON.stringify({ error }) };
 }

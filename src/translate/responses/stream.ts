@@ -154,11 +154,11 @@ export function streamWriter(context: AnswerContext): StreamWriter {
   }
 
   function fail(failure: Failure): void {
-    const code = errorCode(failure.kind);
+    const code = errorCode(failure);
     const nested = { type: errorType(failure.kind), code, message: failure.message, param: null };
     // OpenAI nests the error (what the Python SDK raises from); the published schema has it flat (openai-node reads either).
     send('error', { code, message: failure.message, param: null, error: nested });
-    const error = { code: failedResponseCode(failure.kind), message: failure.message };
+    const error = { code: failedResponseCode(failure), message: failure.message };
     lifecycle('response.failed', { status: 'failed', incomplete_details: null, error, output: output(), usage: usageObject(usage) });
   }
 

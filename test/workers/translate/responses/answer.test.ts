@@ -85,10 +85,21 @@ describe('errors in OpenAI’s shape', () => {
     [529, 'overloaded', 'server_error', 'server_error'],
     [500, 'api_error', 'server_error', 'server_error'],
   ] as const)('answers %i %s with type %s', (status, kind, type, code) => {
-    const message = `prompt is too long: 215000 tokens > 200000 maximum (${kind})`;
+    const message = `The owner said no (${kind}).`;
     const error = responsesClient.writeError({ status, kind, message });
     expect(error.status).toBe(status);
     expect(JSON.parse(error.body)).toEqual({ error: { message, type, param: null, code } });
+  });
+});
+
+describe('a context that is too long', () => {
+  it.each([
+    'prompt is too long: 215000 tokens > 200000 maximum',
+    "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+    'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+  ])('is answered with OpenAI’s code context_length_exceeded, the message kept: %s', (message) => {
+    const error = responsesClient.writeError({ status: 400, kind: 'invalid_request', message });
+    expect(JSON.parse(error.body)).toEqual({ error: { message, type: 'invalid_request_error', param: null, code: 'context_length_exceeded' } });
   });
 });
 

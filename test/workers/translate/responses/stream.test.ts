@@ -84,10 +84,13 @@ describe('the Responses stream writer against OpenAI’s recorded streams', () =
     expect(types(events).slice(-2)).toEqual(['error', 'response.failed']);
     const error = events.at(-2)?.data ?? {};
     expect(Object.keys(error)).toEqual(expect.arrayContaining(Object.keys(real.error[2] ?? {})));
-    expect(record(error.error)).toEqual({ type: 'invalid_request_error', code: null, message, param: null });
+    // Codex compacts the conversation on this code.
+    expect(record(error.error)).toEqual({ type: 'invalid_request_error', code: 'context_length_exceeded', message, param: null });
     expect(error.message).toBe(message);
     const response = assemble(events);
-    expect(response).toMatchObject({ status: 'failed', error: { code: 'invalid_prompt', message } });
+    expect(response).toMatchObject({ status: 'failed', error: { code: 'context_length_exceeded', message } });
+    // What OpenAI had so far stays in the failed response's output.
+    expect(response.output).toEqual([{ id: 'msg_a1b2c30', type: 'message', status: 'in_progress', role: 'assistant', content: [{ type: 'output_text', annotations: [], logprobs: [], text: 'partial' }] }]);
   });
 
   it('answers an owner that fails before anything as OpenAI does: created, in_progress, error, failed', () => {
