@@ -135,7 +135,10 @@ function readItem(item: unknown, field: string, messages: Message[]): Refusal | 
       return undefined;
     }
     case 'item_reference':
-      return openaiOnly(field, 'an item_reference (an item stored by OpenAI)');
+      // A reasoning item (`rs_…`) is never needed to go on (no other owner can take OpenAI's or another
+      // owner's reasoning back): dropped. Anything else would lose a turn: refused, saying how to send it whole.
+      if (typeof item.id === 'string' && item.id.startsWith('rs_')) return undefined;
+      return new Refusal(`${field}: an item_reference points at an item stored in OpenAI's own service, and translated answers are never stored; send the item itself (with the AI SDK: providerOptions.openai.store = false)`);
     default:
       if (typeof type === 'string' && CLIENT_RUN_CALLS.has(type)) {
         return new Refusal(`${field}: a "${type}" item (a built-in OpenAI tool) cannot be carried to this model's provider; use function tools instead`);

@@ -130,7 +130,7 @@ describe('reading the rest of the request', () => {
 });
 
 describe('what is dropped, not rejected', () => {
-  it('drops unknown fields, item types, roles, content parts and tool types, and the records of OpenAI-hosted tool steps', () => {
+  it('drops unknown fields, item types, roles, content parts and tool types, the records of OpenAI-hosted tool steps, encrypted reasoning and references to reasoning', () => {
     const request = read({
       input: [
         { role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_hologram', data: 'x' }] },
@@ -138,6 +138,7 @@ describe('what is dropped, not rejected', () => {
         { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'q' } },
         { type: 'future_item', payload: 1 },
         { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'only-openai-can-read-this' },
+        { type: 'item_reference', id: 'rs_3' },
         { role: 'assistant', content: 'hello' },
       ],
       tools: [{ type: 'function', name: 'f' }, { type: 'future_tool' }],
