@@ -82,6 +82,26 @@ describe('reading what the openai package sends', () => {
     expect(request.reasoning).toEqual({ effort: 'medium', includeText: true });
     expect(request.responseFormat).toBeUndefined();
   });
+
+  it("reads the Agents SDK's tool loop: reasoning, the call and its list output, the assistant's text, a file; its own fields dropped", () => {
+    const request = read(recorded.agentsJsLike);
+    expect(request.system).toEqual([{ type: 'text', text: 'You are a helpful assistant that answers with a forecast.' }]);
+    expect(request.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+    expect(request.messages[1]?.parts).toEqual([
+      { type: 'reasoning', text: 'Need the weather first.' },
+      { type: 'tool_call', id: 'toolu_01Oslo', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+    ]);
+    expect(request.messages[2]?.parts).toEqual([{
+      type: 'tool_result', id: 'toolu_01Oslo',
+      content: [{ type: 'text', text: '-3°C, snow' }, { type: 'image', source: { kind: 'base64', mediaType: 'image/jpeg', data: '/9j/4AAQSkZJRg==' } }],
+    }]);
+    expect(request.messages[4]?.parts).toEqual([
+      { type: 'text', text: 'And a packing list?' },
+      { type: 'document', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0xLjcK' }, title: 'trip.pdf' },
+    ]);
+    expect(request.responseFormat).toMatchObject({ type: 'json_schema', name: 'final_output', strict: true });
+    expect(request).toMatchObject({ temperature: 0.5, maxTokens: 2048, stream: true, parallelToolCalls: true });
+  });
 });
 
 describe('reading the rest of the request', () => {
