@@ -11,21 +11,28 @@ import type { Reasoning, Request, ResponseFormat, TextPart, Tool, ToolChoice } f
 import { invalid, Refusal } from '../refuse.ts';
 import { openaiOnly, readInput } from './input.ts';
 
-/** Built-in tools OpenAI runs in its own service (or the client runs against OpenAI-only item types). */
-const BUILT_IN_TOOLS = new Set([
-  'web_search', 'web_search_preview', 'web_search_2025_08_26', 'web_search_preview_2025_03_11', 'file_search', 'computer_use_preview',
-  'computer', 'computer_use', 'code_interpreter', 'image_generation', 'mcp', 'local_shell', 'shell', 'apply_patch', 'custom', 'tool_search',
+/** Built-in tools OpenAI runs in its own service. */
+const HOSTED_TOOLS = new Set([
+  'web_search', 'web_search_preview', 'web_search_2025_08_26', 'web_search_preview_2025_03_11', 'file_search', 'code_interpreter',
+  'image_generation', 'mcp', 'tool_search',
 ]);
+/** Built-in tools the client runs, called through OpenAI-only item types (or, for `custom`, a grammar) only OpenAI's models produce. */
+const CLIENT_BUILT_INS = new Set(['computer_use_preview', 'computer', 'computer_use', 'local_shell', 'shell', 'apply_patch', 'custom']);
 
 const EFFORTS = new Set(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
 
+function isBuiltIn(type: unknown): type is string {
+  return typeof type === 'string' && (HOSTED_TOOLS.has(type) || CLIENT_BUILT_INS.has(type));
+}
+
 function builtIn(field: string, type: string): Refusal {
-  return new Refusal(`${field}: the built-in "${type}" tool runs in OpenAI's own service and cannot be carried to this model's provider; remove it or use function tools`);
+  const why = HOSTED_TOOLS.has(type) ? "runs in OpenAI's own service" : "is called through item types only OpenAI's models produce";
+  return new Refusal(`${field}: the built-in "${type}" tool ${why} and cannot be carried to this model's provider; remove it or describe it as a function tool`);
 }
 
 function readTool(raw: unknown, field: string): Tool | Refusal | null {
   if (!isObject(raw)) return invalid(field, 'a tool object');
-  if (typeof raw.type === 'string' && BUILT_IN_TOOLS.has(raw.type)) return builtIn(`${field}.type`, raw.type);
+  if (isBuiltIn(raw.type)) return builtIn(`${field}.type`, raw.type);
   if (raw.type !== 'function') return null; // an unknown tool type: dropped
   if (typeof raw.name !== 'string' || raw.name === '') return invalid(`${field}.name`, 'a string');
   if (raw.parameters !== undefined && raw.parameters !== null && !isObject(raw.parameters)) return invalid(`${field}.parameters`, 'a JSON Schema object');
@@ -66,7 +73,9 @@ function readToolChoice(raw: unknown, request: Request): ToolChoice | Refusal | 
     request.tools = (request.tools ?? []).filter((tool) => names.has(tool.name));
     return { type: raw.mode === 'required' ? 'required' : 'auto' };
   }
-  if (typeof raw.type === 'string') return builtIn('tool_choice.type', raw.type);
+  if (isBuiltIn(raw.type)) return builtIn('tool_choice.type', raw.type);
+  // Forcing a tool of a type not known here (and so not carried) would go unnoticed if dropped.
+  if (typeof raw.type === 'string') return new Refusal(`tool_choice.type: a "${raw.type}" tool choice cannot be carried to this model's provider; choose a function tool`);
   return invalid('tool_choice.type', 'a string');
 }
 

@@ -195,6 +195,8 @@ describe('what is refused', () => {
 
   it('names the built-in tool and says why', () => {
     expect(refused({ input: 'x', tools: [{ type: 'image_generation' }] })).toMatch(/"image_generation" tool runs in OpenAI's own service/);
+    expect(refused({ input: 'x', tools: [{ type: 'local_shell' }] })).toMatch(/"local_shell" tool is called through item types only OpenAI's models produce/);
+    expect(refused({ input: 'x', tool_choice: { type: 'hologram' } })).toMatch(/^tool_choice.type: a "hologram" tool choice cannot be carried/);
   });
 
   it.each([
