@@ -54,8 +54,9 @@ export function usageOut(usage: Usage): Json {
   };
 }
 
-/** `msg_` and the owner's id (letters and digits only), or the context's random id. */
+/** The owner's id when it is already a `msg_` id; else `msg_` and its letters and digits, or the context's random id. */
 export function messageId(id: string | undefined, context: AnswerContext): string {
+  if (id !== undefined && /^msg_[A-Za-z0-9_]+$/.test(id)) return id;
   const clean = id?.replace(/[^A-Za-z0-9]/g, '') ?? '';
   return `msg_${clean === '' ? context.randomId : clean}`;
 }

@@ -71,6 +71,12 @@ function block(part: Part): Block | undefined {
   }
 }
 
+function leadingResults(blocks: Block[]): number {
+  let at = 0;
+  while (at < blocks.length && blocks[at]?.type === 'tool_result') at++;
+  return at;
+}
+
 /**
  * The turns as Messages turns: `tool` turns are user turns (tool results first), `developer` is `system`,
  * system turns before the first user/assistant turn join the top-level `system`, consecutive user (or
@@ -88,9 +94,9 @@ function turns(messages: Message[], system: Block[]): Json[] {
     }
     const last = out[out.length - 1];
     if (last !== undefined && last.role === role && role !== 'system') {
-      // Tool results must lead a user turn.
-      if (message.role === 'tool') last.content.unshift(...blocks);
-      else last.content.push(...blocks);
+      // Tool results must lead a user turn: after the results already there, before anything else.
+      const at = message.role === 'tool' ? leadingResults(last.content) : last.content.length;
+      last.content.splice(at, 0, ...blocks);
     } else {
       out.push({ role, content: blocks });
     }
@@ -179,7 +185,8 @@ export function writeRequest(request: Request, context: OwnerContext): OwnerRequ
 export function countRequest(request: Request, context: OwnerContext): OwnerRequest {
   const body = prompt(request, context);
   const probe: Json = {};
-  thinking(request, probe, request.maxTokens ?? DEFAULT_MAX_TOKENS);
+  // count_tokens takes no max_tokens: the budget has nothing to stay under.
+  thinking(request, probe, Number.MAX_SAFE_INTEGER);
   if (probe.thinking !== undefined) body.thinking = probe.thinking;
   return { path: '/messages/count_tokens', body };
 }
