@@ -23,10 +23,16 @@ function cached(block: Block, cache: CacheHint | undefined): Block {
   return block;
 }
 
+/** A `data:` URL's media type and base64 data (some clients send images so under an URL). */
+const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+
 function source(src: Source): Json {
   switch (src.kind) {
     case 'base64': return { type: 'base64', media_type: src.mediaType, data: src.data };
-    case 'url': return { type: 'url', url: src.url };
+    case 'url': {
+      const data = DATA_URL.exec(src.url);
+      return data === null ? { type: 'url', url: src.url } : { type: 'base64', media_type: data[1], data: data[2] };
+    }
     case 'text': return { type: 'text', media_type: 'text/plain', data: src.text };
   }
 }
