@@ -47,6 +47,7 @@ export function streamWriter(context: AnswerContext): StreamWriter {
     }
     start(event.type === 'start' ? event.id : undefined, event.type === 'start' ? event.usage : undefined, out);
     switch (event.type) {
+      case 'start': if (event.usage !== undefined) usage ??= event.usage; break;
       case 'text': blocks.piece('text', event.text, out); break;
       case 'reasoning': if (thinking) blocks.piece('thinking', event.text, out); break;
       case 'tool_call': blocks.toolCall(event.index, event.id, event.name, event.arguments, out); break;
