@@ -3,6 +3,7 @@ import type { Request } from '../../../../src/translate/ir.ts';
 import { messagesClient } from '../../../../src/translate/messages/index.ts';
 import { Refusal } from '../../../../src/translate/refuse.ts';
 import sayHi from '../../../fixtures/translate/messages/claude-code/say-hi.messages.json';
+import customModel from '../../../fixtures/translate/messages/claude-code/custom-model.messages.json';
 import discovery from '../../../fixtures/translate/messages/claude-code/discovery.messages.json';
 import tool1 from '../../../fixtures/translate/messages/claude-code/tool-1.messages.json';
 import tool2 from '../../../fixtures/translate/messages/claude-code/tool-2-tool-result.messages.json';
@@ -24,16 +25,16 @@ function refused(body: unknown): string {
 const base = { model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
 
 describe("Claude Code's recorded requests", () => {
-  it.each([['say-hi', sayHi], ['discovery', discovery], ['tool-1', tool1], ['tool-2', tool2]])('%s reads without refusal', (_name, fixture) => {
+  it.each([['say-hi', sayHi, 128000, 'medium'], ['discovery', discovery, 128000, 'medium'], ['tool-1', tool1, 128000, 'medium'], ['tool-2', tool2, 128000, 'medium'], ['custom-model', customModel, 32000, 'high']])('%s reads without refusal', (_name, fixture, maxTokens, effort) => {
     const request = ok(fixture.body);
     expect(request.stream).toBe(true);
-    expect(request.maxTokens).toBe(128000);
+    expect(request.maxTokens).toBe(maxTokens);
     // The role "system" message after the first user turn is kept in place, not rejected.
     expect(request.messages[0]?.role).toBe('user');
     expect(request.messages[1]?.role).toBe('system');
     expect(request.messages[1]?.parts[0]?.type).toBe('text');
     // thinking adaptive + display omitted + output_config.effort: effort carried, no thinking text back.
-    expect(request.reasoning).toEqual({ effort: 'medium', includeText: false });
+    expect(request.reasoning).toEqual({ effort, includeText: false });
     // metadata.user_id (a JSON string) is the opaque user id.
     expect(request.user).toBe(fixture.body.metadata.user_id);
     // System blocks keep their cache hints; the billing header block has none.
