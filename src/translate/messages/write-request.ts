@@ -116,27 +116,45 @@ function turns(messages: Message[], system: Block[]): Json[] {
 
 const EFFORT: Record<string, string> = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh', max: 'max' };
 
-/** `thinking` / `output_config.effort` for the reasoning asked for; none when tool use is forced (Anthropic refuses both). */
-function thinking(request: Request, body: Json, maxTokens: number): void {
+/** A budget for an effort, for models that take only budgets (capped below max_tokens). */
+const BUDGET: Record<string, number> = { minimal: 1024, low: 2048, medium: 8192, high: 16384, xhigh: 24576, max: 32768 };
+
+/**
+ * Claude 3.x and 4.0–4.5 ids (`claude-3-5-sonnet…`, `claude-sonnet-4-20250514`, `claude-opus-4-1`,
+ * `claude-sonnet-4-5-20250929`, Bedrock's `anthropic.claude-…`): they take only `enabled` thinking with a
+ * budget. Every later Claude takes adaptive thinking with an effort (Opus 4.7 and later take nothing else).
+ */
+const BUDGET_ONLY = /claude-(?:3|(?:opus|sonnet|haiku)-4(?:-[0-5](?![0-9])|-\d{8}|(?![-0-9])))/;
+
+/** An effort for a budget, for models that take only efforts. */
+function effortOf(budget: number): string {
+  return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
+}
+
+/**
+ * `thinking` (+ `output_config.effort`) for the reasoning asked for, in the form the model takes: a budget
+ * for Claude up to 4.5, adaptive thinking with an effort after. None when tool use is forced (Anthropic
+ * refuses thinking with it) or the effort is `none` (Anthropic does not think unless asked).
+ */
+function thinking(request: Request, body: Json, maxTokens: number, model: string): void {
   const reasoning = request.reasoning;
   if (reasoning === undefined || reasoning.effort === 'none') return;
-  const forced = request.toolChoice?.type === 'required' || request.toolChoice?.type === 'tool';
-  if (forced) return;
-  let config: Json | undefined;
-  if (reasoning.budgetTokens !== undefined) {
-    const budget = Math.min(Math.max(reasoning.budgetTokens, MIN_THINKING_BUDGET), maxTokens - 1);
+  if (request.toolChoice?.type === 'required' || request.toolChoice?.type === 'tool') return;
+  const asked = reasoning.budgetTokens ?? (reasoning.effort === undefined ? undefined : BUDGET[reasoning.effort]);
+  if (asked === undefined) return;
+  if (BUDGET_ONLY.test(model)) {
+    const budget = Math.min(Math.max(asked, MIN_THINKING_BUDGET), maxTokens - 1);
     if (budget < MIN_THINKING_BUDGET) return;
-    config = { type: 'enabled', budget_tokens: budget };
-  } else if (reasoning.effort !== undefined) {
-    config = { type: 'adaptive' };
-    body.output_config = { effort: EFFORT[reasoning.effort] ?? 'high' };
+    body.thinking = { type: 'enabled', budget_tokens: budget };
+  } else {
+    const effort = reasoning.effort === undefined ? effortOf(asked) : EFFORT[reasoning.effort] ?? 'high';
+    body.thinking = reasoning.includeText === false ? { type: 'adaptive', display: 'omitted' } : { type: 'adaptive' };
+    body.output_config = { effort };
   }
-  if (config === undefined) return;
-  if (reasoning.includeText === false) config.display = 'omitted';
-  body.thinking = config;
-  // Thinking takes no temperature or top_k (Anthropic refuses them).
+  // Thinking takes no temperature or top_k, and top_p only from 0.95 (Anthropic refuses the rest).
   delete body.temperature;
   delete body.top_k;
+  if (typeof body.top_p === 'number' && body.top_p < 0.95) delete body.top_p;
 }
 
 function tools(request: Request, body: Json): void {
@@ -175,7 +193,7 @@ export function writeRequest(request: Request, context: OwnerContext): OwnerRequ
   if (request.topP !== undefined && request.temperature === undefined) body.top_p = request.topP;
   if (request.topK !== undefined) body.top_k = request.topK;
   if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
-  thinking(request, body, maxTokens);
+  thinking(request, body, maxTokens, context.upstreamModel);
   if (request.responseFormat?.type === 'json_schema') {
     // output_config may already hold the effort.
     const config = (body.output_config ?? {}) as Json;
@@ -192,7 +210,7 @@ export function countRequest(request: Request, context: OwnerContext): OwnerRequ
   const body = prompt(request, context);
   const probe: Json = {};
   // count_tokens takes no max_tokens: the budget has nothing to stay under.
-  thinking(request, probe, Number.MAX_SAFE_INTEGER);
+  thinking(request, probe, Number.MAX_SAFE_INTEGER, context.upstreamModel);
   if (probe.thinking !== undefined) body.thinking = probe.thinking;
   return { path: '/messages/count_tokens', body };
 }

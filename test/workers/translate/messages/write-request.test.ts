@@ -8,8 +8,8 @@ import tool2 from '../../../fixtures/translate/messages/claude-code/tool-2-tool-
 
 const context = { upstreamModel: 'claude-sonnet-4-5-20250929' };
 
-function write(request: Partial<Request>): Record<string, unknown> {
-  const out: OwnerRequest | Refusal = messagesOwner.writeRequest({ system: [], messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }], stream: false, ...request }, context);
+function write(request: Partial<Request>, upstreamModel = context.upstreamModel): Record<string, unknown> {
+  const out: OwnerRequest | Refusal = messagesOwner.writeRequest({ system: [], messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }], stream: false, ...request }, { upstreamModel });
   if (out instanceof Refusal) throw new Error(out.message);
   expect(out.path).toBe('/messages');
   return out.body;
@@ -103,22 +103,40 @@ describe('writeRequest: an Anthropic owner', () => {
     expect(write({ toolChoice: { type: 'required' } }).tool_choice).toBeUndefined();
   });
 
-  it('writes reasoning: effort as adaptive thinking + output_config.effort, a budget as enabled thinking, none as nothing', () => {
-    expect(write({ reasoning: { effort: 'low' }, temperature: 0.3, topK: 4 })).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
-    // Thinking takes no temperature or top_k.
-    expect(write({ reasoning: { effort: 'low' }, temperature: 0.3, topK: 4 }).temperature).toBeUndefined();
-    expect(write({ reasoning: { effort: 'minimal', includeText: false } }).thinking).toEqual({ type: 'adaptive', display: 'omitted' });
+  it('writes reasoning to a current Claude as adaptive thinking + output_config.effort (a budget picks the effort)', () => {
+    const opus = 'claude-opus-5-5';
+    expect(write({ reasoning: { effort: 'low' }, temperature: 0.3, topK: 4, topP: 0.5 }, opus)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+    // Thinking takes no temperature, top_k or top_p below 0.95.
+    const sampled = write({ reasoning: { effort: 'low' }, temperature: 0.3, topK: 4 }, opus);
+    expect([sampled.temperature, sampled.top_k]).toEqual([undefined, undefined]);
+    expect(write({ reasoning: { effort: 'low' }, topP: 0.5 }, opus).top_p).toBeUndefined();
+    expect(write({ reasoning: { effort: 'low' }, topP: 0.97 }, opus).top_p).toBe(0.97);
+    expect(write({ reasoning: { effort: 'minimal', includeText: false } }, opus)).toMatchObject({ thinking: { type: 'adaptive', display: 'omitted' }, output_config: { effort: 'low' } });
+    expect(write({ reasoning: { effort: 'xhigh' } }, 'claude-opus-4-7').output_config).toEqual({ effort: 'xhigh' });
+    expect(write({ reasoning: { budgetTokens: 1500 } }, 'claude-sonnet-4-6').output_config).toEqual({ effort: 'low' });
+    expect(write({ reasoning: { budgetTokens: 8000 } }, opus).output_config).toEqual({ effort: 'medium' });
+    expect(write({ reasoning: { budgetTokens: 30000 } }, opus)).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+  });
+
+  it('writes reasoning to Claude up to 4.5 as enabled thinking with a budget (an effort picks the budget)', () => {
+    for (const model of ['claude-sonnet-4-5-20250929', 'claude-opus-4-1', 'claude-sonnet-4-20250514', 'claude-3-7-sonnet-latest', 'anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-opus-4']) {
+      expect(write({ reasoning: { effort: 'medium' } }, model).thinking).toEqual({ type: 'enabled', budget_tokens: 8192 });
+    }
     expect(write({ reasoning: { budgetTokens: 500 }, maxTokens: 4000 }).thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
     expect(write({ reasoning: { budgetTokens: 9000 }, maxTokens: 4000 }).thinking).toEqual({ type: 'enabled', budget_tokens: 3999 });
     expect(write({ reasoning: { budgetTokens: 2000 }, maxTokens: 1000 }).thinking).toBeUndefined();
-    expect(write({ reasoning: { effort: 'none' } }).thinking).toBeUndefined();
-    // Forced tool use and thinking do not go together at Anthropic: the tool choice wins.
-    expect(write({ reasoning: { effort: 'high' }, tools: [{ name: 'f', parameters: {} }], toolChoice: { type: 'required' } }).thinking).toBeUndefined();
+    expect(write({ reasoning: { effort: 'high', includeText: false } }).thinking).toEqual({ type: 'enabled', budget_tokens: 16384 });
+    expect(write({ reasoning: { effort: 'high' } }).output_config).toBeUndefined();
+  });
+
+  it('writes no thinking for effort none or with forced tool use (Anthropic refuses thinking with it)', () => {
+    expect(write({ reasoning: { effort: 'none' } }, 'claude-opus-5-5').thinking).toBeUndefined();
+    expect(write({ reasoning: { effort: 'high' }, tools: [{ name: 'f', parameters: {} }], toolChoice: { type: 'required' } }, 'claude-opus-5-5').thinking).toBeUndefined();
   });
 
   it('writes a JSON schema response format into output_config beside the effort; drops json_object', () => {
     const schema = { type: 'object' };
-    expect(write({ responseFormat: { type: 'json_schema', schema, name: 'x' }, reasoning: { effort: 'high' } }).output_config).toEqual({ effort: 'high', format: { type: 'json_schema', schema } });
+    expect(write({ responseFormat: { type: 'json_schema', schema, name: 'x' }, reasoning: { effort: 'high' } }, 'claude-opus-5-5').output_config).toEqual({ effort: 'high', format: { type: 'json_schema', schema } });
     expect(write({ responseFormat: { type: 'json_object' } }).output_config).toBeUndefined();
   });
 
