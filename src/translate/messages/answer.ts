@@ -61,10 +61,13 @@ export function messageId(id: string | undefined, context: AnswerContext): strin
   return `msg_${clean === '' ? context.randomId : clean}`;
 }
 
-/** Whether thinking blocks go back: the client asked for thinking and did not ask to omit its text. */
+/**
+ * Whether thinking blocks go back: the client turned thinking on (`enabled` or `adaptive`, which the reader
+ * marks with `includeText`) and did not ask to omit its text. An effort alone turns no thinking on.
+ */
 export function wantsThinking(request: Request): boolean {
   const reasoning = request.reasoning;
-  return reasoning !== undefined && reasoning.effort !== 'none' && reasoning.includeText !== false;
+  return reasoning !== undefined && reasoning.effort !== 'none' && reasoning.includeText === true;
 }
 
 /**

@@ -144,6 +144,9 @@ describe('streamWriter: a Messages client', () => {
     expect(omitted.content).toEqual([{ type: 'text', text: 'ans' }]);
     const none = accumulate(frames(messagesClient.streamWriter(contextFor()).write(events)));
     expect(none.content).toEqual([{ type: 'text', text: 'ans' }]);
+    // output_config.effort alone turns no thinking on: Anthropic would send no thinking blocks.
+    const effortOnly = accumulate(frames(messagesClient.streamWriter(contextFor({ reasoning: { effort: 'high' } })).write(events)));
+    expect(effortOnly.content).toEqual([{ type: 'text', text: 'ans' }]);
   });
 
   it('maps stop reasons: stop sequence named, max_tokens, pause, an end after calls is tool_use', () => {
