@@ -80,6 +80,17 @@ describe('translateStream: an owner SSE body through a reader and a writer', () 
     }
   });
 
+  it('joins multi-line data, and keeps a last event that has no blank line after it', async () => {
+    const { out } = await run('data: {"t":\ndata: "two lines"}\n\ndata: {"stop":true}', 3);
+    expect(out).toBe('text two lines\nstop\ndone\n');
+  });
+
+  it('takes a bare JSON line as an event of its own (Google\'s error inside an alt=sse stream)', async () => {
+    const { out, failures } = await run('data: {"t":"a"}\n\n{"e":"Quota exceeded"}\n', 5);
+    expect(out).toBe('text a\nerror Quota exceeded\n');
+    expect(failures).toStrictEqual(['upstream_error_event']);
+  });
+
   it('stops at the reader\'s done: nothing the owner sends after it reaches the writer', async () => {
     const { out } = await run(`${STREAM}data: {"t":"late"}\n\n`, 5);
     expect(out).not.toContain('late');
