@@ -1,135 +1,144 @@
 /**
- * Current Claude Code on a model of another owner (issue 29): its own recorded requests
- * (test/fixtures/claude-code/: a mid-conversation `system` message, adaptive thinking, context
- * management, effort, a JSON-string `metadata.user_id`, cache hints, deferred tools, its betas and
- * headers) answer 200 through translation to an OpenAI-compatible owner and to a Gemini owner, streamed
- * and whole, and a tool round trip completes.
+ * What Claude Code keys on (its gateway protocol's "Errors" and "Models"): `x-should-retry: false` on
+ * every 401 of ours, `413 request_too_large`, its recorded request (test/fixtures/claude-code/) and
+ * `safeguards` passed through unchanged to an Anthropic owner, and the Anthropic-shaped list's default
+ * first page kept per view.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/env.ts';
-import say from '../fixtures/claude-code/say-hi.messages.json';
-import toolFirst from '../fixtures/claude-code/tool-1.messages.json';
-import toolResult from '../fixtures/claude-code/tool-2-tool-result.messages.json';
+import toolResultCall from '../fixtures/claude-code/tool-2-tool-result.messages.json';
 import { adminToken, bearer } from './support/tokens.ts';
-import { fakeUpstreams, type FakeUpstreams } from './support/upstreams.ts';
+import { fakeUpstreams } from './support/upstreams.ts';
 import { call, coldCache, providersVar, send, workerEnv } from './support/worker.ts';
 
-const KEYS = { openai: 'sk-openai-cc-1', anthropic: 'sk-ant-cc-1', gemini: 'AIza-cc-1', ollama: 'ollama-cc-1' };
-const SECRETS = { OPENAI_KEY: KEYS.openai, ANTHROPIC_KEY: KEYS.anthropic, GEMINI_KEY: KEYS.gemini, OLLAMA_KEY: KEYS.ollama };
-const SECRET_OF = { openai: 'OPENAI_KEY', anthropic: 'ANTHROPIC_KEY', gemini: 'GEMINI_KEY', ollama: 'OLLAMA_KEY' } as const;
-
-type Recorded = { url: string; headers: Record<string, string>; body: Record<string, unknown> };
+const KEYS = { openai: 'sk-openai-cc-1', anthropic: 'sk-ant-cc-1', gemini: 'AIza-cc-1' };
+const SECRETS = { OPENAI_KEY: KEYS.openai, ANTHROPIC_KEY: KEYS.anthropic, GEMINI_KEY: KEYS.gemini };
+const SECRET_OF = { openai: 'OPENAI_KEY', anthropic: 'ANTHROPIC_KEY', gemini: 'GEMINI_KEY' } as const;
+const VIEWS = { 'openai-only': { providers: ['openai'] }, 'anthropic-only': { providers: ['anthropic'] } };
+const ANTHROPIC_MODEL = 'claude-sonnet-4-5-20250929';
 
 beforeEach(coldCache);
+afterEach(() => vi.useRealTimers());
 
-async function setup(): Promise<{ env: Env; upstreams: FakeUpstreams; key: string }> {
-  const upstreams = await fakeUpstreams({ keys: KEYS, chunks: 5 });
-  const providers = (['openai', 'anthropic', 'gemini', 'ollama'] as const).map((kind) => upstreams.entry(kind, { apiKeySecret: SECRET_OF[kind], ...(kind === 'ollama' ? { prefix: 'ollama/' } : {}) }));
-  const env = workerEnv({ ...providersVar(providers), ...SECRETS });
-  const response = await call(env, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body: JSON.stringify({ name: 'claude-code' }) });
-  const { key } = (await response.json()) as { key: string };
-  return { env, upstreams, key };
+async function setup(vars: Partial<Env> = {}) {
+  const upstreams = await fakeUpstreams({ keys: KEYS });
+  const providers = (['openai', 'anthropic', 'gemini'] as const).map((kind) => upstreams.entry(kind, { apiKeySecret: SECRET_OF[kind] }));
+  const env = workerEnv({ ...providersVar(providers), ...SECRETS, VIEWS: JSON.stringify(VIEWS), ...vars });
+  return { env, upstreams, key: (await createKey(env)).key };
 }
 
-/** Claude Code's recorded call, its body's model and stream set, sent with its own headers (the client key as its bearer token). */
-async function replay(env: Env, key: string, recorded: Recorded, body: Record<string, unknown>) {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(recorded.headers)) {
-    if (!['authorization', 'host', 'content-length', 'connection', 'accept-encoding'].includes(name)) headers[name] = value;
-  }
-  headers.authorization = `Bearer ${key}`;
-  const { response, done } = await send(env, new URL(recorded.url, 'http://x').pathname + new URL(recorded.url, 'http://x').search, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await response.text();
-  await done();
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text };
+async function createKey(env: Env, extra: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
+  const body = JSON.stringify({ name: `k${Math.random().toString(36).slice(2, 8)}`, ...extra });
+  const response = await call(env, '/admin/keys', { method: 'POST', headers: bearer(await adminToken()), body });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; key: string };
 }
 
-/** The `event:`/`data:` pairs of an SSE body. */
-function events(text: string): { event: string; data: Record<string, unknown> }[] {
-  return text.split('\n\n').filter((block) => block.trim() !== '').map((block) => ({
-    event: /^event: (.*)$/m.exec(block)?.[1] ?? '',
-    data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, unknown>,
-  }));
+/** Claude Code's own headers (recorded), its key as ANTHROPIC_AUTH_TOKEN sends it. */
+const claudeCodeHeaders = (key: string | undefined) => ({
+  ...(key === undefined ? {} : { Authorization: `Bearer ${key}` }),
+  'anthropic-version': '2023-06-01',
+  'anthropic-beta': toolResultCall.headers['anthropic-beta'],
+  'x-app': 'cli',
+  'user-agent': toolResultCall.headers['user-agent'],
+  'Content-Type': 'application/json',
+});
+
+const messagesBody = (model: string) => JSON.stringify({ model, max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] });
+
+/** An Anthropic-shaped error, nothing else. */
+async function anthropicError(response: Response, status: number, type: string): Promise<void> {
+  expect(response.status).toBe(status);
+  expect(await response.json()).toEqual({ type: 'error', error: { type, message: expect.any(String) } });
 }
 
-/** The blocks a stream adds up to, as the Anthropic SDK accumulates them. */
-function blocksOf(text: string): Array<{ type: string; text?: string; id?: string; name?: string; input?: unknown }> {
-  const blocks: Array<{ type: string; text?: string; id?: string; name?: string; json?: string; input?: unknown }> = [];
-  for (const { event, data } of events(text)) {
-    if (event === 'content_block_start') blocks.push({ ...(data.content_block as { type: string }) });
-    if (event === 'content_block_delta') {
-      const block = blocks.at(-1);
-      const delta = data.delta as { type: string; text?: string; partial_json?: string };
-      if (block !== undefined && delta.type === 'text_delta') block.text = (block.text ?? '') + (delta.text ?? '');
-      if (block !== undefined && delta.type === 'input_json_delta') block.json = (block.json ?? '') + (delta.partial_json ?? '');
+describe('401 in the Anthropic dialect', () => {
+  it('carries x-should-retry: false for a missing, unknown, revoked or expired key, on calls and on the list', async () => {
+    const { env } = await setup();
+    const start = Date.now();
+    const revoked = await createKey(env);
+    const expiring = await createKey(env, { expiresAt: new Date(start + 3_600_000).toISOString() });
+    await call(env, `/admin/keys/${revoked.id}`, { method: 'DELETE', headers: bearer(await adminToken()) });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(start + 3_600_000);
+    const unknown = `sk-me-${'A'.repeat(revoked.key.length - 6)}`;
+    for (const key of [undefined, unknown, revoked.key, expiring.key]) {
+      const onCall = await call(env, '/v1/messages?beta=true', { method: 'POST', headers: claudeCodeHeaders(key), body: messagesBody(ANTHROPIC_MODEL) });
+      expect(onCall.headers.get('x-should-retry')).toBe('false');
+      await anthropicError(onCall, 401, 'authentication_error');
+      const onList = await call(env, '/v1/models?limit=1000', { headers: claudeCodeHeaders(key) });
+      expect(onList.headers.get('x-should-retry')).toBe('false');
+      await anthropicError(onList, 401, 'authentication_error');
     }
-  }
-  return blocks.map(({ json, ...block }) => (json === undefined ? block : { ...block, input: JSON.parse(json === '' ? '{}' : json) as unknown }));
-}
-
-describe('Claude Code (recorded) on a model of another owner', () => {
-  it.each([
-    ['openai', 'gpt-4o', '/openai/v1/chat/completions'],
-    ['ollama', 'ollama/llama3.2:latest', '/ollama/v1/chat/completions'],
-    ['gemini', 'gemini-2.5-flash', '/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse'],
-  ])('%s: its first request answers 200 as an Anthropic stream, none of its fields refused', async (_kind, model, path) => {
-    const { env, key, upstreams } = await setup();
-    const answer = await replay(env, key, say as Recorded, { ...(say as Recorded).body, model });
-    expect(answer.status, answer.text).toBe(200);
-    expect(answer.contentType).toMatch(/^text\/event-stream/);
-    const names = events(answer.text).map((event) => event.event);
-    expect(names[0]).toBe('message_start');
-    expect(names.at(-1)).toBe('message_stop');
-    // The fakes call the request's first tool (Claude Code's Agent), with arguments its schema allows.
-    expect(blocksOf(answer.text)).toContainEqual(expect.objectContaining({ type: 'tool_use', name: 'Agent', input: expect.any(Object) }));
-    const received = (await upstreams.received()).at(-1);
-    expect(received?.path).toBe(path);
-    // The client's key never reaches the owner; its betas and Claude Code's own headers neither.
-    expect(JSON.stringify(received?.headers)).not.toContain(key);
-    expect(received?.headers['anthropic-beta']).toBeUndefined();
   });
 
-  it('carries the mid-conversation system message in place, as a system message, to a chat owner', async () => {
-    const { env, key, upstreams } = await setup();
-    const answer = await replay(env, key, say as Recorded, { ...(say as Recorded).body, model: 'gpt-4o' });
-    expect(answer.status, answer.text).toBe(200);
-    const chat = JSON.parse((await upstreams.received()).at(-1)?.body ?? '{}') as { messages: Array<{ role: string; content: unknown }>; user?: unknown; max_tokens?: unknown };
-    const roles = chat.messages.map((message) => message.role);
-    // Claude Code's system prompt first, its first user turn, then its system message where it stood.
-    expect(roles.slice(0, 3)).toEqual(['system', 'user', 'system']);
-    expect(JSON.stringify(chat.messages[2]?.content)).toContain('Claude Code prompt text');
-    // metadata.user_id (a JSON string of ids) reaches the owner only as a 64-hex hash.
-    expect(chat.user).toMatch(/^[0-9a-f]{64}$/);
-  });
-
-  it('answers a whole (non-streamed) message too', async () => {
+  it('is not sent on answers that are not 401s', async () => {
     const { env, key } = await setup();
-    const answer = await replay(env, key, say as Recorded, { ...(say as Recorded).body, model: 'gpt-4o', stream: false });
-    expect(answer.status, answer.text).toBe(200);
-    const message = JSON.parse(answer.text) as { type: string; model: string; content: Array<{ type: string; name?: string; input?: unknown }>; stop_reason: string };
-    expect(message).toMatchObject({ type: 'message', model: 'gpt-4o', stop_reason: 'tool_use' });
-    expect(message.content).toContainEqual(expect.objectContaining({ type: 'tool_use', name: 'Agent', input: expect.any(Object) }));
+    const notFound = await call(env, '/v1/messages', { method: 'POST', headers: claudeCodeHeaders(key), body: messagesBody('no-such-model') });
+    await anthropicError(notFound, 404, 'not_found_error');
+    expect(notFound.headers.has('x-should-retry')).toBe(false);
+  });
+});
+
+describe('413 in the Anthropic dialect', () => {
+  it('answers a body over MAX_REQUEST_BYTES with 413 request_too_large, calling no upstream', async () => {
+    const { env, key, upstreams } = await setup({ MAX_REQUEST_BYTES: '2048' });
+    const big = JSON.stringify({ model: ANTHROPIC_MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'x'.repeat(4096) }] });
+    await anthropicError(await call(env, '/v1/messages?beta=true', { method: 'POST', headers: claudeCodeHeaders(key), body: big }), 413, 'request_too_large');
+    expect(await upstreams.received()).toEqual([]);
+  });
+});
+
+describe('Claude Code’s recorded request to an Anthropic owner', () => {
+  it('reaches the owner byte for byte (safeguards and every other field), at ?beta=true with Claude Code’s betas', async () => {
+    const { env, key, upstreams } = await setup();
+    // The recorded follow-up call (role "system" message, thinking, context_management, output_config,
+    // cache_control, defer_loading), for a listed model, with auto mode's `safeguards` field added.
+    const recorded = { ...toolResultCall.body, model: ANTHROPIC_MODEL, safeguards: { auto_mode: { enabled: true } } };
+    const body = JSON.stringify(recorded);
+    const { response, done } = await send(env, '/v1/messages?beta=true', { method: 'POST', headers: claudeCodeHeaders(key), body });
+    expect(response.status).toBe(200);
+    await response.text();
+    await done();
+    const [received] = await upstreams.received();
+    expect(received?.path).toBe('/anthropic/v1/messages?beta=true');
+    expect(received?.body).toBe(body);
+    expect(received?.headers['anthropic-beta']).toBe(toolResultCall.headers['anthropic-beta']);
+    expect(received?.headers['x-api-key']).toBe(KEYS.anthropic);
+  });
+});
+
+describe('the Anthropic-shaped list Claude Code reads', () => {
+  type Page = { data: { id: string }[]; first_id: string | null };
+  const page = async (env: Env, key: string, query = '') => {
+    const response = await call(env, `/v1/models${query}`, { headers: claudeCodeHeaders(key) });
+    expect(response.status).toBe(200);
+    return { etag: response.headers.get('ETag'), body: (await response.json()) as Page };
+  };
+
+  it('gives each view its own first page at the default limit, one after the other', async () => {
+    const { env } = await setup();
+    const openaiKey = (await createKey(env, { view: 'openai-only' })).key;
+    const anthropicKey = (await createKey(env, { view: 'anthropic-only' })).key;
+    const openaiPage = await page(env, openaiKey);
+    const anthropicPage = await page(env, anthropicKey);
+    expect(openaiPage.body.data.map((m) => m.id)).toContain('gpt-4o');
+    expect(anthropicPage.body.data.length).toBeGreaterThan(0);
+    expect(anthropicPage.body.data.every((m) => m.id.startsWith('claude-'))).toBe(true);
+    expect(anthropicPage.etag).not.toBe(openaiPage.etag);
+    // Kept per view: asked again, each view gets its own page back, same bytes and ETag.
+    expect(await page(env, openaiKey)).toEqual(openaiPage);
+    expect(await page(env, anthropicKey)).toEqual(anthropicPage);
+    // The explicit default is the same page.
+    expect((await page(env, anthropicKey, '?limit=20')).body).toEqual(anthropicPage.body);
   });
 
-  it.each([['openai', 'gpt-4o'], ['gemini', 'gemini-2.5-flash']])('%s: completes a tool round trip: the call streamed as tool_use, the result sent back, the answer text', async (kind, model) => {
+  it('takes limit from 1 to 1000 and refuses anything else', async () => {
     const { env, key } = await setup();
-    const first = await replay(env, key, toolFirst as Recorded, { ...(toolFirst as Recorded).body, model });
-    expect(first.status, first.text).toBe(200);
-    const call = blocksOf(first.text).find((block) => block.type === 'tool_use');
-    expect(call?.name).toBe('Agent');
-    expect(events(first.text).find((event) => event.event === 'message_delta')?.data.delta).toMatchObject({ stop_reason: 'tool_use' });
-    // Claude Code's second request, carrying this call and its result where it carried the recorded ones.
-    const recorded = (toolResult as Recorded).body as { messages: Array<{ role: string; content: unknown }> };
-    const messages = recorded.messages.map((message) => {
-      if (!Array.isArray(message.content)) return message;
-      const content = message.content.map((block: Record<string, unknown>) =>
-        block.type === 'tool_use' ? { ...block, id: call?.id, name: call?.name, input: call?.input } : block.type === 'tool_result' ? { ...block, tool_use_id: call?.id } : block,
-      );
-      return { ...message, content };
-    });
-    const second = await replay(env, key, toolResult as Recorded, { ...recorded, messages, model });
-    expect(second.status, second.text).toBe(200);
-    const text = blocksOf(second.text).filter((block) => block.type === 'text').map((block) => block.text).join('');
-    expect(text).toContain(`The tool answered; the ${kind} demo`);
+    expect((await page(env, key, '?limit=1')).body.data).toHaveLength(1);
+    expect((await page(env, key, '?limit=1000')).body.data.length).toBeGreaterThan(1);
+    for (const limit of ['0', '1001', 'ten']) {
+      await anthropicError(await call(env, `/v1/models?limit=${limit}`, { headers: claudeCodeHeaders(key) }), 400, 'invalid_request_error');
+    }
   });
 });

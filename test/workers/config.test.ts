@@ -45,6 +45,7 @@ describe('parseConfig', () => {
       corsOrigins: '*',
       maxRequestBytes: 8 * 1024 * 1024,
       webhooks: [],
+      aliases: { targets: new Map(), tag: '' },
       fingerprint: expect.stringMatching(/^[0-9a-z]+$/),
       secretValues: [],
       providers: [

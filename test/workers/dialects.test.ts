@@ -101,7 +101,7 @@ describe('Anthropic dialect: own errors in Anthropic’s shape', () => {
     anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: '{"max_tokens":1' }), 400, 'invalid_request_error');
     anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: JSON.stringify({ messages: [] }) }), 400, 'invalid_request_error');
     const big = JSON.stringify({ model: ANTHROPIC_MODEL, messages: [{ role: 'user', content: 'x'.repeat(2048) }] });
-    anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: big }), 413, 'invalid_request_error');
+    anthropicError(await request(env, '/v1/messages', { method: 'POST', headers: anthropicHeaders(key), body: big }), 413, 'request_too_large');
     const wrongMethod = await request(env, '/v1/messages', { method: 'GET', headers: anthropicHeaders(key) });
     anthropicError(wrongMethod, 405, 'invalid_request_error');
     expect(wrongMethod.headers.get('Allow')).toContain('POST');
@@ -360,7 +360,7 @@ describe('Gemini dialect', () => {
       names.push(...page.models.map((m) => m.name));
       token = page.nextPageToken;
     }
-    expect(names).toEqual(['gemini-2.0-flash', 'gemini-2.0-flash-lite', 'gemini-2.5-flash', 'gemini-2.5-pro', 'gemma-3-27b-it'].map((id) => `models/${id}`));
+    expect(names).toEqual(['gemini-2.0-flash', 'gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3-flash-preview', 'gemini-3-pro-preview'].map((id) => `models/${id}`));
     const one = await request(env, `/v1beta/models/${GEMINI_MODEL}`, { headers: geminiHeaders(key) });
     expect(one.json()).toMatchObject({ name: `models/${GEMINI_MODEL}`, displayName: 'Gemini 2.5 Flash' });
     // A model the Gemini routes cannot call is not there, and a key with a view sees only its view.

@@ -30,7 +30,8 @@ export function geminiModel(model: Model): Record<string, unknown> {
     displayName: model.name ?? model.id,
     ...(model.context_length === undefined ? {} : { inputTokenLimit: model.context_length }),
     ...(model.max_output_tokens === undefined ? {} : { outputTokenLimit: model.max_output_tokens }),
-    supportedGenerationMethods: model.id.includes('embedding') ? EMBEDDING_METHODS : GENERATION_METHODS,
+    supportedGenerationMethods: (model.alias_of ?? model.id).includes('embedding') ? EMBEDDING_METHODS : GENERATION_METHODS,
+    ...(model.alias_of === undefined ? {} : { alias_of: model.alias_of }),
   };
 }
 
@@ -53,7 +54,7 @@ export function geminiModelAnswer(list: StoredList, config: Config, scope: Scope
   const models = callableIn(list, config, scope);
   const model = models[positionAfter(models, id, true)];
   if (model?.id !== id) return undefined;
-  return derivedAnswer(list, `gemini-m-${encodeURIComponent(id)}`, () => geminiModel(model), true);
+  return derivedAnswer(list, `gemini-m-${scope.aliases.tag}.${encodeURIComponent(id)}`, () => geminiModel(model), true);
 }
 
 function callableIn(list: StoredList, config: Config, scope: Scope): readonly Model[] {
