@@ -111,7 +111,7 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, client:
   const writer = CLIENTS[client];
   const secrets = target.config.secretValues;
   const answerContext = {
-    model: target.model.id,
+    model: target.asked,
     request,
     estimatedInputTokens: estimateInputTokens(request),
     now: Math.floor(Date.now() / 1000),
