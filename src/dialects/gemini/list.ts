@@ -16,11 +16,13 @@ const MAX_PAGE_SIZE = 1000;
 /** What models-edge forwards for each kind of model; the kind is read from the id, as Google names them. */
 const GENERATION_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'];
 const EMBEDDING_METHODS = ['embedContent', 'batchEmbedContents', 'countTokens'];
+/** Another owner's embedding model, by its name (`text-embedding-3-small`, `nomic-embed-text`): not callable here. */
+const EMBEDDING_ID = /embed/i;
 
 /** Whether the Gemini routes can call `model`: its owner takes calls, and an embedding model is Gemini's own. */
 export function geminiCallable(config: Config, model: Model): boolean {
   const entry = config.providers.find((p) => p.id === model.provider);
-  return entry !== undefined && entry.inferenceBase !== null && (entry.type === 'gemini' || !model.id.includes('embedding'));
+  return entry !== undefined && entry.inferenceBase !== null && (entry.type === 'gemini' || !EMBEDDING_ID.test(model.id));
 }
 
 export function geminiModel(model: Model): Record<string, unknown> {
