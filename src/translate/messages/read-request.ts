@@ -32,7 +32,9 @@ function system(value: unknown): TextPart[] | Refusal {
   const parts: TextPart[] = [];
   for (let i = 0; i < value.length; i++) {
     const block: unknown = value[i];
-    if (!isObject(block) || block.type !== 'text' || typeof block.text !== 'string') return invalid(`system[${i}]`, 'a text block');
+    if (!isObject(block)) return invalid(`system[${i}]`, 'a text block');
+    if (block.type !== 'text') continue; // a block type system does not take today: dropped, never an error
+    if (typeof block.text !== 'string') return invalid(`system[${i}].text`, 'a string');
     const cache = cacheOf(block);
     parts.push(cache === undefined ? { type: 'text', text: block.text } : { type: 'text', text: block.text, cache });
   }

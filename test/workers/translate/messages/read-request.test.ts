@@ -60,6 +60,8 @@ describe('readRequest: fields', () => {
   it('reads system as a string or text blocks', () => {
     expect(ok({ ...base, system: 'be brief' }).system).toEqual([{ type: 'text', text: 'be brief' }]);
     expect(refused({ ...base, system: 3 })).toContain('system');
+    expect(ok({ ...base, system: [{ type: 'text', text: 'a' }, { type: 'future_block' }] }).system).toEqual([{ type: 'text', text: 'a' }]);
+    expect(refused({ ...base, system: [{ type: 'text', text: 1 }] })).toBe('system[0].text: expected a string');
   });
 
   it('keeps system and developer turns anywhere, drops unknown roles', () => {
