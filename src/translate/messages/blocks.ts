@@ -57,6 +57,7 @@ export class BlockQueue {
 
   /** Text or thinking: added to the last block when it is of the same kind and still open, else a new block. */
   piece(kind: 'text' | 'thinking', text: string, out: string[]): void {
+    if (text === '') return; // an empty piece opens no block
     const last = this.blocks[this.blocks.length - 1];
     const block = last !== undefined && last.kind === kind && !last.closed ? last : this.open(kind, '', '');
     this.add(block, text, out);
