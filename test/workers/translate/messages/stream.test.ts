@@ -129,7 +129,8 @@ describe('streamWriter: a Messages client', () => {
   it('opens no block for empty text or reasoning pieces', () => {
     const writer = messagesClient.streamWriter(contextFor({ reasoning: { effort: 'high', includeText: true } }));
     const out = writer.write([{ type: 'start' }, { type: 'text', text: '' }, { type: 'reasoning', text: '' }, { type: 'tool_call', index: 0, id: 'a', name: 'f', arguments: '' }, { type: 'text', text: '' }, { type: 'stop', reason: 'tool_use' }, { type: 'done' }]);
-    expect(accumulate(frames(out)).content).toEqual([{ type: 'tool_use', id: 'a', name: 'f', json: '' }]);
+    // A call that never got arguments gets `{}`: its input must be an object.
+    expect(accumulate(frames(out)).content).toEqual([{ type: 'tool_use', id: 'a', name: 'f', json: '{}' }]);
   });
 
   it('holds an interleaved parallel call until the head call closes its JSON', () => {
