@@ -116,9 +116,10 @@ function toolChoice(value: unknown, request: Request): Refusal | undefined {
  */
 function reasoning(thinking: unknown, config: Json): Reasoning | Refusal | undefined {
   const effort = config.effort;
-  if (effort !== undefined && (typeof effort !== 'string' || !EFFORTS.has(effort))) return invalid('output_config.effort', '"low", "medium", "high", "xhigh" or "max"');
+  if (effort !== undefined && effort !== null && typeof effort !== 'string') return invalid('output_config.effort', 'a string');
   const read: Reasoning = {};
-  if (typeof effort === 'string') read.effort = effort as Reasoning['effort'];
+  // A level this reader does not know (a newer one) is dropped: the owner's default effort applies.
+  if (typeof effort === 'string' && EFFORTS.has(effort)) read.effort = effort as Reasoning['effort'];
   if (thinking === undefined || thinking === null) return read.effort === undefined ? undefined : read;
   if (!isObject(thinking)) return invalid('thinking', 'an object');
   if (thinking.type === 'disabled') return { effort: 'none' };
@@ -128,7 +129,8 @@ function reasoning(thinking: unknown, config: Json): Reasoning | Refusal | undef
   } else if (thinking.type === 'adaptive') {
     read.effort ??= 'high'; // Anthropic's default effort
   } else {
-    return invalid('thinking.type', '"enabled", "adaptive" or "disabled"');
+    // A thinking type this reader does not know: dropped, the effort (if any) still carried.
+    return read.effort === undefined ? undefined : read;
   }
   read.includeText = thinking.display !== 'omitted';
   return read;

@@ -157,7 +157,10 @@ describe('readRequest: fields', () => {
     expect(ok({ ...base, thinking: { type: 'adaptive', display: 'omitted' } }).reasoning).toEqual({ effort: 'high', includeText: false });
     expect(ok({ ...base, thinking: { type: 'disabled' } }).reasoning).toEqual({ effort: 'none' });
     expect(ok({ ...base, output_config: { effort: 'max' } }).reasoning).toEqual({ effort: 'max' });
-    expect(refused({ ...base, output_config: { effort: 'extreme' } })).toContain('output_config.effort');
+    expect(refused({ ...base, output_config: { effort: 3 } })).toBe('output_config.effort: expected a string');
+    // A level or thinking type this reader does not know is dropped, never an error.
+    expect(ok({ ...base, output_config: { effort: 'extreme' } }).reasoning).toBeUndefined();
+    expect(ok({ ...base, thinking: { type: 'auto' }, output_config: { effort: 'low' } }).reasoning).toEqual({ effort: 'low' });
   });
 
   it('reads output_config.format and output_format as a JSON schema', () => {
