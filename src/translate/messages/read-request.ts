@@ -103,7 +103,7 @@ function toolChoice(value: unknown, request: Request): Refusal | undefined {
       if (typeof value.name !== 'string') return invalid('tool_choice.name', 'a string');
       choice = { type: 'tool', name: value.name };
       break;
-    default: return invalid('tool_choice.type', '"auto", "any", "tool" or "none"');
+    default: return undefined; // a choice type this reader does not know: dropped, the owner's default (auto) applies
   }
   request.toolChoice = choice;
   if (value.disable_parallel_tool_use === true) request.parallelToolCalls = false;

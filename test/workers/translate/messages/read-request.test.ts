@@ -147,6 +147,7 @@ describe('readRequest: fields', () => {
     expect(request.parallelToolCalls).toBe(false);
     expect(ok({ ...base, tool_choice: { type: 'tool', name: 'f' } }).toolChoice).toEqual({ type: 'tool', name: 'f' });
     expect(ok({ ...base, tool_choice: { type: 'none' } }).toolChoice).toEqual({ type: 'none' });
+    expect(ok({ ...base, tool_choice: { type: 'someday' } }).toolChoice).toBeUndefined();
     expect(refused({ ...base, tools: [{ type: 'web_search_20250305', name: 'web_search' }] })).toMatch(/^tools\[0\]\.type: the server or Anthropic-defined tool "web_search_20250305"/);
     expect(refused({ ...base, tools: [{ type: 'bash_20250124', name: 'bash' }] })).toContain('"bash_20250124"');
   });
