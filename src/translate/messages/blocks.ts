@@ -23,6 +23,8 @@ type Block = {
   inString: boolean;
   escaped: boolean;
   complete: boolean;
+  /** Whether any piece came (a call without one gets `{}`). */
+  received: boolean;
 };
 
 /** One SSE frame in Anthropic's form: the event name and its data (whose `type` repeats the name). */
@@ -57,6 +59,7 @@ export class BlockQueue {
 
   /** Text or thinking: added to the last block when it is of the same kind and still open, else a new block. */
   piece(kind: 'text' | 'thinking', text: string, out: string[]): void {
+    if (text === '') return; // an empty piece opens no block
     const last = this.blocks[this.blocks.length - 1];
     const block = last !== undefined && last.kind === kind && !last.closed ? last : this.open(kind, '', '');
     this.add(block, text, out);
@@ -78,13 +81,15 @@ export class BlockQueue {
       const block = this.blocks[this.head];
       if (block === undefined) break;
       this.start(block, out);
+      // A call that got no arguments at all (a tool without parameters, from some owners): its input is `{}`.
+      if (block.kind === 'tool' && !block.received) out.push(delta(block, '{}'));
       block.closed = true;
       out.push(frame('content_block_stop', `{"type":"content_block_stop","index":${block.index}}`));
     }
   }
 
   private open(kind: Kind, id: string, name: string): Block {
-    const block: Block = { index: this.blocks.length, kind, id, name, parts: [], started: false, closed: false, depth: 0, inString: false, escaped: false, complete: false };
+    const block: Block = { index: this.blocks.length, kind, id, name, parts: [], started: false, closed: false, depth: 0, inString: false, escaped: false, complete: false, received: false };
     this.blocks.push(block);
     return block;
   }
@@ -93,6 +98,7 @@ export class BlockQueue {
     this.pump(out);
     // A piece for a call whose JSON already closed can only be padding; it has no block to go to.
     if (block.closed || piece === '') return;
+    block.received = true;
     if (block.kind === 'tool') scan(block, piece);
     if (block.started) out.push(delta(block, piece));
     else block.parts.push(piece);

@@ -32,7 +32,9 @@ function system(value: unknown): TextPart[] | Refusal {
   const parts: TextPart[] = [];
   for (let i = 0; i < value.length; i++) {
     const block: unknown = value[i];
-    if (!isObject(block) || block.type !== 'text' || typeof block.text !== 'string') return invalid(`system[${i}]`, 'a text block');
+    if (!isObject(block)) return invalid(`system[${i}]`, 'a text block');
+    if (block.type !== 'text') continue; // a block type system does not take today: dropped, never an error
+    if (typeof block.text !== 'string') return invalid(`system[${i}].text`, 'a string');
     const cache = cacheOf(block);
     parts.push(cache === undefined ? { type: 'text', text: block.text } : { type: 'text', text: block.text, cache });
   }
@@ -101,7 +103,7 @@ function toolChoice(value: unknown, request: Request): Refusal | undefined {
       if (typeof value.name !== 'string') return invalid('tool_choice.name', 'a string');
       choice = { type: 'tool', name: value.name };
       break;
-    default: return invalid('tool_choice.type', '"auto", "any", "tool" or "none"');
+    default: return undefined; // a choice type this reader does not know: dropped, the owner's default (auto) applies
   }
   request.toolChoice = choice;
   if (value.disable_parallel_tool_use === true) request.parallelToolCalls = false;
@@ -114,9 +116,10 @@ function toolChoice(value: unknown, request: Request): Refusal | undefined {
  */
 function reasoning(thinking: unknown, config: Json): Reasoning | Refusal | undefined {
   const effort = config.effort;
-  if (effort !== undefined && (typeof effort !== 'string' || !EFFORTS.has(effort))) return invalid('output_config.effort', '"low", "medium", "high", "xhigh" or "max"');
+  if (effort !== undefined && effort !== null && typeof effort !== 'string') return invalid('output_config.effort', 'a string');
   const read: Reasoning = {};
-  if (typeof effort === 'string') read.effort = effort as Reasoning['effort'];
+  // A level this reader does not know (a newer one) is dropped: the owner's default effort applies.
+  if (typeof effort === 'string' && EFFORTS.has(effort)) read.effort = effort as Reasoning['effort'];
   if (thinking === undefined || thinking === null) return read.effort === undefined ? undefined : read;
   if (!isObject(thinking)) return invalid('thinking', 'an object');
   if (thinking.type === 'disabled') return { effort: 'none' };
@@ -126,7 +129,8 @@ function reasoning(thinking: unknown, config: Json): Reasoning | Refusal | undef
   } else if (thinking.type === 'adaptive') {
     read.effort ??= 'high'; // Anthropic's default effort
   } else {
-    return invalid('thinking.type', '"enabled", "adaptive" or "disabled"');
+    // A thinking type this reader does not know: dropped, the effort (if any) still carried.
+    return read.effort === undefined ? undefined : read;
   }
   read.includeText = thinking.display !== 'omitted';
   return read;

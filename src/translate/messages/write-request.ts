@@ -3,7 +3,7 @@
  * Responses clients calling an Anthropic-owned model (docs/translation.md, "Writing a Messages request"):
  * prompt-cache hints, thinking, documents and mid-conversation system turns keep working.
  */
-import type { Json } from '../../providers/narrow.ts';
+import { isObject, type Json } from '../../providers/narrow.ts';
 import type { OwnerContext, OwnerRequest } from '../codec.ts';
 import type { CacheHint, Message, Part, Request, Source } from '../ir.ts';
 import type { Refusal } from '../refuse.ts';
@@ -188,7 +188,8 @@ export function writeRequest(request: Request, context: OwnerContext): OwnerRequ
   const body = prompt(request, context);
   const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
   body.max_tokens = maxTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
+  // Anthropic takes 0–1; OpenAI's range goes to 2, and its top is Anthropic's top.
+  if (request.temperature !== undefined) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
   // Current Claude models refuse temperature and top_p together: temperature wins.
   if (request.topP !== undefined && request.temperature === undefined) body.top_p = request.topP;
   if (request.topK !== undefined) body.top_k = request.topK;
@@ -196,7 +197,7 @@ export function writeRequest(request: Request, context: OwnerContext): OwnerRequ
   thinking(request, body, maxTokens, context.upstreamModel);
   if (request.responseFormat?.type === 'json_schema') {
     // output_config may already hold the effort.
-    const config = (body.output_config ?? {}) as Json;
+    const config = isObject(body.output_config) ? body.output_config : {};
     config.format = { type: 'json_schema', schema: request.responseFormat.schema };
     body.output_config = config;
   }

@@ -60,6 +60,8 @@ describe('readRequest: fields', () => {
   it('reads system as a string or text blocks', () => {
     expect(ok({ ...base, system: 'be brief' }).system).toEqual([{ type: 'text', text: 'be brief' }]);
     expect(refused({ ...base, system: 3 })).toContain('system');
+    expect(ok({ ...base, system: [{ type: 'text', text: 'a' }, { type: 'future_block' }] }).system).toEqual([{ type: 'text', text: 'a' }]);
+    expect(refused({ ...base, system: [{ type: 'text', text: 1 }] })).toBe('system[0].text: expected a string');
   });
 
   it('keeps system and developer turns anywhere, drops unknown roles', () => {
@@ -145,6 +147,7 @@ describe('readRequest: fields', () => {
     expect(request.parallelToolCalls).toBe(false);
     expect(ok({ ...base, tool_choice: { type: 'tool', name: 'f' } }).toolChoice).toEqual({ type: 'tool', name: 'f' });
     expect(ok({ ...base, tool_choice: { type: 'none' } }).toolChoice).toEqual({ type: 'none' });
+    expect(ok({ ...base, tool_choice: { type: 'someday' } }).toolChoice).toBeUndefined();
     expect(refused({ ...base, tools: [{ type: 'web_search_20250305', name: 'web_search' }] })).toMatch(/^tools\[0\]\.type: the server or Anthropic-defined tool "web_search_20250305"/);
     expect(refused({ ...base, tools: [{ type: 'bash_20250124', name: 'bash' }] })).toContain('"bash_20250124"');
   });
@@ -155,7 +158,10 @@ describe('readRequest: fields', () => {
     expect(ok({ ...base, thinking: { type: 'adaptive', display: 'omitted' } }).reasoning).toEqual({ effort: 'high', includeText: false });
     expect(ok({ ...base, thinking: { type: 'disabled' } }).reasoning).toEqual({ effort: 'none' });
     expect(ok({ ...base, output_config: { effort: 'max' } }).reasoning).toEqual({ effort: 'max' });
-    expect(refused({ ...base, output_config: { effort: 'extreme' } })).toContain('output_config.effort');
+    expect(refused({ ...base, output_config: { effort: 3 } })).toBe('output_config.effort: expected a string');
+    // A level or thinking type this reader does not know is dropped, never an error.
+    expect(ok({ ...base, output_config: { effort: 'extreme' } }).reasoning).toBeUndefined();
+    expect(ok({ ...base, thinking: { type: 'auto' }, output_config: { effort: 'low' } }).reasoning).toEqual({ effort: 'low' });
   });
 
   it('reads output_config.format and output_format as a JSON schema', () => {

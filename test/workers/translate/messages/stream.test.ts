@@ -126,6 +126,13 @@ describe('streamWriter: a Messages client', () => {
     expect(message.usage).toEqual({ input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 4, output_tokens: 5 });
   });
 
+  it('opens no block for empty text or reasoning pieces', () => {
+    const writer = messagesClient.streamWriter(contextFor({ reasoning: { effort: 'high', includeText: true } }));
+    const out = writer.write([{ type: 'start' }, { type: 'text', text: '' }, { type: 'reasoning', text: '' }, { type: 'tool_call', index: 0, id: 'a', name: 'f', arguments: '' }, { type: 'text', text: '' }, { type: 'stop', reason: 'tool_use' }, { type: 'done' }]);
+    // A call that never got arguments gets `{}`: its input must be an object.
+    expect(accumulate(frames(out)).content).toEqual([{ type: 'tool_use', id: 'a', name: 'f', json: '{}' }]);
+  });
+
   it('holds an interleaved parallel call until the head call closes its JSON', () => {
     const writer = messagesClient.streamWriter(contextFor());
     const first = writer.write([{ type: 'start' }, { type: 'tool_call', index: 0, id: 'a', name: 'fa', arguments: '{"q":"x}' }, { type: 'tool_call', index: 1, id: 'b', name: 'fb', arguments: '{"r":' }]);

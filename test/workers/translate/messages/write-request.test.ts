@@ -30,6 +30,7 @@ describe('writeRequest: an Anthropic owner', () => {
       stream: true,
     });
     expect(write({ topP: 0.8, maxTokens: 77 })).toMatchObject({ top_p: 0.8, max_tokens: 77 });
+    expect(write({ temperature: 1.7 }).temperature).toBe(1);
   });
 
   it('keeps mid-conversation system/developer turns in place as role "system", a leading one joins the top-level system', () => {
