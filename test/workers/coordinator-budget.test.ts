@@ -14,7 +14,7 @@ import { refreshCoordinated } from '../../src/refresh/coordinated.ts';
 import { expectApiError } from './support/expect-error.ts';
 import { adminToken, bearer } from './support/tokens.ts';
 import { fakeUpstreams } from './support/upstreams.ts';
-import { call, coldCache, freshIsolate, providersVar, workerEnv } from './support/worker.ts';
+import { call, coldCache, freshIsolate, providersVar, send, workerEnv } from './support/worker.ts';
 
 beforeEach(coldCache);
 
@@ -101,6 +101,42 @@ describe('a coordinator that never answers', { timeout: 15_000 }, () => {
     expect(ms).toBeLessThan(ANSWER_WITHIN_MS);
     expect(recall(Date.now())).toBeUndefined();
     expect(await env.MODELS_KV.get(LIST_KEY)).toBeNull();
+  });
+});
+
+describe('a coordinator that never answers, behind the answer', { timeout: 15_000 }, () => {
+  it('answers the change feed 503 within a decision’s budget', async () => {
+    const { env, asked } = await silentSetup();
+    const { response, ms } = await timed(() => call(env, '/v1/models/changes'));
+    await expectApiError(response, 503, 'coordinator_unavailable');
+    expect(asked).toContain('changesAfter');
+    expect(ms).toBeLessThan(ANSWER_WITHIN_MS);
+  });
+
+  it('never delays a call’s answer for its usage send, which gives up within its budget', async () => {
+    const upstreams = await fakeUpstreams();
+    const working = workerEnv({ ...providersVar([upstreams.entry('openai')]) });
+    const made = await admin(working, 'POST', '/admin/keys', { name: 'counted' });
+    const { key } = (await made.json()) as { key: string };
+    const listed = (await (await call(working, '/v1/models')).json()) as { data: { id: string }[] };
+    const model = listed.data[0]?.id;
+    if (model === undefined) throw new Error('the fake lists no model');
+    // The same isolate (list and key held), now bound to a coordinator that never answers.
+    const silent = silentCoordinator();
+    const env = { ...working, COORDINATOR: silent.namespace };
+    const started = Date.now();
+    const { response, done } = await send(env, '/v1/chat/completions', {
+      method: 'POST',
+      headers: { ...bearer(key), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const answeredMs = Date.now() - started;
+    await done();
+    expect(silent.asked).toEqual(['addUsage']);
+    expect(answeredMs).toBeLessThan(COORDINATOR_DECISION_BUDGET_MS);
+    expect(Date.now() - started).toBeLessThan(ANSWER_WITHIN_MS);
   });
 });
 
