@@ -48,7 +48,9 @@ type Answer<M extends keyof Coordinator> = Coordinator[M] extends (...args: neve
 function boundedCalls(stub: CoordinatorStub) {
   const decision = COORDINATOR_DECISION_BUDGET_MS;
   return {
-    begin: (...args: Parameters<Coordinator['begin']>) => bounded<Answer<'begin'>>(stub.begin(...args), decision, 'begin'),
+    // A lead granted after the ask timed out is handed back, so others need not wait out its lease.
+    begin: (...args: Parameters<Coordinator['begin']>) =>
+      bounded<Answer<'begin'>>(stub.begin(...args), decision, 'begin', (late) => (late.kind === 'lead' ? stub.abandon(late.ticket) : undefined)),
     /** Waits for a running refresh: at most `waitMs` (what is left of its lease), plus a decision's budget. */
     join: (ticket: string, waitMs: number) => bounded<Answer<'join'>>(stub.join(ticket), waitMs + decision, 'join'),
     finish: (...args: Parameters<Coordinator['finish']>) => bounded<Answer<'finish'>>(stub.finish(...args), COORDINATOR_FINISH_BUDGET_MS, 'finish'),
@@ -66,14 +68,21 @@ function boundedCalls(stub: CoordinatorStub) {
   };
 }
 
-/** `call`'s answer, or a rejection once `budgetMs` have passed; the loser is settled quietly and the timer cleared. */
-export async function bounded<T>(call: PromiseLike<T>, budgetMs: number, action: string): Promise<T> {
+/**
+ * `call`'s answer, or a rejection once `budgetMs` have passed; the loser is settled quietly and the
+ * timer cleared. `late` gets an answer that came after the timeout (its own failure is dropped too).
+ */
+export async function bounded<T>(call: PromiseLike<T>, budgetMs: number, action: string, late?: (answer: T) => PromiseLike<unknown> | undefined): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let timedOut = false;
   const answer = Promise.resolve(call);
-  // Should the timeout win, a later rejection of the call is not an unhandled one.
-  answer.catch(() => undefined);
+  // Should the timeout win, a later answer goes to `late` and a later rejection is not an unhandled one.
+  answer.then((value) => (timedOut && late !== undefined ? late(value) : undefined)).then(undefined, () => undefined);
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer to ${action} within ${budgetMs} ms`)), budgetMs);
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`no answer to ${action} within ${budgetMs} ms`));
+    }, budgetMs);
   });
   try {
     return await Promise.race([answer, timeout]);

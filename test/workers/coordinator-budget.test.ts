@@ -3,7 +3,7 @@
  * a request at most its budget, never a hang; and a purge that fences a running refresh lets the
  * next miss refresh at once.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIST_KEY, type ListMeta } from '../../src/cache/kv.ts';
 import { recall } from '../../src/cache/memory.ts';
 import { COORDINATOR_DECISION_BUDGET_MS, coordinatorOf } from '../../src/coordinator/client.ts';
@@ -138,6 +138,21 @@ describe('a coordinator that never answers, behind the answer', { timeout: 15_00
     expect(answeredMs).toBeLessThan(COORDINATOR_DECISION_BUDGET_MS);
     expect(Date.now() - started).toBeLessThan(ANSWER_WITHIN_MS);
   });
+});
+
+describe('a coordinator that answers late', () => {
+  it('is handed back a lead it granted after the ask timed out, so no isolate waits out that lease', async () => {
+    const upstreams = await fakeUpstreams();
+    const abandoned: string[] = [];
+    const late = {
+      begin: () => new Promise((resolve) => setTimeout(() => resolve({ kind: 'lead', ticket: 'late-ticket', generation: 0 }), COORDINATOR_DECISION_BUDGET_MS + 300)),
+      abandon: async (ticket: string) => void abandoned.push(ticket),
+    };
+    const namespace = { getByName: () => late, get: () => late } as unknown as DurableObjectNamespace<Coordinator>;
+    const env = workerEnv({ ...providersVar(upstreams.entries()), COORDINATOR: namespace });
+    expect((await call(env, '/v1/models')).headers.get('X-Cache')).toBe('MISS');
+    await vi.waitFor(() => expect(abandoned).toEqual(['late-ticket']), { timeout: 3_000, interval: 50 });
+  }, 15_000);
 });
 
 describe('a purge that fences a running refresh', () => {
