@@ -54,6 +54,7 @@ admin.post('/cache/purge', async function purge(c) {
   // First, so a refresh under way here (its writes may run behind a miss's answer) stores nothing after it.
   forgetList();
   // Through the coordinator, a refresh under way anywhere stores nothing after it either (its generation is gone).
+  // Not bound, held off, or no answer within a decision's budget: this isolate deletes KV's copy itself.
   const coordinator = coordinatorOf(c.env.COORDINATOR);
   let kvError: string | null | undefined;
   if (coordinator !== undefined) {
