@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeader } from '../../src/webhooks/sign.ts';
 
-/** README's two receivers, run as written, against deliveries signed by the worker's own code. */
+/** The two webhook receivers of docs/api.md ("Webhooks"), run as written, against deliveries signed by the worker's own code. */
 const SECRET = 'readme-snippet-test-secret-of-32-bytes-or-more';
 const BODY = JSON.stringify([{ id: 'chg_1', type: 'added', model: 'gpt-5', provider: 'openai', at: '2026-12-02T03:00:00.000Z', version: 'v1' }]);
 
@@ -13,14 +13,14 @@ let dir: string;
 let nodeVerified: (header: string, body: string, now?: number) => boolean;
 let workerFetch: (request: Request, env: { HOOK_SECRET: string }) => Promise<Response>;
 
-/** The fenced block after `marker` in README. */
+/** The fenced block after `marker` in docs/api.md. */
 function block(readme: string, marker: string): string {
   const start = readme.indexOf('```js\n', readme.indexOf(marker)) + '```js\n'.length;
   return readme.slice(start, readme.indexOf('```', start));
 }
 
 beforeAll(async () => {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = await readFile(new URL('../../docs/api.md', import.meta.url), 'utf8');
   dir = await mkdtemp(join(tmpdir(), 'models-edge-snippets-'));
   // The Node receiver without its last statement (the server on port 8080).
   const node = block(readme, 'refuse an old `t` (a replay). In Node:').replace(/\ncreateServer\([\s\S]*$/, '\n');
@@ -35,7 +35,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe("README's webhook receivers", () => {
+describe("the webhook receivers in docs/api.md", () => {
   it('accept a delivery the worker signed, and refuse a changed body, another secret and an old signature', async () => {
     const now = Date.now();
     const header = await signatureHeader(SECRET, BODY, now / 1000);
