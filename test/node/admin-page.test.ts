@@ -252,7 +252,7 @@ describe('admin page', () => {
       const response = await route.fetch();
       const status = (await response.json()) as Record<string, unknown>;
       const failing = (store as { ok: boolean }).ok === false;
-      // While KV fails and the isolate holds no list, the state is `unavailable` (README, Admin).
+      // While KV fails and the isolate holds no list, the state is `unavailable` (docs/admin.md, "Admin routes").
       await route.fulfill({ response, json: { ...status, store, ...(failing ? { state: 'unavailable' } : {}) } });
     });
     await openWithStoredToken(page);

@@ -1,5 +1,5 @@
 /**
- * A client that hangs up before the answer's headers aborts the upstream call (contract §9; README,
+ * A client that hangs up before the answer's headers aborts the upstream call (contract §9; docs/api.md,
  * "Inference"): the request's signal reaches the upstream fetch. The upstream here holds its headers
  * until its own signal aborts; the client aborts its request, and the upstream must see the abort at
  * once. (The mid-stream hang-up is test/node/inference.test.ts's. Under `wrangler dev` the local

@@ -47,7 +47,7 @@ function version(models: Model[], at: number): Version {
   return { written: { body: JSON.stringify({ object: 'list', data: models }), meta }, status };
 }
 
-/** A receiver that checks each delivery's signature as README says, answering the scripted statuses. */
+/** A receiver that checks each delivery's signature as docs/api.md ("Webhooks") says, answering the scripted statuses. */
 function receiver(statuses: Record<string, number[]>) {
   const got: { url: string; verified: boolean; items: { type: string; model: string }[] }[] = [];
   const fetcher = async (input: RequestInfo | URL, init?: RequestInit) => {

@@ -10,11 +10,11 @@ import { requestsTo } from './support/upstreams.ts';
 const SECRET = 'whsec-test-secret-of-at-least-32-bytes!!';
 const BODY = JSON.stringify([{ id: 'chg_1', type: 'added', model: 'gpt-5', provider: 'openai', at: '2026-12-02T03:00:00.000Z', version: 'v1' }]);
 const T0 = Date.parse('2026-12-02T03:00:00Z');
-/** How old a signature a receiver accepts (README's snippet: 5 minutes). */
+/** How old a signature a receiver accepts (the snippet in docs/api.md, "Webhooks": 5 minutes). */
 const TOLERANCE_SECONDS = 300;
 
 /**
- * A webhook receiver as README tells one to write it: it checks the signature with crypto.subtle.verify
+ * A webhook receiver as docs/api.md ("Webhooks") tells one to write it: it checks the signature with crypto.subtle.verify
  * (constant time) over `t + "." + body`, refuses an old timestamp, then answers the next scripted status.
  */
 function receiver(secret: string, statuses: number[], clockMs: () => number) {
