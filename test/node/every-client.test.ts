@@ -26,6 +26,8 @@ interface Owner {
   label: string;
   model: string;
   upstream: string;
+  /** The fake that plays it (the first segment of its paths). */
+  fake: string;
 }
 
 /**
@@ -34,15 +36,28 @@ interface Owner {
  * owner is the plain `openai` entry, with a reasoning model so its usage holds reasoning tokens.
  */
 const OWNERS: Owner[] = [
-  { column: 'chat', label: 'openai (responses: false)', model: 'compat/gpt-4o', upstream: 'gpt-4o' },
-  { column: 'chat', label: 'ollama', model: 'llama3.2:latest', upstream: 'llama3.2:latest' },
-  { column: 'anthropic', label: 'anthropic', model: 'claude-sonnet-4-5-20250929', upstream: 'claude-sonnet-4-5-20250929' },
-  { column: 'gemini', label: 'gemini', model: 'gemini-2.5-flash', upstream: 'gemini-2.5-flash' },
-  { column: 'responses', label: 'openai (Responses)', model: 'o3-mini', upstream: 'o3-mini' },
+  { column: 'chat', label: 'openai (responses: false)', model: 'compat/gpt-4o', upstream: 'gpt-4o', fake: 'openai' },
+  { column: 'chat', label: 'ollama', model: 'llama3.2:latest', upstream: 'llama3.2:latest', fake: 'ollama' },
+  { column: 'anthropic', label: 'anthropic', model: 'claude-sonnet-4-5-20250929', upstream: 'claude-sonnet-4-5-20250929', fake: 'anthropic' },
+  { column: 'gemini', label: 'gemini', model: 'gemini-2.5-flash', upstream: 'gemini-2.5-flash', fake: 'gemini' },
+  { column: 'responses', label: 'openai (Responses)', model: 'o3-mini', upstream: 'o3-mini', fake: 'openai' },
 ];
 const CLIENTS: Client[] = ['chat', 'messages', 'gemini', 'responses'];
 const COLUMNS: Column[] = ['chat', 'anthropic', 'gemini', 'responses'];
 const PACKAGES: Record<Client, string> = { chat: 'openai (chat)', messages: '@anthropic-ai/sdk', gemini: '@google/genai', responses: 'openai (Responses)' };
+
+/** The three things every cell does. */
+const STEPS = { whole: 'answers a whole message', streamed: 'streams text in several deltas', tool: 'round-trips a tool call: streamed arguments, the result sent back paired with the call, the final answer' } as const;
+type Step = keyof typeof STEPS;
+const STEP_NAMES = Object.keys(STEPS) as Step[];
+
+/**
+ * Steps that fail on this tree, `<package> → <owner label>` → the steps and the failure seen: they run
+ * as `it.fails` (so this file fails as soon as one passes: then delete it here), and a cell none of
+ * whose steps reached its owner is left out of the matrix check.
+ */
+const KNOWN_FAILURES: Record<string, { steps: Step[]; failure: string }> = {};
+const knownFailure = (client: Client, owner: Owner, step: Step) => KNOWN_FAILURES[`${PACKAGES[client]} → ${owner.label}`]?.steps.includes(step) === true;
 
 describe('every client on every owner, through wrangler dev', () => {
   let world: NativeWorld;
@@ -73,7 +88,7 @@ describe('every client on every owner, through wrangler dev', () => {
     const received = dialectOf(call);
     expect(received, `the owner's path ${call.path}`).toBeDefined();
     expect(shapeProblem(call)).toBeUndefined();
-    expect(answeredBy(call).model).toBe(owner.upstream);
+    expect(answeredBy(call)).toEqual({ fake: owner.fake, model: owner.upstream });
     if (received === undefined) return;
     const word = wordFor(client, owner.column, received);
     const key = cellKey(client, owner.column);
@@ -94,7 +109,12 @@ describe('every client on every owner, through wrangler dev', () => {
   for (const client of CLIENTS) {
     for (const owner of OWNERS) {
       describe(`${PACKAGES[client]} → ${owner.label} (${COLUMN_LABELS[owner.column]})`, () => {
-        it('answers a whole message', async () => {
+        const step = (name: Step, body: () => Promise<void>) => {
+          const known = knownFailure(client, owner, name);
+          (known ? it.fails : it)(known ? `${STEPS[name]} (known failure)` : STEPS[name], body);
+        };
+
+        step('whole', async () => {
           const before = mark();
           const turn = await clients[client].whole(owner.model);
           const call = onlyCallSince(before);
@@ -103,7 +123,7 @@ describe('every client on every owner, through wrangler dev', () => {
           expectUsage(turn.usage, call);
         });
 
-        it('streams text in several deltas', async () => {
+        step('streamed', async () => {
           const before = mark();
           const turn = await clients[client].streamed(owner.model);
           const call = onlyCallSince(before);
@@ -113,7 +133,7 @@ describe('every client on every owner, through wrangler dev', () => {
           expectUsage(turn.usage, call);
         });
 
-        it('round-trips a tool call: streamed arguments, the result sent back paired with the call, the final answer', async () => {
+        step('tool', async () => {
           const before = mark();
           const ask = await clients[client].askTool(owner.model);
           const call = onlyCallSince(before);
@@ -144,7 +164,9 @@ describe('every client on every owner, through wrangler dev', () => {
     const matrix = readMatrix(MATRIX_DOC);
     const observed = Object.fromEntries([...seen].map(([key, words]) => [key, [...words].join(' and ')]));
     expect(observed).toEqual(Object.fromEntries([...matrix].filter(([key]) => key in observed)));
-    expect(Object.keys(observed).toSorted(), 'every cell seen at its owner').toEqual([...matrix.keys()].toSorted());
+    // Every cell reached its owner, but those whose every step is a known failure.
+    const failing = CLIENTS.flatMap((client) => COLUMNS.filter((column) => OWNERS.every((o) => o.column !== column || STEP_NAMES.every((name) => knownFailure(client, o, name)))).map((column) => cellKey(client, column)));
+    expect(Object.keys(observed).toSorted(), 'every cell seen at its owner').toEqual([...matrix.keys()].filter((key) => !failing.includes(key)).toSorted());
   });
 });
 
