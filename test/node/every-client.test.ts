@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedCall } from '../../scripts/lib/upstream-common.ts';
 import { afterToolText } from '../../scripts/lib/upstream-tools.ts';
 import { WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
-import { drivers, type Client, type Driver, type SeenUsage } from './support/every-client-drivers.ts';
+import { drivers, MAX_TOKENS, type Client, type Driver, type SeenUsage } from './support/every-client-drivers.ts';
 import { cellKey, CELL_WORDS, CLIENT_LABELS, COLUMN_LABELS, readMatrix, type Column } from './support/matrix-doc.ts';
 import { startNativeWorld, type NativeWorld } from './support/native-worker.ts';
-import { answeredBy, declaredTools, dialectOf, ownerSplitsArguments, shapeProblem, toolTurns, wordFor } from './support/owner-calls.ts';
+import { answeredBy, declaredTools, dialectOf, maxTokensOf, ownerSplitsArguments, shapeProblem, toolTurns, wordFor } from './support/owner-calls.ts';
 
 const MATRIX_DOC = new URL('../../docs/translation.md', import.meta.url).pathname;
 
@@ -83,12 +83,13 @@ describe('every client on every owner, through wrangler dev', () => {
     return calls[0] as ReceivedCall;
   }
 
-  /** The owner got the call in a dialect of its own column, shaped as that dialect; the cell's word is noted. */
+  /** The owner's fake got the call for its model, in a dialect of its own shaped as that dialect, the output limit carried; the cell's word is noted. */
   function expectOwnerCall(client: Client, owner: Owner, call: ReceivedCall): void {
     const received = dialectOf(call);
     expect(received, `the owner's path ${call.path}`).toBeDefined();
     expect(shapeProblem(call)).toBeUndefined();
     expect(answeredBy(call)).toEqual({ fake: owner.fake, model: owner.upstream });
+    expect(maxTokensOf(call), 'the output limit in the owner’s terms').toBe(MAX_TOKENS);
     if (received === undefined) return;
     const word = wordFor(client, owner.column, received);
     const key = cellKey(client, owner.column);

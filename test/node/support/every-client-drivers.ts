@@ -47,7 +47,8 @@ export interface Driver {
 }
 
 const PROMPT = 'Say hello in five words';
-const MAX_TOKENS = 256;
+/** The output limit every call asks for: the owner must get it in its own terms. */
+export const MAX_TOKENS = 256;
 const parsed = (json: string): unknown => JSON.parse(json === '' ? '{}' : json);
 
 /** The drivers for a worker at `url` with client key `key`. */
@@ -67,7 +68,7 @@ function chatUsage(usage: OpenAI.CompletionUsage | null | undefined): SeenUsage 
 function chatDriver(client: OpenAI): Driver {
   /** Streams with `include_usage`, as clients do to see usage: the text, its pieces, the tool calls' pieces. */
   async function stream(messages: OpenAI.Chat.ChatCompletionMessageParam[], model: string, tools?: OpenAI.Chat.ChatCompletionFunctionTool[]) {
-    const chunks = await client.chat.completions.create({ model, max_tokens: MAX_TOKENS, messages, stream: true, stream_options: { include_usage: true }, ...(tools === undefined ? {} : { tools }) });
+    const chunks = await client.chat.completions.create({ model, max_completion_tokens: MAX_TOKENS, messages, stream: true, stream_options: { include_usage: true }, ...(tools === undefined ? {} : { tools }) });
     let text = '';
     let pieces = 0;
     let argPieces = 0;
@@ -88,7 +89,7 @@ function chatDriver(client: OpenAI): Driver {
   }
   return {
     async whole(model) {
-      const completion = await client.chat.completions.create({ model, max_tokens: MAX_TOKENS, messages: [{ role: 'user', content: PROMPT }] });
+      const completion = await client.chat.completions.create({ model, max_completion_tokens: MAX_TOKENS, messages: [{ role: 'user', content: PROMPT }] });
       return { text: completion.choices[0]?.message.content ?? '', pieces: 1, usage: chatUsage(completion.usage) };
     },
     streamed: (model) => stream([{ role: 'user', content: PROMPT }], model),
@@ -108,7 +109,7 @@ function chatDriver(client: OpenAI): Driver {
         argPieces: seen.argPieces,
         usage: seen.usage,
         async answer() {
-          const completion = await client.chat.completions.create({ model, max_tokens: MAX_TOKENS, messages: turns.answer(message), tools: [turns.tool] });
+          const completion = await client.chat.completions.create({ model, max_completion_tokens: MAX_TOKENS, messages: turns.answer(message), tools: [turns.tool] });
           return { text: completion.choices[0]?.message.content ?? '', pieces: 1, usage: chatUsage(completion.usage) };
         },
       };
@@ -167,13 +168,13 @@ function geminiUsage(usage: GenerateContentResponseUsageMetadata | undefined): S
 function geminiDriver(client: GoogleGenAI): Driver {
   return {
     async whole(model) {
-      const response = await client.models.generateContent({ model, contents: PROMPT });
+      const response = await client.models.generateContent({ model, contents: PROMPT, config: { maxOutputTokens: MAX_TOKENS } });
       return { text: response.text ?? '', pieces: 1, usage: geminiUsage(response.usageMetadata) };
     },
     async streamed(model) {
       let [text, pieces] = ['', 0];
       let usage: SeenUsage | undefined;
-      for await (const chunk of await client.models.generateContentStream({ model, contents: PROMPT })) {
+      for await (const chunk of await client.models.generateContentStream({ model, contents: PROMPT, config: { maxOutputTokens: MAX_TOKENS } })) {
         if (chunk.text) [text, pieces] = [text + chunk.text, pieces + 1];
         usage = geminiUsage(chunk.usageMetadata) ?? usage;
       }
@@ -183,7 +184,7 @@ function geminiDriver(client: GoogleGenAI): Driver {
       const turns = geminiToolTurns();
       const parts: Part[] = [];
       let usage: SeenUsage | undefined;
-      for await (const chunk of await client.models.generateContentStream({ model, contents: turns.ask, config: { tools: turns.tools } })) {
+      for await (const chunk of await client.models.generateContentStream({ model, contents: turns.ask, config: { tools: turns.tools, maxOutputTokens: MAX_TOKENS } })) {
         parts.push(...(chunk.candidates?.[0]?.content?.parts ?? []).filter((part) => part.functionCall !== undefined));
         usage = geminiUsage(chunk.usageMetadata) ?? usage;
       }
@@ -195,7 +196,7 @@ function geminiDriver(client: GoogleGenAI): Driver {
         argPieces: parts.length,
         usage,
         async answer() {
-          const response = await client.models.generateContent({ model, contents: turns.answer(content), config: { tools: turns.tools } });
+          const response = await client.models.generateContent({ model, contents: turns.answer(content), config: { tools: turns.tools, maxOutputTokens: MAX_TOKENS } });
           return { text: response.text ?? '', pieces: 1, usage: geminiUsage(response.usageMetadata) };
         },
       };

@@ -67,6 +67,23 @@ export function shapeProblem(call: ReceivedCall): string | undefined {
   }
 }
 
+/** The output limit the call asks for, in its dialect's own field. */
+export function maxTokensOf(call: ReceivedCall): unknown {
+  const body = bodyOf(call);
+  switch (dialectOf(call)) {
+    case 'chat':
+      return body.max_completion_tokens ?? body.max_tokens;
+    case 'messages':
+      return body.max_tokens;
+    case 'gemini':
+      return isRecord(body.generationConfig) ? body.generationConfig.maxOutputTokens : undefined;
+    case 'responses':
+      return body.max_output_tokens;
+    case undefined:
+      return undefined;
+  }
+}
+
 /** The names of the tools declared in the call's own dialect. */
 export function declaredTools(call: ReceivedCall): string[] {
   const tools = records(bodyOf(call).tools);
