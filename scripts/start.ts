@@ -44,6 +44,7 @@ const WORKER_VARS = [
   'ADMIN_JWT_AUDIENCE',
   'ADMIN_JWKS_URL',
   'VIEWS',
+  'ALIASES',
   'REQUIRE_CLIENT_KEY',
   'CLIENT_KEY_SECRET',
   'CLIENT_KEY_SECRET_PREVIOUS',
@@ -52,6 +53,11 @@ const WORKER_VARS = [
 ];
 /** The demo's one sample view: a key made with `"view": "openai-only"` sees and calls the OpenAI fake only. */
 const DEMO_VIEWS = { 'openai-only': { providers: ['openai'] } };
+/**
+ * The demo's aliases: Claude Code's model picker lists only ids with `claude` or `anthropic` in them,
+ * so these put the OpenAI and Gemini fakes' current models in it (README, "Claude Code on any of your models").
+ */
+const DEMO_ALIASES = { 'claude-gpt-5': 'gpt-5', 'claude-gemini-3-pro': 'gemini-3-pro-preview' };
 
 const demo = isDemoMode();
 const port = await choosePort('PORT', DEFAULT_PORT);
@@ -72,6 +78,7 @@ if (demo) {
   await handOver({
     PROVIDERS: JSON.stringify(providerEntries(upstreams.origin)),
     VIEWS: JSON.stringify(DEMO_VIEWS),
+    ALIASES: JSON.stringify(DEMO_ALIASES),
     CLIENT_KEY_SECRET: process.env.CLIENT_KEY_SECRET || ensureDemoSecret(stateDir, DEMO_CLIENT_KEY_SECRET_FILE),
     ADMIN_JWT_SECRET: admin.secret,
     ADMIN_JWT_ISSUER: admin.issuer,
@@ -227,7 +234,8 @@ function nextSteps(): string {
     `  Anthropic     curl ${url}/v1/messages -H "x-api-key: sk-me-…" -H "anthropic-version: 2023-06-01" -d '${messagesBody()}'`,
     `  Gemini        curl '${url}/v1beta/models/${geminiModel()}:generateContent' -H "x-goog-api-key: sk-me-…" -d '${geminiBody()}'`,
     `  Responses     curl ${url}/v1/responses -H "Authorization: Bearer sk-me-…" -d '${JSON.stringify({ model: chatModel(), input: 'hi' })}'`,
-    `  Claude Code   ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=sk-me-… ANTHROPIC_API_KEY= claude --model ${anthropicModel()}`,
+    `  Claude Code   ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=sk-me-… ANTHROPIC_API_KEY= CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1 claude${demo ? '' : ` --model ${anthropicModel()}`}`,
+    ...(demo ? [`  Aliases       ${Object.entries(DEMO_ALIASES).map(([alias, target]) => `${alias} → ${target}`).join(', ')} (in Claude Code's /model picker)`] : []),
     `  Gemini CLI    GOOGLE_GEMINI_BASE_URL=${url} GEMINI_API_KEY=sk-me-… gemini --model ${geminiModel()}`,
     '',
   ];

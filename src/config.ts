@@ -4,6 +4,7 @@
  * helpers of config/fields.ts, which also refuse unknown fields with the nearest known name.
  */
 import { KV_MIN_TTL_SECONDS } from './cache/kv.ts';
+import { parseAliases, type Aliases } from './config/aliases.ts';
 import { parseEntry, type ProviderEntry } from './config/entry.ts';
 import { ConfigError, flag, jsonVar, wholeNumber } from './config/fields.ts';
 import { parseViews, type View } from './config/views.ts';
@@ -13,6 +14,7 @@ import { logEvent } from './log.ts';
 import { entrySecrets } from './upstream/sanitise.ts';
 
 export { ConfigError } from './config/fields.ts';
+export type { Aliases } from './config/aliases.ts';
 export type { ProviderEntry } from './config/entry.ts';
 export type { View } from './config/views.ts';
 export type { Webhook } from './config/webhooks.ts';
@@ -40,6 +42,11 @@ export interface Config {
   maxRequestBytes: number;
   /** `WEBHOOKS`: where the change feed is POSTed. */
   webhooks: Webhook[];
+  /**
+   * `ALIASES`: other names for listed models. Applied when the list is served (serve/catalog.ts),
+   * never stored with it, so they are not part of `fingerprint`: changing them needs no refresh.
+   */
+  aliases: Aliases;
   /**
    * Changes whenever a stored list made under another configuration could differ from one made now
    * (providers, their filters, prefixes and caps, views). Stored with the list; short, so it fits metadata.
@@ -108,6 +115,7 @@ export function parseConfig(env: Env): Config {
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     maxRequestBytes: wholeNumber(env.MAX_REQUEST_BYTES, 'MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }),
     webhooks,
+    aliases: parseAliases(env.ALIASES, providers, (text) => hash53(text).toString(36)),
     fingerprint: fingerprintOf(providers, views),
     secretValues: [...providers.flatMap(entrySecrets), ...webhooks.map((hook) => hook.secret)],
   };

@@ -19,6 +19,8 @@ export interface Env {
   ADMIN_JWKS_URL?: string;
   /** Named views of the list (a TOML table or a JSON string of one). */
   VIEWS?: unknown;
+  /** Other names for listed models: alias → model id (a TOML table or a JSON string of one). */
+  ALIASES?: unknown;
   REQUIRE_CLIENT_KEY?: unknown;
   CORS_ORIGINS?: unknown;
   MAX_REQUEST_BYTES?: unknown;

@@ -23,6 +23,8 @@ export interface Model {
   name?: string;
   context_length?: number;
   max_output_tokens?: number;
+  /** Set on an `ALIASES` entry only (never stored): the id of the model it names. */
+  alias_of?: string;
 }
 
 export interface ModelList {

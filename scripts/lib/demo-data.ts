@@ -1,7 +1,9 @@
 /**
  * @module Model entries in each provider's real list format, for the demo upstreams and tests.
  * Shapes follow the providers' documented responses (OpenAI /v1/models, Anthropic /v1/models,
- * Gemini /v1beta/models, Ollama /api/tags), quirks included.
+ * Gemini /v1beta/models, Ollama /api/tags), quirks included. Each list holds current ids beside older
+ * ones: `claude-opus-5-5` is what Claude Code 2.1.337 asks for without `--model`
+ * (test/fixtures/claude-code/), `claude-sonnet-5-5` and `claude-haiku-5-5` its other tiers' defaults.
  */
 
 export type Kind = 'openai' | 'anthropic' | 'gemini' | 'ollama';
@@ -11,16 +13,26 @@ const openai = [
   { id: 'gpt-4o', object: 'model', created: 1715367049, owned_by: 'system' },
   { id: 'gpt-4o-mini', object: 'model', created: 1721172741, owned_by: 'system' },
   { id: 'gpt-4o-audio-preview', object: 'model', created: 1727460443, owned_by: 'system' },
-  { id: 'o3-mini', object: 'model', created: 1737146383, owned_by: 'system' },
+  { id: 'gpt-5', object: 'model', created: 1754425777, owned_by: 'system' },
   { id: 'text-embedding-3-small', object: 'model', created: 1705948997, owned_by: 'system' },
 ];
 
+/** A current Anthropic list entry: the Models API gives each model's token limits too. */
+const claudeModel = (id: string, display_name: string, created_at: string, max_input_tokens: number, max_tokens: number) => ({
+  type: 'model',
+  id,
+  display_name,
+  created_at,
+  max_input_tokens,
+  max_tokens,
+});
+
 const anthropic = [
-  { type: 'model', id: 'claude-opus-4-1-20250805', display_name: 'Claude Opus 4.1', created_at: '2025-08-05T00:00:00Z' },
+  claudeModel('claude-opus-5-5', 'Claude Opus 5.5', '2026-10-01T00:00:00Z', 1000000, 128000),
   { type: 'model', id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' },
-  { type: 'model', id: 'claude-sonnet-4-20250514', display_name: 'Claude Sonnet 4', created_at: '2025-05-22T00:00:00Z' },
-  { type: 'model', id: 'claude-3-7-sonnet-20250219', display_name: 'Claude Sonnet 3.7', created_at: '2025-02-24T00:00:00Z' },
-  { type: 'model', id: 'claude-3-5-haiku-20241022', display_name: 'Claude Haiku 3.5', created_at: '2024-10-22T00:00:00Z' },
+  claudeModel('claude-sonnet-5-5', 'Claude Sonnet 5.5', '2026-10-01T00:00:00Z', 1000000, 128000),
+  claudeModel('claude-haiku-5-5', 'Claude Haiku 5.5', '2026-10-01T00:00:00Z', 1000000, 128000),
+  claudeModel('claude-haiku-4-5-20251001', 'Claude Haiku 4.5', '2025-10-15T00:00:00Z', 200000, 64000),
 ];
 
 const geminiModel = (id: string, displayName: string, inputTokenLimit: number, outputTokenLimit: number) => ({
@@ -41,8 +53,8 @@ const gemini = [
   geminiModel('gemini-2.5-pro', 'Gemini 2.5 Pro', 1048576, 65536),
   geminiModel('gemini-2.5-flash', 'Gemini 2.5 Flash', 1048576, 65536),
   geminiModel('gemini-2.0-flash', 'Gemini 2.0 Flash', 1048576, 8192),
-  geminiModel('gemini-2.0-flash-lite', 'Gemini 2.0 Flash-Lite', 1048576, 8192),
-  geminiModel('gemma-3-27b-it', 'Gemma 3 27B', 131072, 8192),
+  geminiModel('gemini-3-pro-preview', 'Gemini 3 Pro Preview', 1048576, 65536),
+  geminiModel('gemini-3-flash-preview', 'Gemini 3 Flash Preview', 1048576, 65536),
 ];
 
 const ollamaModel = (model: string, modified_at: string, family: string, parameter_size: string) => ({

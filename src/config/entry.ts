@@ -27,8 +27,10 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Every field an entry may have; anything else is a typo, refused with the nearest of these. */
 const FIELDS = [
   'id', 'type', 'baseUrl', 'apiKeySecret', 'apiKeyHeader', 'prefix', 'include', 'exclude', 'timeoutMs',
-  'headers', 'models', 'maxModels', 'inferenceBaseUrl', 'inference', 'responses',
+  'headers', 'models', 'maxModels', 'inferenceBaseUrl', 'inference', 'responses', 'chat',
 ] as const;
+/** How OpenAI chat calls reach an `anthropic` owner: translated to its native Messages API, or its OpenAI-compatible layer. */
+const CHAT_ROUTES = ['messages', 'compat'] as const;
 
 export interface ProviderEntry {
   id: string;
@@ -50,6 +52,8 @@ export interface ProviderEntry {
   inferenceBase: string | null;
   /** Whether `{inferenceBase}/responses` exists (OpenAI's Responses API): type `openai` by default. */
   responses: boolean;
+  /** An `anthropic` owner's OpenAI chat calls: `messages` (translated to native Messages, the default) or `compat` (its OpenAI layer). */
+  chat: (typeof CHAT_ROUTES)[number];
 }
 
 export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry {
@@ -81,6 +85,7 @@ export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry 
     maxModels: optional(entry.maxModels, `${at}.maxModels`, isPositiveInteger, 'a positive whole number') ?? DEFAULT_MAX_MODELS,
     inferenceBase: inference ? (inferenceBaseUrl ?? providers[type].inferenceBase(baseUrl)) : null,
     responses: optional(entry.responses, `${at}.responses`, isBoolean, 'true or false') ?? type === 'openai',
+    chat: chatRoute(entry.chat, type, `${at}.chat`),
   };
 }
 
@@ -104,3 +109,11 @@ function apiKey(secretName: unknown, at: string, env: Env): string | undefined {
 }
 
 const isHeaderName = (v: unknown): v is string => typeof v === 'string' && HEADER_NAME.test(v);
+
+function chatRoute(value: unknown, type: ProviderType, at: string): ProviderEntry['chat'] {
+  if (value === undefined) return 'messages';
+  if (type !== 'anthropic') throw new ConfigError(at, 'is only for type anthropic (how OpenAI chat calls reach its models)');
+  const route = CHAT_ROUTES.find((known) => known === value);
+  if (route === undefined) throw new ConfigError(at, `must be one of: ${CHAT_ROUTES.map((known) => JSON.stringify(known)).join(', ')}`);
+  return route;
+}

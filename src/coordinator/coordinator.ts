@@ -14,7 +14,7 @@ import { persistBuilt } from '../refresh/persist.ts';
 import type { RefreshTrigger } from '../refresh/refresh.ts';
 import { Feed } from './feed.ts';
 import { KeyMirror } from './key-mirror.ts';
-import { FAILURE_PAUSE_MS, type Begin, type CoordinatorState, type FailedRefresh, type Finished } from './protocol.ts';
+import { FAILURE_PAUSE_MS, type Begin, type CoordinatorState, type FailedRefresh, type Finished, type Joined } from './protocol.ts';
 
 /** The one instance's name. */
 export const COORDINATOR_NAME = 'global';
@@ -39,6 +39,8 @@ export class Coordinator extends DurableObject<Env> {
   private running: Running | undefined;
   /** The last list written, under which generation and when: a read's ask within RECENT_MS gets it. */
   private recent: { outcome: Finished; generation: number; at: number } | undefined;
+  /** The last refresh that finished, for a `join` that arrives just after. */
+  private lastFinished: { ticket: string; outcome: Finished } | undefined;
   private readonly keyMirror: KeyMirror;
   /** The change feed, usage and history (coordinator/feed.ts). */
   private readonly feed: Feed;
@@ -51,36 +53,47 @@ export class Coordinator extends DurableObject<Env> {
   }
 
   /**
-   * Asks to refresh. Leads when nobody is refreshing; else waits for the running refresh and shares
-   * its outcome, or, should its lead vanish (no `finish` within its lease) or a purge fence it,
-   * leads in its place. A read's refresh (`miss`, `stale`) is held back by a failure within the pause,
-   * and answered with the list written within RECENT_MS, if any: KV may not show it there yet.
+   * Asks to refresh: a decision, answered at once (docs/behaviour.md, "The coordinator"). Leads when
+   * nobody is refreshing; else names the running refresh to `join`. A read's refresh (`miss`,
+   * `stale`) is held back by a failure within the pause, and answered with the list written within
+   * RECENT_MS, if any: KV may not show it there yet.
    */
   async begin(trigger: RefreshTrigger, leaseMs: number, fingerprint: string): Promise<Begin> {
-    for (;;) {
-      const now = Date.now();
-      const running = this.running;
-      if (running !== undefined && now < running.until) {
-        const outcome = await within(running.done, running.until - now);
-        if (outcome !== undefined && !outcome.fenced) return { kind: 'joined', generation: this.generation(), outcome };
-        if (this.running === running) this.running = undefined;
-        continue;
-      }
-      const read = trigger === 'miss' || trigger === 'stale';
-      const recent = this.recent;
-      if (read && recent !== undefined && this.stillRecent(recent, fingerprint, now)) {
-        return { kind: 'joined', generation: recent.generation, outcome: recent.outcome };
-      }
-      const failure = this.failure();
-      if (read && failure !== null && now - failure.at < FAILURE_PAUSE_MS) {
-        return { kind: 'paused', generation: this.generation(), failure };
-      }
-      const ticket = crypto.randomUUID();
-      let settle: (outcome: Finished | undefined) => void = () => undefined;
-      const done = new Promise<Finished | undefined>((resolve) => (settle = resolve));
-      this.running = { ticket, generation: this.generation(), until: now + leaseMs, done, settle };
-      return { kind: 'lead', ticket, generation: this.generation() };
+    const now = Date.now();
+    const running = this.running;
+    if (running !== undefined && now < running.until) return { kind: 'running', ticket: running.ticket, generation: this.generation(), waitMs: running.until - now };
+    // A lead gone past its lease without `finish`: another may lead in its place.
+    if (running !== undefined) this.running = undefined;
+    const read = trigger === 'miss' || trigger === 'stale';
+    const recent = this.recent;
+    if (read && recent !== undefined && this.stillRecent(recent, fingerprint, now)) {
+      return { kind: 'joined', generation: recent.generation, outcome: recent.outcome };
     }
+    const failure = this.failure();
+    if (read && failure !== null && now - failure.at < FAILURE_PAUSE_MS) {
+      return { kind: 'paused', generation: this.generation(), failure };
+    }
+    const ticket = crypto.randomUUID();
+    let settle: (outcome: Finished | undefined) => void = () => undefined;
+    const done = new Promise<Finished | undefined>((resolve) => (settle = resolve));
+    this.running = { ticket, generation: this.generation(), until: now + leaseMs, done, settle };
+    return { kind: 'lead', ticket, generation: this.generation() };
+  }
+
+  /**
+   * Waits for the refresh `begin` named, at most until its lease ends: its outcome, or undefined when
+   * it produced none to share (its lead gave up or vanished, or a purge fenced it): ask `begin` again.
+   */
+  async join(ticket: string): Promise<Joined | undefined> {
+    const running = this.running;
+    if (running?.ticket !== ticket) {
+      // It finished between `begin` and this call.
+      const last = this.lastFinished;
+      return last?.ticket === ticket && !last.outcome.fenced ? { kind: 'joined', generation: this.generation(), outcome: last.outcome } : undefined;
+    }
+    const outcome = await within(running.done, running.until - Date.now());
+    if (this.running === running && outcome === undefined) this.running = undefined;
+    return outcome === undefined || outcome.fenced ? undefined : { kind: 'joined', generation: this.generation(), outcome };
   }
 
   /**
@@ -102,6 +115,7 @@ export class Coordinator extends DurableObject<Env> {
     const outcome: Finished = { list, generation: begunUnder, status: built.status, succeeded, written, fenced };
     if (written && running !== undefined) this.recent = { outcome, generation: running.generation, at: Date.now() };
     if (running !== undefined) {
+      this.lastFinished = { ticket, outcome };
       running.settle(outcome);
       if (this.running === running) this.running = undefined;
     }
@@ -127,6 +141,10 @@ export class Coordinator extends DurableObject<Env> {
     const generation = this.generation() + 1;
     this.setSetting('generation', String(generation));
     this.recent = undefined;
+    // The running refresh is fenced: those waiting for it ask again, and the next to ask leads at once.
+    const running = this.running;
+    this.running = undefined;
+    running?.settle(undefined);
     try {
       await deleteAll(this.env.MODELS_KV);
       return { generation, error: null };

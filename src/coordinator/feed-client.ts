@@ -1,15 +1,16 @@
 /**
  * @module What isolates read of the coordinator's feed, usage and history (coordinator/feed.ts): each
- * a value, or undefined with the failure noted when it is not bound or does not answer. Never on a
+ * a value, or undefined with the failure noted when it is not bound or does not answer within a
+ * decision's budget (coordinator/client.ts). Never on a
  * list read's or a call's path: only the feed routes and the admin API ask.
  */
 import type { Env } from '../env.ts';
 import type { KeyUsage } from '../usage/table.ts';
-import { coordinatorOf, noteUnreachable, type CoordinatorStub } from './client.ts';
+import { coordinatorOf, noteUnreachable, type CoordinatorClient } from './client.ts';
 import type { FeedState } from './feed.ts';
 
 /** The coordinator to read from, or why there is none (a stub answers `in` for any name: hence `ok`). */
-export function feedReader(env: Env): { ok: true; stub: CoordinatorStub } | { ok: false; unavailable: string } {
+export function feedReader(env: Env): { ok: true; stub: CoordinatorClient } | { ok: false; unavailable: string } {
   if (env.COORDINATOR === undefined) return { ok: false, unavailable: 'the coordinator that records it is not bound (COORDINATOR in wrangler.toml)' };
   const stub = coordinatorOf(env.COORDINATOR);
   return stub === undefined ? { ok: false, unavailable: 'the coordinator did not answer a moment ago' } : { ok: true, stub };
@@ -23,7 +24,7 @@ export async function keyUsage(env: Env): Promise<Record<string, KeyUsage> | und
   return ask(env, 'usage', (coordinator) => coordinator.keyUsage());
 }
 
-async function ask<T>(env: Env, action: string, question: (coordinator: CoordinatorStub) => Promise<T>): Promise<T | undefined> {
+async function ask<T>(env: Env, action: string, question: (coordinator: CoordinatorClient) => Promise<T>): Promise<T | undefined> {
   const coordinator = feedReader(env);
   if (!coordinator.ok) return undefined;
   try {

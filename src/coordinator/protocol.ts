@@ -26,10 +26,19 @@ export interface FailedRefresh {
 export type Begin =
   /** Nobody is refreshing: this isolate fans out, then calls `finish` with the ticket. */
   | { kind: 'lead'; ticket: string; generation: number }
-  /** A refresh was running and has finished: its outcome. */
-  | { kind: 'joined'; generation: number; outcome: Finished }
+  /** A refresh is running: `join` it (it waits at most `waitMs`, what is left of its lease). */
+  | { kind: 'running'; ticket: string; generation: number; waitMs: number }
+  /** A refresh was running (or had just written a list a read may use) and has finished: its outcome. */
+  | Joined
   /** A refresh failed worldwide within the failure pause: reads start none. */
   | { kind: 'paused'; generation: number; failure: FailedRefresh };
+
+/** A finished refresh's outcome, for an isolate that waited for it. */
+export interface Joined {
+  kind: 'joined';
+  generation: number;
+  outcome: Finished;
+}
 
 export interface Finished {
   /** The list readers are served: the new one, or the one the refresh kept. */

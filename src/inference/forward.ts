@@ -59,6 +59,8 @@ export interface Counting {
   hideUsageChunk: boolean;
   /** Called once, when the answer has ended (or failed): never before a byte of it. */
   count(failed: boolean, tokens: Tokens | null): void;
+  /** The tokens as the route read them itself (a translated answer): then no tap reads the answer. */
+  tokens?: () => Tokens | null;
 }
 
 /**
@@ -122,7 +124,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   // its own streams, so no JavaScript runs per chunk); with usage counted, the tap sees each chunk on
   // its way, keeping a bounded tail. Its end (or the client leaving) times the call.
   let body = answer.body;
-  const tap = call.usage === undefined ? undefined : usageTap(call.usage.format);
+  const tap = call.usage === undefined || call.usage.tokens !== undefined ? undefined : usageTap(call.usage.format);
   if (tap !== undefined) body = body.pipeThrough(tap.stream);
   if (call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '')) {
     body = body.pipeThrough(withoutUsageChunk());
@@ -141,7 +143,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
       behindAnswer(async () => {
         const error = interrupted ? 'stream_interrupted' : call.failedInAnswer?.();
         logLine(call, { status: answer.status, ttfbMs, durationMs, ...(error === undefined ? {} : { error }) });
-        call.usage?.count(error !== undefined || answer.status >= 400, tap?.tokens() ?? null);
+        call.usage?.count(error !== undefined || answer.status >= 400, call.usage.tokens?.() ?? tap?.tokens() ?? null);
       }),
     ),
   );

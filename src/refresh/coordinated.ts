@@ -2,10 +2,11 @@
  * @module A refresh through the coordinator: it says whether this isolate leads (fans out, builds,
  * hands the list over for the coordinator to write), joins a refresh running anywhere (and shares its
  * outcome), or holds back (a failure worldwide within the pause). The coordinator failing to answer
- * `begin` makes this one of today's per-isolate refreshes.
+ * within its budget (a decision's to begin, the running refresh's lease to join it: coordinator/client.ts)
+ * makes this one of today's per-isolate refreshes.
  */
 import { adoptGeneration, forgetIfHeld, noteGeneration, purgeCount, purgedSince, remember, underGeneration } from '../cache/memory.ts';
-import { noteUnreachable, type CoordinatorStub } from '../coordinator/client.ts';
+import { noteUnreachable, type CoordinatorClient } from '../coordinator/client.ts';
 import type { Begin } from '../coordinator/protocol.ts';
 import type { Config } from '../config.ts';
 import type { Built } from './build.ts';
@@ -13,17 +14,23 @@ import { behindAnswer, logRefresh, MAX_PARALLEL_PROVIDERS, produce, refresh, typ
 
 /** What the coordinator allows a lead beyond its fan-out's longest possible time before another may lead. */
 const LEASE_MARGIN_MS = 10_000;
+/**
+ * How many times an isolate asks to begin before it refreshes alone: each ask after the first follows
+ * a refresh that left nothing to share (its lead gave up or vanished, or a purge fenced it).
+ */
+const MAX_ASKS = 3;
 
-export async function refreshCoordinated(coordinator: CoordinatorStub, deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
+export async function refreshCoordinated(coordinator: CoordinatorClient, deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
   const started = Date.now();
   const purges = purgeCount();
-  let begun: Begin;
+  let begun: Decided | undefined;
   try {
-    begun = await coordinator.begin(trigger, leaseMs(deps.config), deps.config.fingerprint);
+    begun = await decide(coordinator, deps, trigger);
   } catch (error) {
     noteUnreachable(error, 'begin');
     return refresh(deps, trigger);
   }
+  if (begun === undefined) return refresh(deps, trigger);
   // The coordinator's word, unless a purge here overtook the ask (its answer may predate the purge).
   if (purgeCount() === purges) adoptGeneration(begun.generation);
   else noteGeneration(begun.generation);
@@ -41,7 +48,25 @@ export async function refreshCoordinated(coordinator: CoordinatorStub, deps: Ref
   return lead(coordinator, begun.ticket, begun.generation, deps, trigger, started);
 }
 
-async function lead(coordinator: CoordinatorStub, ticket: string, generation: number, deps: RefreshDeps, trigger: RefreshTrigger, started: number): Promise<RefreshOutcome> {
+type Decided = Exclude<Begin, { kind: 'running' }>;
+
+/**
+ * The coordinator's decision: lead, hold back, or the outcome of the refresh running anywhere, waited
+ * for at most what is left of its lease (and never longer than this isolate's own refresh could take).
+ * Undefined after MAX_ASKS refreshes that left nothing to share.
+ */
+async function decide(coordinator: CoordinatorClient, deps: RefreshDeps, trigger: RefreshTrigger): Promise<Decided | undefined> {
+  const lease = leaseMs(deps.config);
+  for (let ask = 0; ask < MAX_ASKS; ask++) {
+    const begun = await coordinator.begin(trigger, lease, deps.config.fingerprint);
+    if (begun.kind !== 'running') return begun;
+    const joined = await coordinator.join(begun.ticket, Math.min(begun.waitMs, lease));
+    if (joined !== undefined) return joined;
+  }
+  return undefined;
+}
+
+async function lead(coordinator: CoordinatorClient, ticket: string, generation: number, deps: RefreshDeps, trigger: RefreshTrigger, started: number): Promise<RefreshOutcome> {
   const purges = purgeCount();
   let built: Built;
   try {

@@ -7,6 +7,7 @@
 import { putListCopy } from '../cache/edge.ts';
 import { readStatus, storeHealth } from '../cache/kv.ts';
 import type { CacheStatus } from '../cache/status.ts';
+import { purgeCount } from '../cache/memory.ts';
 import { coordinatorOf } from '../coordinator/client.ts';
 import { FAILURE_PAUSE_MS, type FailedRefresh } from '../coordinator/protocol.ts';
 import { refreshCoordinated } from './coordinated.ts';
@@ -15,8 +16,13 @@ import { behindAnswer, refresh, type RefreshDeps, type RefreshOutcome, type Refr
 export type { RefreshDeps, RefreshOutcome, RefreshTrigger } from './refresh.ts';
 export { FAILURE_PAUSE_MS, type FailedRefresh } from '../coordinator/protocol.ts';
 
-/** Isolate cache: the refresh under way in this isolate, which every other ask here joins. */
-let refreshUnderWay: Promise<RefreshOutcome> | undefined;
+/**
+ * Isolate cache: the refresh under way in this isolate, which every other ask here joins — unless a
+ * purge here came after it began (`purges`): a purge fences it, and the next ask starts a new one at
+ * once rather than wait for a fan-out whose list nobody may keep. `writesBehindAnswer`: whether it
+ * leaves its writes behind an answer.
+ */
+let underWay: { refresh: Promise<RefreshOutcome>; purges: number; writesBehindAnswer: boolean } | undefined;
 /** Isolate cache: the last refresh that produced nothing new (here, or as KV or the coordinator told), until one succeeds. */
 let lastFailedRefresh: FailedRefresh | undefined;
 
@@ -28,42 +34,49 @@ let lastFailedRefresh: FailedRefresh | undefined;
  * still waits for its writes.
  */
 export function refreshShared(deps: RefreshDeps, trigger: RefreshTrigger): Promise<RefreshOutcome> {
-  if (refreshUnderWay === undefined) {
-    refreshWritesBehindAnswer = deps.background !== undefined;
-    const coordinator = coordinatorOf(deps.coordinator);
-    refreshUnderWay = (coordinator === undefined ? refresh(deps, trigger) : refreshCoordinated(coordinator, deps, trigger))
-      .then(async (outcome) => {
-        // A success ends the pause; a failure starts it (the coordinator's own when it said `paused`).
-        lastFailedRefresh = outcome.succeeded ? undefined : (outcome.failure ?? failedRefresh(outcome.status, Date.now()));
-        const { list } = outcome;
-        if (list === null) return outcome;
-        const copy = () => (outcome.current() ? putListCopy(list) : Promise.resolve());
-        if (deps.background === undefined) {
-          await copy();
-          return outcome;
-        }
-        // After the writes: a list the coordinator refused (a purge overtook it) is copied nowhere.
-        const copied = outcome.landed.then(() => behindAnswer(copy));
-        deps.background.waitUntil(copied);
-        const landed = outcome.landed.then(async (written) => {
-          await copied;
-          return written;
-        });
-        return { ...outcome, landed };
-      })
-      .finally(() => {
-        refreshUnderWay = undefined;
-      });
-  }
-  if (deps.background !== undefined || !refreshWritesBehindAnswer) return refreshUnderWay;
-  return refreshUnderWay.then(async (outcome) => {
+  underWay = joinable() ?? start(deps, trigger);
+  const { refresh: running, writesBehindAnswer } = underWay;
+  if (deps.background !== undefined || !writesBehindAnswer) return running;
+  return running.then(async (outcome) => {
     await outcome.landed;
     return outcome;
   });
 }
 
-/** Isolate cache: whether the refresh under way leaves its writes behind an answer. */
-let refreshWritesBehindAnswer = false;
+/** The refresh under way that this isolate may join, if any. */
+function joinable(): typeof underWay {
+  return underWay !== undefined && underWay.purges === purgeCount() ? underWay : undefined;
+}
+
+function start(deps: RefreshDeps, trigger: RefreshTrigger): NonNullable<typeof underWay> {
+  const purges = purgeCount();
+  const coordinator = coordinatorOf(deps.coordinator);
+  const running: Promise<RefreshOutcome> = (coordinator === undefined ? refresh(deps, trigger) : refreshCoordinated(coordinator, deps, trigger))
+    .then(async (outcome) => {
+      // A success ends the pause; a failure starts it (the coordinator's own when it said `paused`). A
+      // refresh a purge here fenced says nothing any more: a newer one may have ended already.
+      if (purgeCount() === purges) lastFailedRefresh = outcome.succeeded ? undefined : (outcome.failure ?? failedRefresh(outcome.status, Date.now()));
+      const { list } = outcome;
+      if (list === null) return outcome;
+      const copy = () => (outcome.current() ? putListCopy(list) : Promise.resolve());
+      if (deps.background === undefined) {
+        await copy();
+        return outcome;
+      }
+      // After the writes: a list the coordinator refused (a purge overtook it) is copied nowhere.
+      const copied = outcome.landed.then(() => behindAnswer(copy));
+      deps.background.waitUntil(copied);
+      const landed = outcome.landed.then(async (written) => {
+        await copied;
+        return written;
+      });
+      return { ...outcome, landed };
+    })
+    .finally(() => {
+      if (underWay?.refresh === running) underWay = undefined;
+    });
+  return { refresh: running, purges, writesBehindAnswer: deps.background !== undefined };
+}
 
 /** The failed refresh a miss must not repeat yet: one in this isolate within `FAILURE_PAUSE_MS`. */
 export function failedRecently(now: number): FailedRefresh | undefined {
@@ -116,12 +129,12 @@ export interface Background {
  * paused before, so a long KV outage still refreshes a stale list once per pause.
  */
 export function revalidate(deps: RefreshDeps, ctx: Background, pausedNow = paused(Date.now())): void {
-  if (refreshUnderWay === undefined && pausedNow) return;
+  if (joinable() === undefined && pausedNow) return;
   ctx.waitUntil(revalidateUnlessFailedElsewhere(deps));
 }
 
 async function revalidateUnlessFailedElsewhere(deps: RefreshDeps): Promise<void> {
-  if (refreshUnderWay === undefined && (await noteFailureInKv(deps.kv, Date.now())) !== undefined) return;
+  if (joinable() === undefined && (await noteFailureInKv(deps.kv, Date.now())) !== undefined) return;
   await refreshShared(deps, 'stale');
 }
 

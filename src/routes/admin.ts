@@ -10,13 +10,14 @@ import { edgeDelete, LIST_COPY } from '../cache/edge.ts';
 import { deleteAll, storeHealth, tryReadList, tryReadStatus, type StoredList } from '../cache/kv.ts';
 import { adoptGeneration, lastKnown } from '../cache/memory.ts';
 import { failureReasons, type CacheStatus } from '../cache/status.ts';
-import { ConfigError, configOrError, loadConfig } from '../config.ts';
+import { ConfigError, configOrError, loadConfig, type Config } from '../config.ts';
 import { coordinatorOf, coordinatorStatus, noteUnreachable } from '../coordinator/client.ts';
 import { feedState } from '../coordinator/feed-client.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
 import { refreshShared } from '../refresh/shared.ts';
 import { keys } from './keys.ts';
+import { aliasesOf } from '../serve/answers.ts';
 import { forgetList } from '../serve/read.ts';
 
 export const admin = new Hono<AppEnv>();
@@ -53,6 +54,7 @@ admin.post('/cache/purge', async function purge(c) {
   // First, so a refresh under way here (its writes may run behind a miss's answer) stores nothing after it.
   forgetList();
   // Through the coordinator, a refresh under way anywhere stores nothing after it either (its generation is gone).
+  // Not bound, held off, or no answer within a decision's budget: this isolate deletes KV's copy itself.
   const coordinator = coordinatorOf(c.env.COORDINATOR);
   let kvError: string | null | undefined;
   if (coordinator !== undefined) {
@@ -78,13 +80,14 @@ admin.post('/cache/purge', async function purge(c) {
 });
 
 admin.post('/cache/refresh', async function refreshNow(c) {
-  const outcome = await refreshShared({ kv: c.env.MODELS_KV, config: loadConfig(c.env), coordinator: c.env.COORDINATOR }, 'admin');
+  const config = loadConfig(c.env);
+  const outcome = await refreshShared({ kv: c.env.MODELS_KV, config, coordinator: c.env.COORDINATOR }, 'admin');
   if (!outcome.status.providers.some((p) => p.ok)) {
     const reasons = failureReasons(outcome.status);
     const kept = outcome.list === null ? 'nothing was cached, so nothing is served' : 'the cached list was kept and is still served';
     throw apiError(502, 'upstreams_unavailable', `No provider returned a model list; ${kept}. ${reasons}`);
   }
-  return c.json(statusView(outcome.list, outcome.status, Date.now()));
+  return c.json(statusView(outcome.list, outcome.status, config, Date.now()));
 });
 
 admin.get('/cache/status', async function status(c) {
@@ -94,7 +97,7 @@ admin.get('/cache/status', async function status(c) {
   const now = Date.now();
   // While KV fails, the list this isolate serves stands in for the stored one.
   return c.json({
-    ...statusView(list.ok ? list.value : (lastKnown(now) ?? null), stored.ok ? stored.value : null, now),
+    ...statusView(list.ok ? list.value : (lastKnown(now) ?? null), stored.ok ? stored.value : null, config, now),
     views: config instanceof ConfigError ? [] : [...config.views.keys()],
     configError: config instanceof ConfigError ? { field: config.field, message: config.message } : null,
     coordinator,
@@ -107,8 +110,12 @@ admin.get('/cache/status', async function status(c) {
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
-/** The status document (README, "Admin"); holds no configuration, so no key can reach it. */
-function statusView(list: StoredList | null, status: CacheStatus | null, now: number) {
+/**
+ * The status document (README, "Admin"); holds no secret, so no key can reach it. `aliases`: each
+ * `ALIASES` entry and, checked against this list, why it is not served (a listed id it would shadow,
+ * a target not listed), since only a list can show that.
+ */
+function statusView(list: StoredList | null, status: CacheStatus | null, config: Config | ConfigError, now: number) {
   const meta = list?.meta;
   const store = storeHealth();
   return {
@@ -123,6 +130,7 @@ function statusView(list: StoredList | null, status: CacheStatus | null, now: nu
     error: status?.error ?? null,
     providers: (status?.providers ?? []).map((p) => ({ ...p, fetchedAt: iso(p.fetchedAt), checkedAt: iso(p.checkedAt) })),
     clashes: status?.clashes ?? [],
+    aliases: config instanceof ConfigError ? [] : list === null ? [...config.aliases.targets].map(([alias, target]) => ({ alias, target, error: null })) : aliasesOf(list, config.aliases),
     /** Workers KV in this isolate: `since` is the first failure of the current streak. */
     store: { ok: store.ok, error: store.error, since: iso(store.since) },
   };

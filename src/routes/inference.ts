@@ -1,17 +1,20 @@
 /**
  * @module The OpenAI dialect's calls: `POST /v1/chat/completions`, `/v1/completions`,
  * `/v1/embeddings` and `/v1/responses` (and without `/v1`), always behind a client key, resolved in
- * that key's view (src/inference/resolve.ts) and forwarded to the owner's OpenAI-compatible root.
+ * that key's view (src/inference/resolve.ts) and forwarded to the owner's OpenAI-compatible root; chat
+ * calls for an Anthropic owner and Responses calls for an owner without Responses are translated
+ * (src/inference/translated.ts).
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { checkBody, withModel } from '../inference/body.ts';
 import { forward } from '../inference/forward.ts';
 import { capBody, rateLimit } from '../inference/guards.ts';
-import { callOf, resolveTarget, wrongOwner } from '../inference/resolve.ts';
+import { callOf, resolveTarget } from '../inference/resolve.ts';
 import { clientKey } from '../keys/middleware.ts';
 import { askForUsage } from '../usage/hidden-usage.ts';
 import { usageSender } from '../usage/send.ts';
+import { ownerApiFor, translatedCall } from '../inference/translated.ts';
 import { joinUrl } from '../upstream/url.ts';
 
 /** The OpenAI paths forwarded, as the provider's OpenAI-compatible root names them (without `/v1`). */
@@ -29,8 +32,9 @@ for (const path of INFERENCE_PATHS) {
     const text = await c.req.text();
     const { model, parsed } = checkBody(text);
     const target = await resolveTarget(c, model);
-    // Responses is an endpoint of OpenAI's own API (and of some compatible servers): never a guess.
-    if (path === '/responses' && !target.entry.responses) throw wrongOwner(target, 'OpenAI Responses endpoint ("responses": true turns it on)');
+    // Chat to an Anthropic owner and Responses to an owner without it are translated (contract §15).
+    const client = path === '/chat/completions' ? 'chat' : path === '/responses' ? 'responses' : undefined;
+    if (client !== undefined && ownerApiFor(target.entry, client) !== 'native') return translatedCall(c, target, client, path, parsed);
     const body = withModel(text, target.model.upstream_id);
     // A counted chat or completions stream asks for the usage its client did not (usage/hidden-usage.ts).
     const counted = usageSender(c.env) !== undefined && (path === '/chat/completions' || path === '/completions');

@@ -13,8 +13,7 @@ import { NAME_PATTERN } from '../config/views.ts';
 import { apiError } from '../errors.ts';
 import { keyHash, mintKey } from '../keys/format.ts';
 import { keySecrets } from '../keys/secret.ts';
-import { COORDINATOR_NAME } from '../coordinator/coordinator.ts';
-import { noteUnreachable, type CoordinatorStub } from '../coordinator/client.ts';
+import { coordinatorClient, noteUnreachable, type CoordinatorClient } from '../coordinator/client.ts';
 import { keyUsage } from '../coordinator/feed-client.ts';
 import { NO_USAGE } from '../usage/table.ts';
 import type { KeyChange } from '../coordinator/protocol.ts';
@@ -96,17 +95,19 @@ function expiry(value: unknown, now: number): number | null {
 
 /**
  * A key change made by the coordinator, its answer's keys held in this isolate at once (the changing
- * data centre sees a revocation immediately). Not bound, or not answering: 503, nothing changed.
+ * data centre sees a revocation immediately). Not bound: 503, nothing changed. Failing or not answering
+ * within its budget (COORDINATOR_KEY_CHANGE_BUDGET_MS): 503; a change it makes after that is still
+ * mirrored to KV, so the admin checks the list before trying again.
  */
-async function keyChange<T>(c: Context<AppEnv>, change: (coordinator: CoordinatorStub) => Promise<KeyChange<T>>): Promise<T> {
+async function keyChange<T>(c: Context<AppEnv>, change: (coordinator: CoordinatorClient) => Promise<KeyChange<T>>): Promise<T> {
   const namespace = c.env.COORDINATOR;
-  if (namespace === undefined) throw coordinatorUnavailable('the COORDINATOR binding is missing from wrangler.toml');
+  if (namespace === undefined) throw coordinatorUnavailable('the COORDINATOR binding is missing from wrangler.toml; nothing was changed');
   let result: KeyChange<T>;
   try {
-    result = await change(namespace.getByName(COORDINATOR_NAME));
+    result = await change(coordinatorClient(namespace));
   } catch (error) {
-    noteUnreachable(error, 'keys');
-    throw coordinatorUnavailable('it did not answer; try again shortly');
+    const why = noteUnreachable(error, 'keys');
+    throw coordinatorUnavailable(`it did not answer (${why}); check GET /admin/keys before trying again`);
   }
   if (!result.ok) throw apiError(result.status, result.code, result.message);
   await holdKeys(result.snapshot);
@@ -118,7 +119,7 @@ async function allKeys(c: Context<AppEnv>): Promise<KeyRecord[]> {
   const namespace = c.env.COORDINATOR;
   if (namespace !== undefined) {
     try {
-      return (await namespace.getByName(COORDINATOR_NAME).listKeys()).keys;
+      return (await coordinatorClient(namespace).listKeys()).keys;
     } catch (error) {
       noteUnreachable(error, 'keys');
     }
@@ -127,6 +128,6 @@ async function allKeys(c: Context<AppEnv>): Promise<KeyRecord[]> {
 }
 
 const coordinatorUnavailable = (why: string) =>
-  apiError(503, 'coordinator_unavailable', `Client keys change only through the coordinator, and ${why}; nothing was changed.`);
+  apiError(503, 'coordinator_unavailable', `Client keys change only through the coordinator, and ${why}.`);
 const invalid = (message: string) => apiError(400, 'invalid_request', message);
 const iso = (ms: number) => new Date(ms).toISOString();

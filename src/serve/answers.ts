@@ -2,12 +2,15 @@
  * @module The answers derived from a stored list version — the list a scope sees, one provider's
  * models, one model — each serialised once per version and scope with its own strong ETag, so no
  * request does JSON work, filtering or hashing. A scope is what one request may see: the providers
- * the configuration still names and, for a client key with a view, that view (docs/behaviour.md, "Client keys and views").
+ * the configuration still names and, for a client key with a view, that view (docs/behaviour.md, "Client keys and views");
+ * and under which names: the stored models plus the configuration's `ALIASES` (serve/catalog.ts).
  */
 import type { StoredList } from '../cache/kv.ts';
-import type { Config } from '../config.ts';
+import type { Aliases, Config } from '../config.ts';
+import { NO_ALIASES } from '../config/aliases.ts';
 import { viewKeeps } from '../config/views.ts';
 import type { Model } from '../model.ts';
+import { aliasStates, withAliases, type AliasState, type Catalog } from './catalog.ts';
 
 /** A response body serialised once per stored version, with its strong ETag. */
 export interface Answer {
@@ -26,6 +29,9 @@ export interface Scope {
   view: string | null;
   /** The configuration's fingerprint; null for the list as stored, when the configuration is broken. */
   fingerprint: string | null;
+  /** The configuration's `ALIASES` (none for the list as stored); their tag is part of `key`. */
+  aliases: Aliases;
+  /** Whether the scope sees `model`; an alias exactly when its target. */
   keeps(model: Model): boolean;
   /** Whether `?provider=<id>` names a provider this scope may see. */
   seesProvider(id: string): boolean;
@@ -36,13 +42,15 @@ export interface Scope {
  * the list offline): nothing to filter by, so nothing is filtered. Never for a key
  * with a view — that view cannot be applied, and a key must never see more than it was granted.
  */
-export const AS_STORED: Scope = { key: 'stored', view: null, fingerprint: null, keeps: () => true, seesProvider: () => true };
+export const AS_STORED: Scope = { key: 'stored', view: null, fingerprint: null, aliases: NO_ALIASES, keeps: () => true, seesProvider: () => true };
 
 interface VersionIndex {
   /** The list's ETag without its quotes: every derived ETag starts with it. */
   version: string;
-  models: Model[];
-  positions: Map<string, number>;
+  /** The models as stored. */
+  stored: Catalog;
+  /** Per `ALIASES` tag: the models under that table's names too. */
+  catalogs: Map<string, Catalog>;
   answers: Map<string, Answer>;
   /** Per scope key: which positions it keeps. */
   members: Map<string, Uint8Array>;
@@ -70,11 +78,14 @@ export function scopeOf(config: Config, view: string | null): Scope {
     const definition = view === null ? undefined : config.views.get(view);
     // A view that the configuration no longer has keeps nothing: never more than was granted.
     const viewSees = (provider: string) => view === null || (definition !== undefined && (definition.providers?.has(provider) ?? true));
+    const { aliases } = config;
     scope = {
-      key: `${config.fingerprint}.${view ?? '*'}`,
+      key: `${config.fingerprint}${aliases.tag === '' ? '' : `+${aliases.tag}`}.${view ?? '*'}`,
       view,
       fingerprint: config.fingerprint,
-      keeps: (model) => configured.has(model.provider) && viewSees(model.provider) && (definition === undefined || viewKeeps(definition, model.provider, model.id)),
+      aliases,
+      keeps: (model) =>
+        configured.has(model.provider) && viewSees(model.provider) && (definition === undefined || viewKeeps(definition, model.provider, model.alias_of ?? model.id)),
       seesProvider: (id) => configured.has(id) && viewSees(id),
     };
     byView.set(view, scope);
@@ -84,9 +95,11 @@ export function scopeOf(config: Config, view: string | null): Scope {
 
 /** `GET /v1/models`: the stored bytes themselves when the scope is the whole list as stored. */
 export function listAnswer(list: StoredList, scope: Scope): Answer {
-  if (scope.view === null && (scope.fingerprint === null || list.meta.fingerprint === scope.fingerprint)) return { body: list.body, etag: list.meta.etag };
+  if (scope.view === null && scope.aliases.tag === '' && (scope.fingerprint === null || list.meta.fingerprint === scope.fingerprint)) {
+    return { body: list.body, etag: list.meta.etag };
+  }
   const version = indexOf(list);
-  return answer(version, `${scope.key}~l`, () => ({ object: 'list', data: version.models.filter((_, i) => membersOf(version, scope)[i] === 1) }));
+  return answer(version, `${scope.key}~l`, () => ({ object: 'list', data: catalogOf(version, scope).models.filter((_, i) => membersOf(version, scope)[i] === 1) }));
 }
 
 /** `GET /v1/models?provider=`: the models of one provider the scope sees, as a list. */
@@ -94,24 +107,26 @@ export function providerAnswer(list: StoredList, scope: Scope, provider: string)
   const version = indexOf(list);
   return answer(version, `${scope.key}~p~${provider}`, () => ({
     object: 'list',
-    data: version.models.filter((m, i) => m.provider === provider && membersOf(version, scope)[i] === 1),
+    data: catalogOf(version, scope).models.filter((m, i) => m.provider === provider && membersOf(version, scope)[i] === 1),
   }));
 }
 
 /** Inference: the model the scope sees under `id`, or undefined, exactly as for an unknown id. */
 export function modelIn(list: StoredList, scope: Scope, id: string): Model | undefined {
   const version = indexOf(list);
-  const position = version.positions.get(id);
-  return position !== undefined && membersOf(version, scope)[position] === 1 ? version.models[position] : undefined;
+  const { models, positions } = catalogOf(version, scope);
+  const position = positions.get(id);
+  return position !== undefined && membersOf(version, scope)[position] === 1 ? models[position] : undefined;
 }
 
 /** `GET /v1/models/{id}`: one model the scope sees, or undefined, exactly as for an unknown id. */
 export function modelAnswer(list: StoredList, scope: Scope, id: string): Answer | undefined {
   const version = indexOf(list);
-  const position = version.positions.get(id);
+  const { models, positions } = catalogOf(version, scope);
+  const position = positions.get(id);
   if (position === undefined || membersOf(version, scope)[position] !== 1) return undefined;
-  // The same model is the same bytes in every scope: one answer, one ETag.
-  return answer(version, `m${position}`, () => version.models[position]);
+  // The same model is the same bytes in every scope with the same aliases: one answer, one ETag.
+  return answer(version, `m${scope.aliases.tag}.${position}`, () => models[position]);
 }
 
 /** Parsed once per stored version (ETag), not once per request. */
@@ -119,15 +134,29 @@ function indexOf(list: StoredList): VersionIndex {
   const version = list.meta.etag.slice(1, -1);
   if (answersOfVersion?.version !== version) {
     const { data } = JSON.parse(list.body) as { data: Model[] };
-    answersOfVersion = { version, models: data, positions: new Map(data.map((model, i) => [model.id, i])), answers: new Map(), members: new Map(), scoped: new Map() };
+    const stored = { models: data, positions: new Map(data.map((model, i) => [model.id, i])) };
+    answersOfVersion = { version, stored, catalogs: new Map(), answers: new Map(), members: new Map(), scoped: new Map() };
   }
   return answersOfVersion;
 }
 
+/** The version's models under the scope's names: the stored ones, plus its aliases (built once per table). */
+function catalogOf(version: VersionIndex, scope: Scope): Catalog {
+  const { aliases } = scope;
+  if (aliases.tag === '') return version.stored;
+  let catalog = version.catalogs.get(aliases.tag);
+  if (catalog === undefined) {
+    catalog = withAliases(version.stored, aliases);
+    version.catalogs.set(aliases.tag, catalog);
+  }
+  return catalog;
+}
+
+/** Which of the scope's catalog positions it keeps. */
 function membersOf(version: VersionIndex, scope: Scope): Uint8Array {
   let members = version.members.get(scope.key);
   if (members === undefined) {
-    members = Uint8Array.from(version.models, (model) => (scope.keeps(model) ? 1 : 0));
+    members = Uint8Array.from(catalogOf(version, scope).models, (model) => (scope.keeps(model) ? 1 : 0));
     version.members.set(scope.key, members);
   }
   return members;
@@ -153,7 +182,7 @@ export function modelsIn(list: StoredList, scope: Scope, only?: { name: string; 
   let models = version.scoped.get(key);
   if (models === undefined) {
     const members = membersOf(version, scope);
-    models = version.models.filter((model, i) => members[i] === 1 && (only === undefined || only.keeps(model)));
+    models = catalogOf(version, scope).models.filter((model, i) => members[i] === 1 && (only === undefined || only.keeps(model)));
     version.scoped.set(key, models);
   }
   return models;
@@ -168,4 +197,13 @@ export function derivedAnswer(list: StoredList, key: string, value: () => unknow
   const version = indexOf(list);
   if (keep) return answer(version, key, value);
   return { body: JSON.stringify(value()), etag: `"${version.version}-${key}"` };
+}
+
+/** Every alias of the scope's configuration and whether this list version serves it, for the status. */
+export function aliasesOf(list: StoredList, aliases: Aliases): AliasState[] {
+  const { stored } = indexOf(list);
+  return aliasStates(aliases, (id) => {
+    const position = stored.positions.get(id);
+    return position === undefined ? undefined : stored.models[position];
+  });
 }

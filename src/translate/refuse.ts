@@ -8,11 +8,6 @@ export class Refusal {
   }
 }
 
-/** The message every "cannot carry this feature" refusal uses, so clients see one wording. */
-export function notTranslated(field: string, what: string): Refusal {
-  return new Refusal(`${field}: ${what} cannot be translated to the OpenAI chat API of this model's provider; remove it or call a model whose provider speaks the Messages API`);
-}
-
 /** A malformed field, named with what it should have been (Anthropic answers these 400 too). */
 export function invalid(field: string, expected: string): Refusal {
   return new Refusal(`${field}: expected ${expected}`);

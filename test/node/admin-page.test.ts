@@ -23,6 +23,8 @@ const UNREACHABLE = {
 };
 /** One view for the keys section's select: the anthropic models only. */
 const VIEWS = { 'anthropic-only': { providers: ['anthropic'] } };
+/** One alias served, one that would shadow a listed id (the status names both). */
+const ALIASES = { 'claude-gpt': 'gpt-4o', 'gpt-4o-mini': 'gpt-4o' };
 const TOKEN_KEY = 'models-edge.admin-token';
 
 let upstreams: RunningUpstreams;
@@ -35,7 +37,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'models-edge-admin-page-'));
   upstreams = await startUpstreams();
   const providers = [...providerEntries(upstreams.origin), UNREACHABLE];
-  worker = await startDevWorker({ vars: { PROVIDERS: JSON.stringify(providers), VIEWS: JSON.stringify(VIEWS), ADMIN_JWT_SECRET: SECRET, CLIENT_KEY_SECRET } });
+  worker = await startDevWorker({ vars: { PROVIDERS: JSON.stringify(providers), VIEWS: JSON.stringify(VIEWS), ALIASES: JSON.stringify(ALIASES), ADMIN_JWT_SECRET: SECRET, CLIENT_KEY_SECRET } });
   browser = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   token = await signAdminToken({ secret: SECRET, sub: 'admin-page-test' });
 });
@@ -144,6 +146,10 @@ describe('admin page', () => {
       expect(cells[5]).toBe('–');
     }
     expect(await page.locator('#store-warning').isHidden()).toBe(true);
+    const aliases = await page.locator('#aliases li').allInnerTexts();
+    expect(aliases[0]).toBe('claude-gpt → gpt-4o');
+    expect(aliases[1]).toMatch(/^gpt-4o-mini → gpt-4o: ALIASES\.gpt-4o-mini: shadows the listed id "gpt-4o-mini"/);
+    expect(await page.locator('#aliases li.error').count()).toBe(1);
     await page.close();
   });
 

@@ -2,7 +2,7 @@
  * Two isolates, one coordinator: two copies of the worker (test/node/support/two-isolates.ts) sharing
  * one KV namespace and one coordinator, over loopback fakes. Misses anywhere share one fan-out, a purge
  * fences a refresh begun before it wherever it runs, key changes through both lose nothing, and with
- * the coordinator failing both still answer reads.
+ * the coordinator failing, or never answering (real RPC calls that never return), both still answer.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { providerEntries, startUpstreams, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
@@ -119,5 +119,40 @@ describe('two isolates whose coordinator fails', () => {
     const change = await two.fetch('edge-a', '/admin/keys', { method: 'POST', headers: auth, body: '{"name":"x"}' });
     expect(change.status).toBe(503);
     expect(((await change.json()) as { error: { code: string } }).error.code).toBe('coordinator_unavailable');
+  }, 60_000);
+});
+
+describe('two isolates whose coordinator never answers', () => {
+  /** A decision's budget (src/coordinator/client.ts: 2 s; 3 s for a key change) with room for a loaded machine. */
+  const ANSWER_WITHIN_MS = 5_000;
+  let two: TwoIsolates;
+  beforeAll(async () => {
+    two = await startTwoIsolates({ vars: vars(), silentCoordinator: true });
+  }, 120_000);
+  afterAll(async () => {
+    await two?.stop();
+  });
+
+  const timed = async (worker: WorkerName, path: string, init?: RequestInit) => {
+    const started = Date.now();
+    const response = await two.fetch(worker, path, init);
+    await response.arrayBuffer().then(undefined, () => undefined);
+    return { response, ms: Date.now() - started };
+  };
+
+  it('answers a miss, the status, a key change and a purge each within the budget, never a hang', async () => {
+    const read = await timed('edge-a', '/v1/models');
+    expect(read.response.status).toBe(200);
+    expect(read.ms).toBeLessThan(ANSWER_WITHIN_MS);
+    const status = await two.fetch('edge-b', '/admin/cache/status', { headers: auth });
+    expect(status.status).toBe(200);
+    expect(((await status.json()) as { coordinator: unknown }).coordinator).toEqual({ ok: false, error: 'no answer to state within 2000 ms' });
+    const change = await timed('edge-b', '/admin/keys', { method: 'POST', headers: auth, body: '{"name":"x"}' });
+    expect(change.response.status).toBe(503);
+    expect(change.ms).toBeLessThan(ANSWER_WITHIN_MS);
+    const purge = await timed('edge-b', '/admin/cache/purge', { method: 'POST', headers: auth });
+    expect(purge.response.status).toBe(200);
+    expect(purge.ms).toBeLessThan(ANSWER_WITHIN_MS);
+    expect(await (await two.kv()).get(LIST_KEY)).toBeNull();
   }, 60_000);
 });

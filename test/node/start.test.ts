@@ -18,7 +18,7 @@ const EXIT_TIMEOUT_MS = 15_000;
 /** Settings a developer's shell might carry that would turn the demo into something else. */
 const CONFIG_NAMES = [
   'PROVIDERS', 'ADMIN_JWT_SECRET', 'ADMIN_JWT_SECRET_PREVIOUS', 'ADMIN_JWT_MAX_AGE', 'ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE', 'ADMIN_JWKS_URL',
-  'VIEWS', 'REQUIRE_CLIENT_KEY', 'CLIENT_KEY_SECRET', 'CLIENT_KEY_SECRET_PREVIOUS',
+  'VIEWS', 'ALIASES', 'REQUIRE_CLIENT_KEY', 'CLIENT_KEY_SECRET', 'CLIENT_KEY_SECRET_PREVIOUS',
 ];
 /** The placeholder the printed commands hold where the created key goes. */
 const KEY_PLACEHOLDER = 'sk-me-…';
@@ -131,6 +131,11 @@ describe('npm start (zero-configuration demo)', () => {
     expect(response.object).toBe('response');
     expect(JSON.stringify(response.output)).toContain('Hello from the openai demo, as gpt-4o.');
     expect(printed(output, 'Claude Code')).toContain(`ANTHROPIC_BASE_URL=${url}`);
+    // Claude Code without --model asks for its default Opus id, and its picker keeps claude-… ids: the
+    // demo lists that id and aliases of the other fakes' models.
+    const anthropicList = await fetch(`${url}/v1/models?limit=1000`, { headers: { Authorization: `Bearer ${key}`, 'anthropic-version': '2023-06-01' } });
+    const ids = ((await anthropicList.json()) as { data: { id: string; alias_of?: string }[] }).data.map((m) => [m.id, m.alias_of]);
+    expect(ids).toEqual(expect.arrayContaining([['claude-opus-5-5', undefined], ['claude-gpt-5', 'gpt-5'], ['claude-gemini-3-pro', 'gemini-3-pro-preview']]));
     expect(printed(output, 'Gemini CLI')).toContain(`GOOGLE_GEMINI_BASE_URL=${url}`);
   });
 

@@ -45,6 +45,7 @@ describe('parseConfig', () => {
       corsOrigins: '*',
       maxRequestBytes: 8 * 1024 * 1024,
       webhooks: [],
+      aliases: { targets: new Map(), tag: '' },
       fingerprint: expect.stringMatching(/^[0-9a-z]+$/),
       secretValues: [],
       providers: [
@@ -63,9 +64,17 @@ describe('parseConfig', () => {
           maxModels: 10_000,
           inferenceBase: 'https://api.openai.com/v1',
           responses: true,
+          chat: 'messages',
         },
       ],
     });
+  });
+
+  it('takes "chat" on an anthropic entry only, as "messages" (the default) or "compat"', () => {
+    const providers = [{ id: 'a', type: 'anthropic' }, { id: 'b', type: 'anthropic', chat: 'compat' }];
+    expect(parseConfig(envOf({ PROVIDERS: providers })).providers.map((p) => p.chat)).toStrictEqual(['messages', 'compat']);
+    expect(() => parseConfig(envOf({ PROVIDERS: [{ id: 'x', type: 'openai', chat: 'compat' }] }))).toThrow(/PROVIDERS\[0\]\.chat: is only for type anthropic/);
+    expect(() => parseConfig(envOf({ PROVIDERS: [{ id: 'x', type: 'anthropic', chat: 'openai' }] }))).toThrow(/PROVIDERS\[0\]\.chat: must be one of: "messages", "compat"/);
   });
 
   it('turns OpenAI Responses on for type openai only, unless an entry says otherwise', () => {

@@ -276,7 +276,9 @@ describe('client keys in the coordinator', () => {
     expect(await mirroredNames()).toEqual(['brief', 'lasting']);
     await new Promise((resolve) => setTimeout(resolve, expiry - Date.now() + 100));
     // The runtime fires the alarm at the expiry; run it now in case it has not yet.
-    await runDurableObjectAlarm(stub() as unknown as DurableObjectStub);
+    const raw = env.COORDINATOR?.getByName('global');
+    if (raw === undefined) throw new Error('the test coordinator is not bound');
+    await runDurableObjectAlarm(raw as unknown as DurableObjectStub);
     await vi.waitFor(async () => expect(await mirroredNames()).toEqual(['lasting']), { timeout: 3_000, interval: 100 });
     expect((await stub().listKeys()).keys.map((k) => k.name)).toEqual(['lasting']);
   });

@@ -53,7 +53,8 @@ describe('inference routing', () => {
     ['gemini', 'gemini/gemini-2.5-pro', 'gemini-2.5-pro', '/gemini/v1beta/openai/chat/completions'],
     ['ollama', 'ollama/llama3.2:latest', 'llama3.2:latest', '/ollama/v1/chat/completions'],
   ])('%s: forwards chat to the type’s OpenAI-compatible path with model = upstream_id, nothing else changed', async (_, id, upstreamId, path) => {
-    const { env, upstreams } = await setup();
+    // An Anthropic entry's chat calls go there only with "chat": "compat"; by default they are translated (below).
+    const { env, upstreams } = await setup({}, (kind) => (kind === 'anthropic' ? { chat: 'compat' } : {}));
     const key = await clientKey(env);
     // Odd spacing, an unknown field and an integer past 2^53: all must arrive exactly as written.
     const body = `{ "seed": 12345678901234567890,"model" :  ${JSON.stringify(id)}, "messages":[{"role":"user","content":"hi \\"model\\": x"}],"x_custom":{"model":"inner"} }`;
@@ -65,6 +66,20 @@ describe('inference routing', () => {
     const received = await lastReceived(upstreams);
     expect(received.path).toBe(path);
     expect(received.body).toBe(body.replace(JSON.stringify(id), JSON.stringify(upstreamId)));
+  });
+
+  it('anthropic: translates chat to the native Messages API by default, answering in chat’s shape', async () => {
+    const { env, upstreams } = await setup();
+    const key = await clientKey(env);
+    const response = await post(env, '/v1/chat/completions', key, JSON.stringify({ model: 'anthropic/claude-sonnet-4-5-20250929', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] }));
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { object: string; model: string; choices: { message: { content: string } }[] };
+    expect(answer).toMatchObject({ object: 'chat.completion', model: 'anthropic/claude-sonnet-4-5-20250929' });
+    expect(answer.choices[0]?.message.content).toContain('anthropic demo');
+    const received = await lastReceived(upstreams);
+    expect(received.path).toBe('/anthropic/v1/messages');
+    expect(received.headers['x-api-key']).toBe(KEYS.anthropic);
+    expect(JSON.parse(received.body)).toMatchObject({ model: 'claude-sonnet-4-5-20250929', system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user' }] });
   });
 
   it.each([

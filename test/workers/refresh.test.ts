@@ -131,7 +131,7 @@ describe('refresh', () => {
     const stored = await readList(env.MODELS_KV);
     expect(stored?.meta).toMatchObject({ fetchedAt: clock, modelCount: 5, etag: outcome.list?.meta.etag });
     expect(idsOf(stored?.body ?? '{"data":[]}').map((m) => m.id)).toEqual([
-      'anthropic/claude-opus-4-1-20250805',
+      'anthropic/claude-opus-5-5',
       'anthropic/claude-sonnet-4-5-20250929',
       'gpt-4o',
       'gpt-4o-audio-preview',

@@ -75,14 +75,16 @@ describe('GET /v1/models', () => {
       provider: 'openai',
       upstream_id: 'gpt-4o',
     });
-    expect(byId.get('claude-sonnet-4-20250514')).toStrictEqual({
-      id: 'claude-sonnet-4-20250514',
+    expect(byId.get('claude-sonnet-5-5')).toStrictEqual({
+      id: 'claude-sonnet-5-5',
       object: 'model',
-      created: Date.parse('2025-05-22T00:00:00Z') / 1000,
+      created: Date.parse('2026-10-01T00:00:00Z') / 1000,
       owned_by: 'anthropic',
       provider: 'anthropic',
-      upstream_id: 'claude-sonnet-4-20250514',
-      name: 'Claude Sonnet 4',
+      upstream_id: 'claude-sonnet-5-5',
+      name: 'Claude Sonnet 5.5',
+      context_length: 1000000,
+      max_output_tokens: 128000,
     });
     // Gemini's list carries no time at all: no `created`, rather than a made-up one.
     expect(byId.get('gemini-2.5-pro')).toStrictEqual({
@@ -147,11 +149,11 @@ describe('GET /v1/models', () => {
     expect(response.headers.get('X-Cache')).toBe('MISS');
     const data = await listOf(response);
     expect(data.map((model) => model.id)).toEqual([
-      'claude-3-5-haiku-20241022',
-      'claude-3-7-sonnet-20250219',
-      'claude-opus-4-1-20250805',
-      'claude-sonnet-4-20250514',
+      'claude-haiku-4-5-20251001',
+      'claude-haiku-5-5',
+      'claude-opus-5-5',
       'claude-sonnet-4-5-20250929',
+      'claude-sonnet-5-5',
     ]);
     expect(data.every((model) => model.provider === 'anthropic')).toBe(true);
   });

@@ -2,7 +2,9 @@
  * @module `GET /v1/models` and `/v1/models/{id}` in Anthropic's shape, for requests that send
  * `anthropic-version` (https://docs.anthropic.com/en/api/models-list): `type: "model"`, `id`,
  * `display_name` (the name, else the id), `created_at` (RFC 3339; the epoch when the upstream gave
- * no date, as Anthropic itself does), paged by `limit` (1–1000, default 20), `after_id`, `before_id`.
+ * no date, as Anthropic itself does), `max_input_tokens` and `max_tokens` where known (agents such as
+ * Claude Code size their context from them), `alias_of` on an alias; paged by `limit` (1–1000,
+ * default 20), `after_id`, `before_id`.
  */
 import type { StoredList } from '../../cache/kv.ts';
 import { apiError } from '../../errors.ts';
@@ -28,6 +30,7 @@ export function anthropicModel(model: Model): Record<string, unknown> {
     created_at: model.created === undefined ? UNKNOWN_DATE : new Date(model.created * 1000).toISOString().replace('.000Z', 'Z'),
     ...(model.context_length === undefined ? {} : { max_input_tokens: model.context_length }),
     ...(model.max_output_tokens === undefined ? {} : { max_tokens: model.max_output_tokens }),
+    ...(model.alias_of === undefined ? {} : { alias_of: model.alias_of }),
   };
 }
 
@@ -62,6 +65,6 @@ export function anthropicList(list: StoredList, scope: Scope, query: PageQuery):
 export function anthropicModelAnswer(list: StoredList, scope: Scope, id: string): Answer | undefined {
   const model = modelIn(list, scope, id);
   if (model === undefined) return undefined;
-  // The same model is the same bytes in every scope: one answer, one ETag.
-  return derivedAnswer(list, `anthropic-m-${encodeURIComponent(id)}`, () => anthropicModel(model), true);
+  // The same model is the same bytes in every scope with the same aliases: one answer, one ETag.
+  return derivedAnswer(list, `anthropic-m-${scope.aliases.tag}.${encodeURIComponent(id)}`, () => anthropicModel(model), true);
 }

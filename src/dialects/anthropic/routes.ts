@@ -2,7 +2,7 @@
  * @module The Anthropic dialect's calls: `POST /v1/messages` (any query, e.g. Claude Code's
  * `?beta=true`) and `POST /v1/messages/count_tokens`. An `anthropic` owner gets the call natively at
  * `{baseUrl}/messages…` (of the query only `beta`), the body untouched but for `model`; any other owner is reached through
- * translation to its OpenAI-compatible chat endpoint (src/translate/).
+ * translation (src/inference/translated.ts): Gemini's native API, or an OpenAI-compatible chat endpoint.
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
@@ -12,7 +12,7 @@ import { capBody, rateLimit } from '../../inference/guards.ts';
 import { callOf, resolveTarget } from '../../inference/resolve.ts';
 import { clientKey } from '../../keys/middleware.ts';
 import { forwardedQuery, joinUrl } from '../../upstream/url.ts';
-import { translatedCall } from './translated.ts';
+import { translatedCall, translatedCount } from '../../inference/translated.ts';
 
 /** The version Anthropic's own SDKs pin; sent when a client names none, as the API requires one. */
 const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -29,7 +29,9 @@ for (const path of MESSAGES_PATHS) {
     const text = await c.req.text();
     const { model, parsed } = checkBody(text);
     const target = await resolveTarget(c, model);
-    if (target.entry.type !== 'anthropic') return translatedCall(c, target, path, parsed);
+    if (target.entry.type !== 'anthropic') {
+      return path === '/messages' ? translatedCall(c, target, 'messages', path, parsed) : translatedCount(c, target, 'messages', path, parsed);
+    }
     return forward({
       ...callOf(c, target, 'anthropic', path),
       url: joinUrl(target.entry.baseUrl, path, forwardedQuery(target.entry.baseUrl, c.req.url, FORWARDED_QUERY)),

@@ -1,7 +1,8 @@
 /**
  * @module `GET /v1beta/models` and `/v1beta/models/{id}` in Gemini's shape
  * (https://ai.google.dev/api/models#Model), paged by `pageSize` (1–1000, default 50) and `pageToken`.
- * Only the models the Gemini routes can call are listed: those of `gemini` owners that take calls.
+ * Only the models the Gemini routes can call are listed: every model that takes calls (another owner's
+ * through translation), but for embedding models of other owners, which Gemini's embeddings API cannot reach.
  */
 import type { StoredList } from '../../cache/kv.ts';
 import type { Config } from '../../config.ts';
@@ -15,11 +16,13 @@ const MAX_PAGE_SIZE = 1000;
 /** What models-edge forwards for each kind of model; the kind is read from the id, as Google names them. */
 const GENERATION_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'];
 const EMBEDDING_METHODS = ['embedContent', 'batchEmbedContents', 'countTokens'];
+/** Another owner's embedding model, by its name (`text-embedding-3-small`, `nomic-embed-text`): not callable here. */
+const EMBEDDING_ID = /embed/i;
 
-/** Whether the Gemini routes can call `model`: its owner is a `gemini` provider that takes calls. */
+/** Whether the Gemini routes can call `model`: its owner takes calls, and an embedding model is Gemini's own. */
 export function geminiCallable(config: Config, model: Model): boolean {
   const entry = config.providers.find((p) => p.id === model.provider);
-  return entry !== undefined && entry.type === 'gemini' && entry.inferenceBase !== null;
+  return entry !== undefined && entry.inferenceBase !== null && (entry.type === 'gemini' || !EMBEDDING_ID.test(model.id));
 }
 
 export function geminiModel(model: Model): Record<string, unknown> {
@@ -29,7 +32,8 @@ export function geminiModel(model: Model): Record<string, unknown> {
     displayName: model.name ?? model.id,
     ...(model.context_length === undefined ? {} : { inputTokenLimit: model.context_length }),
     ...(model.max_output_tokens === undefined ? {} : { outputTokenLimit: model.max_output_tokens }),
-    supportedGenerationMethods: model.id.includes('embedding') ? EMBEDDING_METHODS : GENERATION_METHODS,
+    supportedGenerationMethods: (model.alias_of ?? model.id).includes('embedding') ? EMBEDDING_METHODS : GENERATION_METHODS,
+    ...(model.alias_of === undefined ? {} : { alias_of: model.alias_of }),
   };
 }
 
@@ -52,7 +56,7 @@ export function geminiModelAnswer(list: StoredList, config: Config, scope: Scope
   const models = callableIn(list, config, scope);
   const model = models[positionAfter(models, id, true)];
   if (model?.id !== id) return undefined;
-  return derivedAnswer(list, `gemini-m-${encodeURIComponent(id)}`, () => geminiModel(model), true);
+  return derivedAnswer(list, `gemini-m-${scope.aliases.tag}.${encodeURIComponent(id)}`, () => geminiModel(model), true);
 }
 
 function callableIn(list: StoredList, config: Config, scope: Scope): readonly Model[] {

@@ -1,4 +1,4 @@
-/* The admin page's browser script, part 2 of 5: the cache status (state, providers, clashes, the
+/* The admin page's browser script, part 2 of 5: the cache status (state, providers, clashes, aliases, the
    Workers KV and coordinator warnings), Refresh and Purge. */
 
 /** The status last rendered, and when: the age keeps ticking from it. */
@@ -23,6 +23,8 @@ function render(status) {
   renderConfigError(status.configError);
   renderProviders(Array.isArray(status.providers) ? status.providers : []);
   renderClashes(Array.isArray(status.clashes) ? status.clashes : []);
+  // `aliases` (absent on older workers): each ALIASES entry, and why this list does not serve it.
+  renderAliases(Array.isArray(status.aliases) ? status.aliases : []);
   renderViews(status.views);
   // `history` and `recentChanges` (absent on older workers): the last 24 h of refreshes, the list's recent changes.
   renderHistory(status.history, Date.now());
@@ -41,6 +43,7 @@ function showNotLoaded(label) {
   setState(label, 'unknown');
   placeholderRow($('providers'), label === 'loading' ? 'Loading…' : 'Not loaded.');
   placeholderItem($('clashes'), label === 'loading' ? 'Loading…' : 'Not loaded.');
+  placeholderItem($('aliases'), label === 'loading' ? 'Loading…' : 'Not loaded.');
   $('history').replaceChildren(muted(label === 'loading' ? 'Loading…' : 'Not loaded.'));
   placeholderItem($('changes'), label === 'loading' ? 'Loading…' : 'Not loaded.');
   placeholderItem($('webhooks'), label === 'loading' ? 'Loading…' : 'Not loaded.');
@@ -119,6 +122,21 @@ function renderClashes(clashes) {
   for (const clash of clashes) {
     const li = document.createElement('li');
     li.textContent = text(clash.id) + ': kept from ' + text(clash.kept) + ', dropped from ' + text(clash.dropped);
+    list.append(li);
+  }
+}
+
+function renderAliases(aliases) {
+  if (aliases.length === 0) {
+    placeholderItem($('aliases'), 'None.');
+    return;
+  }
+  const list = $('aliases');
+  list.replaceChildren();
+  for (const alias of aliases) {
+    const li = document.createElement('li');
+    li.textContent = text(alias.alias) + ' → ' + text(alias.target) + (alias.error ? ': ' + text(alias.error) : '');
+    if (alias.error) li.className = 'error';
     list.append(li);
   }
 }

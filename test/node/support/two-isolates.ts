@@ -30,6 +30,8 @@ export interface TwoIsolatesOptions {
   vars: Record<string, string>;
   /** A coordinator class whose every call fails, in place of the real one, for both workers. */
   failingCoordinator?: boolean;
+  /** A coordinator class whose every call waits an hour (overloaded, wedged), in place of the real one. */
+  silentCoordinator?: boolean;
 }
 
 /** A coordinator that is bound but answers every call with an error. */
@@ -41,7 +43,18 @@ export class Coordinator extends DurableObject {
 }
 export default { fetch() { return new Response('coordinator only'); } };`;
 
-export async function startTwoIsolates({ vars, failingCoordinator = false }: TwoIsolatesOptions): Promise<TwoIsolates> {
+/** A coordinator that is bound but never answers: each call waits on a timer (so the runtime sees no hang to cancel). */
+const SILENT_COORDINATOR = `import { DurableObject } from 'cloudflare:workers';
+export class Coordinator extends DurableObject {
+  wait() { return new Promise((resolve) => setTimeout(resolve, 3_600_000)); }
+  begin() { return this.wait(); } join() { return this.wait(); } finish() { return this.wait(); } abandon() { return this.wait(); }
+  purge() { return this.wait(); } state() { return this.wait(); } listKeys() { return this.wait(); } createKey() { return this.wait(); }
+  revokeKey() { return this.wait(); } addUsage() { return this.wait(); } keyUsage() { return this.wait(); } feedState() { return this.wait(); }
+  changesAfter() { return this.wait(); } changesBefore() { return this.wait(); }
+}
+export default { fetch() { return new Response('coordinator only'); } };`;
+
+export async function startTwoIsolates({ vars, failingCoordinator = false, silentCoordinator = false }: TwoIsolatesOptions): Promise<TwoIsolates> {
   const dir = await mkdtemp(join(tmpdir(), 'models-edge-two-'));
   try {
     const out = join(dir, 'out');
@@ -57,12 +70,13 @@ export async function startTwoIsolates({ vars, failingCoordinator = false }: Two
       bindings: vars,
       kvNamespaces: { MODELS_KV: 'models-kv' },
     };
-    const owner = failingCoordinator ? 'coordinator-down' : 'edge-a';
+    const standIn = failingCoordinator ? FAILING_COORDINATOR : silentCoordinator ? SILENT_COORDINATOR : undefined;
+    const owner = standIn === undefined ? 'edge-a' : 'coordinator-down';
     const coordinator = { className: 'Coordinator', scriptName: owner, useSQLite: true };
     const workers = [
       { name: 'edge-a', ...common, durableObjects: { COORDINATOR: coordinator } },
       { name: 'edge-b', ...common, durableObjects: { COORDINATOR: coordinator } },
-      ...(failingCoordinator ? [{ name: owner, modules: true, script: FAILING_COORDINATOR, compatibilityDate: common.compatibilityDate, durableObjects: { COORDINATOR: { className: 'Coordinator', useSQLite: true } } }] : []),
+      ...(standIn !== undefined ? [{ name: owner, modules: true, script: standIn, compatibilityDate: common.compatibilityDate, durableObjects: { COORDINATOR: { className: 'Coordinator', useSQLite: true } } }] : []),
     ];
     const { Miniflare, convertV4MiniflareOptions } = miniflare();
     const mf: MiniflareType = new Miniflare(convertV4MiniflareOptions({ workers }));
