@@ -40,7 +40,7 @@ const OWNERS: Owner[] = [
   { column: 'chat', label: 'ollama', model: 'llama3.2:latest', upstream: 'llama3.2:latest', fake: 'ollama' },
   { column: 'anthropic', label: 'anthropic', model: 'claude-sonnet-4-5-20250929', upstream: 'claude-sonnet-4-5-20250929', fake: 'anthropic' },
   { column: 'gemini', label: 'gemini', model: 'gemini-2.5-flash', upstream: 'gemini-2.5-flash', fake: 'gemini' },
-  { column: 'responses', label: 'openai (Responses)', model: 'o3-mini', upstream: 'o3-mini', fake: 'openai' },
+  { column: 'responses', label: 'openai (Responses)', model: 'gpt-5', upstream: 'gpt-5', fake: 'openai' },
 ];
 const CLIENTS: Client[] = ['chat', 'messages', 'gemini', 'responses'];
 const COLUMNS: Column[] = ['chat', 'anthropic', 'gemini', 'responses'];

@@ -301,14 +301,14 @@ describe('usage where each API reports it', () => {
   });
 
   it('counts a reasoning model’s reasoning in its output: OpenAI’s reasoning_tokens, Gemini 2.5’s thoughtsTokenCount (not with a budget of 0)', async () => {
-    const chat = await openai().chat.completions.create({ model: 'o3-mini', messages: [{ role: 'user', content: 'Hello?' }] });
+    const chat = await openai().chat.completions.create({ model: 'gpt-5', messages: [{ role: 'user', content: 'Hello?' }] });
     expect(chat.usage?.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
     expect(chat.usage?.completion_tokens).toBeGreaterThan(chat.usage?.completion_tokens_details?.reasoning_tokens ?? 0);
     expect((await openai().chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello?' }] })).usage?.completion_tokens_details?.reasoning_tokens).toBe(0);
 
-    const response = await openai().responses.create({ model: 'o3-mini', input: 'Hello?' });
+    const response = await openai().responses.create({ model: 'gpt-5', input: 'Hello?' });
     expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
-    expect(response.output_text).toBe('Hello from the openai demo, as o3-mini.');
+    expect(response.output_text).toBe('Hello from the openai demo, as gpt-5.');
     expect(noted()).toMatchObject({ reasoning: response.usage?.output_tokens_details.reasoning_tokens, output: response.usage?.output_tokens });
 
     const chunks = [];
