@@ -9,19 +9,36 @@ export interface ReceivedCall {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** The usage the fake answered, once it has answered one (not for errors, lists or embeddings). */
+  usage?: ReportedUsage;
+}
+
+/**
+ * A fake's answered usage in one form, whatever its dialect put where: `input` counts the cached
+ * tokens too (OpenAI's and Gemini's way; Anthropic reports them apart), `output` the reasoning ones.
+ */
+export interface ReportedUsage {
+  input: number;
+  cachedInput: number;
+  output: number;
+  reasoning: number;
 }
 
 /** The most calls kept; the oldest go first. */
 const RECEIVED_KEPT = 50;
 
-/** Reads the body and records the call, newest last. */
-export async function recordCall(request: Request, received: ReceivedCall[]): Promise<string> {
+/** Reads the body and records the call, newest last; `call` is the record, to note the usage answered on. */
+export async function recordCall(request: Request, received: ReceivedCall[]): Promise<{ body: string; call: ReceivedCall }> {
   const url = new URL(request.url);
   const body = await request.text();
-  received.push({ path: url.pathname + url.search, headers: Object.fromEntries([...request.headers].map(([k, v]) => [k.toLowerCase(), v])), body });
+  const call: ReceivedCall = { path: url.pathname + url.search, headers: Object.fromEntries([...request.headers].map(([k, v]) => [k.toLowerCase(), v])), body };
+  received.push(call);
   if (received.length > RECEIVED_KEPT) received.shift();
-  return body;
+  return { body, call };
 }
+
+/** Where a fake notes the usage it answered (the call's record). */
+export type UsageReport = (usage: ReportedUsage) => void;
 
 /** A cookie every fake sets: a forwarder must not pass it on. */
 const UPSTREAM_COOKIE = '__cf_bm=upstream-cookie; path=/; HttpOnly';
@@ -79,6 +96,21 @@ export function countTokens(value: unknown): number {
   }
   return sum;
 }
+
+/**
+ * The fakes' prompt cache: a follow-up turn (one after an earlier model turn) finds the prefix the
+ * previous call sent in the provider's cache, as real providers report repeated prefixes: the tokens
+ * of `preamble` (system instructions) and of the turns before the last model turn; 0 on a first turn.
+ */
+export function cachedPrefix(turns: unknown, isModelTurn: (turn: Record<string, unknown>) => boolean, preamble?: unknown): number {
+  if (!Array.isArray(turns)) return 0;
+  const last = turns.findLastIndex((turn: unknown) => isRecord(turn) && isModelTurn(turn));
+  return last <= 0 ? 0 : countTokens(preamble) + countTokens(turns.slice(0, last));
+}
+
+/** Reasoning models think before answering: OpenAI's o-series and gpt-5, Gemini 2.5 (unless told a budget of 0). */
+export const REASONING_TOKENS = 64;
+export const isReasoningModel = (model: string): boolean => /^(o\d|gpt-5)/.test(model);
 
 export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

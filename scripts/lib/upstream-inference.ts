@@ -3,13 +3,16 @@
  * OpenAI `/v1/…`, Anthropic `/v1/chat/completions` (its OpenAI SDK compatibility layer), Gemini
  * `/v1beta/openai/…`, Ollama `/v1/…`. Answers follow the documented shapes — `chat.completion`,
  * `chat.completion.chunk` server-sent events ending in `data: [DONE]`, `text_completion`, embedding
- * lists — and each provider's own error body. OpenAI and Ollama call tools as upstream-tools.ts
- * decides, each in its own stream shape, and honour `stream_options.include_usage`. The reply names
+ * lists — and each provider's own error body. Every chat endpoint calls tools as upstream-tools.ts
+ * decides, in its own stream shape (OpenAI and Anthropic's layer the arguments in pieces, Ollama and
+ * Gemini's layer a whole call in one chunk), and honours `stream_options.include_usage`. OpenAI's
+ * usage holds the cached prompt tokens of a follow-up turn and a reasoning model's reasoning tokens,
+ * as its details do. The reply names
  * the model the provider received, so a test sees the id rewrite; the prompt is never echoed. Streams
  * can be drip-fed (`dripMs`).
  */
 import type { Kind } from './demo-data.ts';
-import { drip, isRecord, json, parseObject, recordCall, splitChars, splitWords, type ReceivedCall } from './upstream-common.ts';
+import { cachedPrefix, drip, isReasoningModel, isRecord, json, parseObject, REASONING_TOKENS, recordCall, splitChars, splitWords, type ReceivedCall, type ReportedUsage } from './upstream-common.ts';
 import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
 
 type Operation = 'chat' | 'completions' | 'embeddings';
@@ -53,7 +56,7 @@ export async function handleInference(request: Request, state: InferenceState): 
   const url = new URL(request.url);
   const route = INFERENCE_ROUTES[url.pathname];
   if (route === undefined || request.method !== 'POST') return json({ error: { message: `no route ${request.method} ${url.pathname}` } }, 404);
-  const body = await recordCall(request, state.received);
+  const { body, call } = await recordCall(request, state.received);
 
   const { kind, op } = route;
   const key = state.keys[kind];
@@ -65,13 +68,16 @@ export async function handleInference(request: Request, state: InferenceState): 
     return providerError(kind, 400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.", 'context_length_exceeded');
   }
   if (op === 'embeddings') return json(embeddings(model, parsed.input));
+  if (op === 'chat' && !Array.isArray(parsed.messages)) return providerError(kind, 400, "Missing required parameter: 'messages'.", 'missing_required_parameter');
   const answer = op === 'chat' ? chatAnswer(kind, model, parsed) : { text: `Hello from the ${kind} demo, as ${model}.` };
   const includeUsage = isRecord(parsed.stream_options) && parsed.stream_options.include_usage === true;
-  if (parsed.stream === true) return sse(streamChunks(kind, op, model, answer, state.chunks, includeUsage), state.dripMs, state.streamBreak);
-  return json(op === 'chat' ? chatCompletion(kind, model, answer) : textCompletion(model, answer.text));
+  const usage = usageFor(kind, model, op === 'chat' ? cachedPrefix(parsed.messages, (turn) => turn.role === 'assistant') : 0);
+  if (parsed.stream !== true || includeUsage) call.usage = reported(usage);
+  if (parsed.stream === true) return sse(streamChunks(kind, op, model, answer, state.chunks, includeUsage ? usage : undefined), state.dripMs, state.streamBreak);
+  return json(op === 'chat' ? chatCompletion(kind, model, answer, usage) : textCompletion(model, answer.text, usage));
 }
 
-/** What a chat answer holds: text, or (OpenAI and Ollama, when tools are given) a tool call. */
+/** What a chat answer holds: text, or (when tools are given) a tool call. */
 interface Answer {
   text: string;
   toolCall?: FakeToolCall;
@@ -79,14 +85,13 @@ interface Answer {
 
 /**
  * A tool call when the request has `tools`, the last message is not a `tool` result and `tool_choice`
- * allows one (OpenAI and Ollama; the other compatibility layers answer text); text otherwise.
+ * allows one; text otherwise.
  */
 function chatAnswer(kind: Kind, model: string, body: Record<string, unknown>): Answer {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const last: unknown = messages.at(-1);
   const afterTool = isRecord(last) && last.role === 'tool';
   const text = afterTool ? afterToolText(kind, model) : `Hello from the ${kind} demo, as ${model}.`;
-  if (kind !== 'openai' && kind !== 'ollama') return { text };
   const tools = toolsOf(body.tools, (tool) => (isRecord(tool.function) && typeof tool.function.name === 'string' ? { name: tool.function.name, schema: tool.function.parameters } : undefined));
   const choice = body.tool_choice;
   const forced = isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string' ? choice.function.name : undefined;
@@ -98,15 +103,45 @@ const created = () => Math.floor(Date.now() / 1000);
 const idFor = (kind: Kind, op: Operation) => (kind === 'anthropic' ? 'msg_01XFDUDYJgAACzvnptvVoYEL' : op === 'chat' ? 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT' : 'cmpl-uqkvlQyYK7bGYrRHQ0eXlWi7');
 /** Tool call ids as each issues them: OpenAI `call_` and 24 characters, Ollama `call_` and 8. */
 const toolCallId = (kind: Kind) => (kind === 'ollama' ? 'call_k3x9vq2m' : 'call_DdmO9pD3xa9XTPNJ32zg2hcA');
-const usage = { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 };
-/** OpenAI's usage object in full, as its final stream chunk carries it (Ollama sends the three counts). */
-const usageFor = (kind: Kind) =>
-  kind === 'openai'
-    ? { ...usage, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } }
-    : usage;
+/** The fakes' prompt and completion counts, whatever was asked. */
+const PROMPT_TOKENS = 19;
+const COMPLETION_TOKENS = 10;
+
+/** A chat answer's usage object. */
+interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number; audio_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number; audio_tokens: number; accepted_prediction_tokens: number; rejected_prediction_tokens: number };
+}
+
+/**
+ * OpenAI's usage object in full: the prompt tokens a follow-up turn found cached (`cached`, at most the
+ * prompt), a reasoning model's reasoning tokens inside the completion's. The others send the three counts.
+ */
+function usageFor(kind: Kind, model: string, cached: number): ChatUsage {
+  if (kind !== 'openai') return { prompt_tokens: PROMPT_TOKENS, completion_tokens: COMPLETION_TOKENS, total_tokens: PROMPT_TOKENS + COMPLETION_TOKENS };
+  const reasoning = isReasoningModel(model) ? REASONING_TOKENS : 0;
+  const completion = COMPLETION_TOKENS + reasoning;
+  return {
+    prompt_tokens: PROMPT_TOKENS,
+    completion_tokens: completion,
+    total_tokens: PROMPT_TOKENS + completion,
+    prompt_tokens_details: { cached_tokens: Math.min(cached, PROMPT_TOKENS), audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+}
+
+const reported = (usage: ChatUsage): ReportedUsage => ({
+  input: usage.prompt_tokens,
+  cachedInput: usage.prompt_tokens_details?.cached_tokens ?? 0,
+  output: usage.completion_tokens,
+  reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+});
 
 /** OpenAI's `chat.completion` (https://platform.openai.com/docs/api-reference/chat/object). */
-function chatCompletion(kind: Kind, model: string, answer: Answer) {
+function chatCompletion(kind: Kind, model: string, answer: Answer, usage: ChatUsage) {
   const { toolCall } = answer;
   const message =
     toolCall === undefined
@@ -126,7 +161,7 @@ function chatCompletion(kind: Kind, model: string, answer: Answer) {
 }
 
 /** OpenAI's legacy `text_completion` (https://platform.openai.com/docs/api-reference/completions/object). */
-function textCompletion(model: string, text: string) {
+function textCompletion(model: string, text: string, usage: ChatUsage) {
   return { id: idFor('openai', 'completions'), object: 'text_completion', created: created(), model, system_fingerprint: 'fp_44709d6fcb', choices: [{ text, index: 0, logprobs: null, finish_reason: 'stop' }], usage };
 }
 
@@ -145,18 +180,18 @@ function embeddings(model: string, input: unknown) {
  * `chat.completion.chunk` events: role first, the content in `chunks` parts, then the finish reason.
  * With `stream_options.include_usage`, one more chunk with `choices: []` carries the usage.
  */
-function streamChunks(kind: Kind, op: Operation, model: string, answer: Answer, chunks: number, includeUsage: boolean): unknown[] {
+function streamChunks(kind: Kind, op: Operation, model: string, answer: Answer, chunks: number, usage: ChatUsage | undefined): unknown[] {
   // OpenAI marks every chunk `usage: null` until the last; Ollama leaves the field out (Go's omitempty).
-  const base = { id: idFor(kind, op), object: op === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: created(), model, system_fingerprint: 'fp_44709d6fcb', ...(includeUsage && kind !== 'ollama' ? { usage: null } : {}) };
-  const usageChunk = includeUsage ? [{ ...base, choices: [], usage: usageFor(kind) }] : [];
+  const base = { id: idFor(kind, op), object: op === 'chat' ? 'chat.completion.chunk' : 'text_completion', created: created(), model, system_fingerprint: 'fp_44709d6fcb', ...(usage !== undefined && kind !== 'ollama' ? { usage: null } : {}) };
+  const usageChunk = usage !== undefined ? [{ ...base, choices: [], usage }] : [];
   const choice = (delta: unknown, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   if (op === 'completions') {
     const texts = splitWords(answer.text, chunks);
     return [...texts.map((text) => ({ ...base, choices: [{ text, index: 0, logprobs: null, finish_reason: null }] })), { ...base, choices: [{ text: '', index: 0, logprobs: null, finish_reason: 'stop' }] }, ...usageChunk];
   }
   const { toolCall } = answer;
-  if (toolCall !== undefined && kind === 'ollama') {
-    // Ollama sends a whole tool call in one chunk, then a chunk with the finish reason.
+  if (toolCall !== undefined && (kind === 'ollama' || kind === 'gemini')) {
+    // Ollama and Gemini's layer send a whole tool call in one chunk, then a chunk with the finish reason.
     const call = { id: toolCallId(kind), index: 0, type: 'function', function: toolCall };
     return [choice({ role: 'assistant', content: '', tool_calls: [call] }), choice({ role: 'assistant', content: '' }, 'tool_calls'), ...usageChunk];
   }

@@ -4,9 +4,12 @@
  * usageMetadata, modelVersion, responseId), streamed as server-sent events with `?alt=sse` (lines
  * ending in CRLF, as Google sends them, no `[DONE]`) or else as one JSON array sent element by
  * element; a `functionCall` part when functions are declared (upstream-tools.ts decides);
- * `{totalTokens}`; `{embedding:{values}}` and `{embeddings:[{values}]}`.
+ * `{totalTokens}`; `{embedding:{values}}` and `{embeddings:[{values}]}`. Usage as Gemini reports it:
+ * `promptTokenCount` (system instruction included) holding `cachedContentTokenCount` on a follow-up
+ * turn, and Gemini 2.5's `thoughtsTokenCount` (apart from `candidatesTokenCount`) unless
+ * `thinkingConfig.thinkingBudget` is 0. `contents` is required, as the API requires it.
  */
-import { countTokens, drip, isRecord, json, splitWords, type StreamShape } from './upstream-common.ts';
+import { cachedPrefix, countTokens, drip, isRecord, json, REASONING_TOKENS, splitWords, type StreamShape, type UsageReport } from './upstream-common.ts';
 import { afterToolText, toolCallFor, toolsOf } from './upstream-tools.ts';
 
 export const GEMINI_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'] as const;
@@ -15,17 +18,21 @@ export type GeminiMethod = (typeof GEMINI_METHODS)[number];
 const RESPONSE_ID = 'mAitaLmkHPPlz7IPvtfUqQ4';
 const EMBEDDING_DIMENSIONS = 8;
 
-export function geminiAnswer(model: string, method: GeminiMethod, body: Record<string, unknown>, sse: boolean, stream: StreamShape): Response {
-  const prompt = countTokens(body.contents ?? body.generateContentRequest);
+export function geminiAnswer(model: string, method: GeminiMethod, body: Record<string, unknown>, sse: boolean, stream: StreamShape, report: UsageReport = () => {}): Response {
+  const prompt = countTokens(body.contents ?? body.generateContentRequest) + countTokens(body.systemInstruction);
   switch (method) {
     case 'generateContent':
     case 'streamGenerateContent': {
+      if (!Array.isArray(body.contents)) return json({ error: { code: 400, message: '* GenerateContentRequest.contents: contents is not specified', status: 'INVALID_ARGUMENT' } }, 400);
       const call = functionCall(body);
       const text = lastTurnIsFunctionResponse(body.contents) ? afterToolText('gemini', model) : `Hello from the gemini demo, as ${model}.`;
       // Each element is one chunk's parts: a function call comes whole in one chunk, text in several.
       const chunkParts = call !== undefined ? [[call]] : splitWords(text, method === 'generateContent' ? 1 : stream.chunks).filter(Boolean).map((piece) => [{ text: piece }]);
-      if (method === 'generateContent') return json(response(model, chunkParts[0] ?? [], prompt, true));
-      const chunks = chunkParts.map((parts, i) => JSON.stringify(response(model, parts, prompt, i === chunkParts.length - 1)));
+      const counts = { prompt, cached: cachedPrefix(body.contents, (turn) => turn.role === 'model', body.systemInstruction), thoughts: thinks(model, body) ? REASONING_TOKENS : 0 };
+      const output = outputTokens(chunkParts.flat());
+      report({ input: prompt, cachedInput: counts.cached, output: output + counts.thoughts, reasoning: counts.thoughts });
+      if (method === 'generateContent') return json(response(model, chunkParts[0] ?? [], counts, output));
+      const chunks = chunkParts.map((parts, i) => JSON.stringify(response(model, parts, counts, i === chunkParts.length - 1 ? output : undefined)));
       if (sse) return drip(chunks.map((chunk) => `data: ${chunk}\r\n\r\n`), stream.dripMs);
       return drip(chunks.map((chunk, i) => (i === 0 ? '[' : ',\r\n') + chunk).concat(']'), stream.dripMs, 'application/json; charset=UTF-8');
     }
@@ -61,19 +68,31 @@ function lastTurnIsFunctionResponse(contents: unknown): boolean {
 /** Output tokens the fake counts for a function call part. */
 const FUNCTION_CALL_TOKENS = 8;
 
+const outputTokens = (parts: unknown[]) => countTokens(parts) + (parts.some((part) => isRecord(part) && part.functionCall !== undefined) ? FUNCTION_CALL_TOKENS : 0);
+
+/** Gemini 2.5 thinks unless `generationConfig.thinkingConfig.thinkingBudget` is 0. */
+function thinks(model: string, body: Record<string, unknown>): boolean {
+  const config = isRecord(body.generationConfig) && isRecord(body.generationConfig.thinkingConfig) ? body.generationConfig.thinkingConfig : {};
+  return /^gemini-2\.5/.test(model) && config.thinkingBudget !== 0;
+}
+
 /**
- * One `GenerateContentResponse` holding `parts`. A stream's chunks each carry the prompt's count; the
- * last one also the finish reason and the whole usage, as Gemini sends them.
+ * One `GenerateContentResponse` holding `parts`. A stream's chunks each carry the prompt's count and
+ * the thoughts' (thinking is over before the first text); the last one (`output` given) also the
+ * finish reason and the whole usage, as Gemini sends them.
  */
-function response(model: string, parts: unknown[], prompt: number, last: boolean) {
-  const output = countTokens(parts) + (parts.some((part) => isRecord(part) && part.functionCall !== undefined) ? FUNCTION_CALL_TOKENS : 0);
+function response(model: string, parts: unknown[], counts: { prompt: number; cached: number; thoughts: number }, output?: number) {
+  const { prompt, cached, thoughts } = counts;
   return {
-    candidates: [{ content: { parts, role: 'model' }, ...(last ? { finishReason: 'STOP' } : {}), index: 0 }],
+    candidates: [{ content: { parts, role: 'model' }, ...(output !== undefined ? { finishReason: 'STOP' } : {}), index: 0 }],
     usageMetadata: {
       promptTokenCount: prompt,
-      ...(last ? { candidatesTokenCount: output } : {}),
-      totalTokenCount: prompt + (last ? output : 0),
+      ...(output !== undefined ? { candidatesTokenCount: output } : {}),
+      totalTokenCount: prompt + thoughts + (output ?? 0),
+      ...(cached > 0 ? { cachedContentTokenCount: cached } : {}),
       promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
+      ...(cached > 0 ? { cacheTokensDetails: [{ modality: 'TEXT', tokenCount: cached }] } : {}),
+      ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}),
     },
     modelVersion: model,
     responseId: RESPONSE_ID,

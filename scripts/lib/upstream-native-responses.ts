@@ -6,32 +6,45 @@
  * `response.content_part.added`, `response.output_text.delta`…, `response.output_text.done`,
  * `response.content_part.done` — or `response.function_call_arguments.delta`… and `.done` —,
  * `response.output_item.done`, `response.completed`), each named on its `event:` line, numbered by
- * `sequence_number`, with no `[DONE]`.
+ * `sequence_number`, with no `[DONE]`. Usage as OpenAI reports it: `input_tokens` holding
+ * `input_tokens_details.cached_tokens` on a follow-up turn, `output_tokens` holding
+ * `output_tokens_details.reasoning_tokens` for a reasoning model, whose output opens with a `reasoning`
+ * item.
  */
-import { countTokens, drip, isRecord, json, splitChars, splitWords, type StreamShape } from './upstream-common.ts';
+import { cachedPrefix, countTokens, drip, isReasoningModel, isRecord, json, REASONING_TOKENS, splitChars, splitWords, type StreamShape, type UsageReport } from './upstream-common.ts';
 import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
 
 const RESPONSE_ID = 'resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b';
 const MESSAGE_ID = 'msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b';
 const FUNCTION_CALL_ID = 'fc_67ca09c6bedc8190a7abfec07b1a1332096610f474011cc0';
 const CALL_ID = 'call_unLAR8MvFNptuiZK6K6HCy5k';
+const REASONING_ID = 'rs_67ccd2c0b1ac8190b8a4b1a3b0f4c5d60bb6a6b452d3795b';
 /** Output tokens the fake counts for a function call. */
 const FUNCTION_CALL_TOKENS = 24;
 
-export function responsesAnswer(body: Record<string, unknown>, stream: StreamShape): Response {
+export function responsesAnswer(body: Record<string, unknown>, stream: StreamShape, report: UsageReport = () => {}): Response {
   const model = typeof body.model === 'string' ? body.model : '';
-  const input = countTokens({ input: body.input, instructions: body.instructions });
+  const reasoning = isReasoningModel(model) ? REASONING_TOKENS : 0;
+  const input = { total: countTokens({ input: body.input, instructions: body.instructions }), cached: cachedPrefix(body.input, isModelItem, body.instructions), reasoning };
   const call = functionCall(body);
   const text = lastItemIsCallOutput(body.input) ? afterToolText('openai', model) : `Hello from the openai demo, as ${model}.`;
   const done = call === undefined ? message('completed', text) : functionCallItem('completed', call);
-  const outputTokens = call === undefined ? text.split(' ').length : FUNCTION_CALL_TOKENS;
-  if (body.stream !== true) return json(response(model, 'completed', [done], input, outputTokens));
+  // A reasoning model's output opens with its reasoning item (no summary unless asked for one).
+  const thought = reasoning > 0 ? [{ id: REASONING_ID, type: 'reasoning', summary: [] }] : [];
+  const at = thought.length;
+  const outputTokens = (call === undefined ? text.split(' ').length : FUNCTION_CALL_TOKENS) + reasoning;
+  report({ input: input.total, cachedInput: input.cached, output: outputTokens, reasoning });
+  if (body.stream !== true) return json(response(model, 'completed', [...thought, done], input, outputTokens));
   const events = [
     { type: 'response.created', response: response(model, 'in_progress', [], input) },
     { type: 'response.in_progress', response: response(model, 'in_progress', [], input) },
-    ...(call === undefined ? textEvents(text, stream.chunks) : callEvents(call, stream.chunks)),
-    { type: 'response.output_item.done', output_index: 0, item: done },
-    { type: 'response.completed', response: response(model, 'completed', [done], input, outputTokens) },
+    ...thought.flatMap((item) => [
+      { type: 'response.output_item.added', output_index: 0, item },
+      { type: 'response.output_item.done', output_index: 0, item },
+    ]),
+    ...(call === undefined ? textEvents(text, stream.chunks, at) : callEvents(call, stream.chunks, at)),
+    { type: 'response.output_item.done', output_index: at, item: done },
+    { type: 'response.completed', response: response(model, 'completed', [...thought, done], input, outputTokens) },
   ];
   return drip(
     events.map((event, sequence) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence })}\n\n`),
@@ -43,11 +56,11 @@ export function responsesAnswer(body: Record<string, unknown>, stream: StreamSha
 type StreamEvent = { type: string } & Record<string, unknown>;
 
 /** The events of a message item with one `output_text` part, up to its `content_part.done`. */
-function textEvents(text: string, chunks: number): StreamEvent[] {
+function textEvents(text: string, chunks: number, index: number): StreamEvent[] {
   const part = (content: string) => ({ type: 'output_text', annotations: [], logprobs: [], text: content });
-  const at = { item_id: MESSAGE_ID, output_index: 0, content_index: 0 };
+  const at = { item_id: MESSAGE_ID, output_index: index, content_index: 0 };
   return [
-    { type: 'response.output_item.added', output_index: 0, item: { ...message('in_progress', text), content: [] } },
+    { type: 'response.output_item.added', output_index: index, item: { ...message('in_progress', text), content: [] } },
     { type: 'response.content_part.added', ...at, part: part('') },
     ...splitWords(text, chunks)
       .filter(Boolean)
@@ -58,10 +71,10 @@ function textEvents(text: string, chunks: number): StreamEvent[] {
 }
 
 /** The events of a function call item: added with empty arguments, the arguments in pieces, done. */
-function callEvents(call: FakeToolCall, chunks: number): StreamEvent[] {
-  const at = { item_id: FUNCTION_CALL_ID, output_index: 0 };
+function callEvents(call: FakeToolCall, chunks: number, index: number): StreamEvent[] {
+  const at = { item_id: FUNCTION_CALL_ID, output_index: index };
   return [
-    { type: 'response.output_item.added', output_index: 0, item: { ...functionCallItem('in_progress', call), arguments: '' } },
+    { type: 'response.output_item.added', output_index: index, item: { ...functionCallItem('in_progress', call), arguments: '' } },
     ...splitChars(call.arguments, Math.max(chunks, 3)).map((delta) => ({ type: 'response.function_call_arguments.delta', ...at, delta })),
     { type: 'response.function_call_arguments.done', ...at, name: call.name, arguments: call.arguments },
   ];
@@ -91,9 +104,10 @@ export function responsesFailed(body: Record<string, unknown>, stream: StreamSha
   const message = 'The server had an error while processing your request. Sorry about that!';
   if (body.stream !== true) return json({ error: { message, type: 'server_error', param: null, code: 'server_error' } }, 500);
   const model = typeof body.model === 'string' ? body.model : '';
+  const none = { total: 0, cached: 0, reasoning: 0 };
   const events = [
-    { type: 'response.created', response: response(model, 'in_progress', [], 0) },
-    { type: 'response.failed', response: { ...response(model, 'failed', [], 0), error: { code: 'server_error', message } } },
+    { type: 'response.created', response: response(model, 'in_progress', [], none) },
+    { type: 'response.failed', response: { ...response(model, 'failed', [], none), error: { code: 'server_error', message } } },
   ];
   return drip(
     events.map((event, sequence) => `event: ${event.type}\ndata: ${JSON.stringify({ ...event, sequence_number: sequence })}\n\n`),
@@ -109,8 +123,11 @@ function functionCallItem(status: string, call: FakeToolCall) {
   return { id: FUNCTION_CALL_ID, type: 'function_call', status, arguments: call.arguments, call_id: CALL_ID, name: call.name };
 }
 
+/** An assistant message or a function call: what the model said earlier in the input. */
+const isModelItem = (item: Record<string, unknown>) => item.role === 'assistant' || item.type === 'function_call';
+
 /** A `response` object; usage only once it is complete (`outputTokens` given). */
-function response(model: string, status: string, output: unknown[], input: number, outputTokens?: number) {
+function response(model: string, status: string, output: unknown[], input: { total: number; cached: number; reasoning: number }, outputTokens?: number) {
   return {
     id: RESPONSE_ID,
     object: 'response',
@@ -136,7 +153,13 @@ function response(model: string, status: string, output: unknown[], input: numbe
     usage:
       outputTokens === undefined
         ? null
-        : { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + outputTokens },
+        : {
+            input_tokens: input.total,
+            input_tokens_details: { cached_tokens: input.cached },
+            output_tokens: outputTokens,
+            output_tokens_details: { reasoning_tokens: input.reasoning },
+            total_tokens: input.total + outputTokens,
+          },
     user: null,
     metadata: {},
   };

@@ -6,7 +6,7 @@
  * recorded like the OpenAI-compatible ones (upstream-inference.ts).
  */
 import type { Kind } from './demo-data.ts';
-import { json, parseObject, recordCall } from './upstream-common.ts';
+import { json, parseObject, recordCall, type ReportedUsage } from './upstream-common.ts';
 import { CONTEXT_LENGTH_TRIGGER, type InferenceState } from './upstream-inference.ts';
 import { anthropicCountTokens, anthropicMessage, anthropicOverloaded } from './upstream-native-anthropic.ts';
 import { GEMINI_METHODS, geminiAnswer, type GeminiMethod } from './upstream-native-gemini.ts';
@@ -54,7 +54,8 @@ export async function handleNative(request: Request, state: InferenceState): Pro
   const url = new URL(request.url);
   const route = routeOf(url.pathname);
   if (route === undefined) return json({ error: { message: `no route ${url.pathname}` } }, 404);
-  const body = await recordCall(request, state.received);
+  const { body, call } = await recordCall(request, state.received);
+  const report = (usage: ReportedUsage) => void (call.usage = usage);
   if (request.method !== 'POST') return nativeError(route.kind, 404, 'not_found', `${request.method} ${url.pathname} not found`);
   const refused = keyRefusal(route.kind, request, url, state.keys[route.kind]);
   if (refused !== undefined) return refused;
@@ -70,11 +71,11 @@ export async function handleNative(request: Request, state: InferenceState): Pro
   switch (route.kind) {
     case 'anthropic':
       if (typeof parsed.model !== 'string') return nativeError(route.kind, 400, 'invalid_request', 'model: Field required');
-      return route.op === 'messages' ? anthropicMessage(parsed.model, parsed, stream) : anthropicCountTokens(parsed);
+      return route.op === 'messages' ? anthropicMessage(parsed.model, parsed, stream, report) : anthropicCountTokens(parsed);
     case 'gemini':
-      return geminiAnswer(route.model, route.method, parsed, url.searchParams.get('alt') === 'sse', stream);
+      return geminiAnswer(route.model, route.method, parsed, url.searchParams.get('alt') === 'sse', stream, report);
     case 'openai':
-      return responsesAnswer(parsed, stream);
+      return responsesAnswer(parsed, stream, report);
   }
 }
 

@@ -33,7 +33,8 @@ export function toolCallFor(tools: FakeTool[], lastTurnIsToolResult: boolean, ch
 export function exampleOf(schema: unknown): unknown {
   const s = typeof schema === 'object' && schema !== null ? (schema as Record<string, unknown>) : {};
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
-  switch (s.type) {
+  // Gemini's `parameters` (an OpenAPI subset) may name types in capitals: `STRING`, `OBJECT`.
+  switch (typeof s.type === 'string' ? s.type.toLowerCase() : s.type) {
     case 'string':
       return 'example';
     case 'number':

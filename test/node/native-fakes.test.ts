@@ -272,6 +272,56 @@ describe.each(['openai', 'ollama'] as const)('tool calls of the %s chat fake, th
   });
 });
 
+describe('usage where each API reports it', () => {
+  /** The usage the fake noted on the call it last answered: what the SDK's own shape must add up to. */
+  const noted = () => last()?.usage;
+
+  it('holds cached input on a follow-up turn, in each API’s own place, and the fake notes the same', async () => {
+    const anthropicTurns = anthropicToolTurns();
+    const call = await anthropic().messages.create({ model: CLAUDE, max_tokens: 64, tools: [WEATHER_TOOL], messages: anthropicTurns.ask });
+    expect(call.usage.cache_read_input_tokens).toBe(0);
+    const answer = await anthropic().messages.create({ model: CLAUDE, max_tokens: 64, tools: [WEATHER_TOOL], messages: anthropicTurns.answer(call) });
+    // Anthropic counts cached tokens apart from input_tokens; the question (8 words) is the cached prefix.
+    expect(answer.usage).toMatchObject({ cache_read_input_tokens: 8, input_tokens: 4 });
+    expect(noted()).toEqual({ input: 12, cachedInput: 8, output: answer.usage.output_tokens, reasoning: 0 });
+
+    const chatTurns = openaiToolTurns();
+    const called = await openai().chat.completions.create({ model: 'gpt-4o', messages: chatTurns.ask, tools: [chatTurns.tool] });
+    expect(called.usage?.prompt_tokens_details?.cached_tokens).toBe(0);
+    const chat = await openai().chat.completions.create({ model: 'gpt-4o', messages: chatTurns.answer(called.choices[0]?.message), tools: [chatTurns.tool] });
+    expect(chat.usage?.prompt_tokens_details?.cached_tokens).toBe(8);
+    expect(noted()).toMatchObject({ input: chat.usage?.prompt_tokens, cachedInput: 8 });
+
+    const geminiTurns = geminiToolTurns();
+    const first = await gemini().models.generateContent({ model: GEMINI, contents: geminiTurns.ask, config: { tools: geminiTurns.tools } });
+    expect(first.usageMetadata?.cachedContentTokenCount).toBeUndefined();
+    const second = await gemini().models.generateContent({ model: GEMINI, contents: geminiTurns.answer(first.candidates?.[0]?.content), config: { tools: geminiTurns.tools } });
+    expect(second.usageMetadata?.cachedContentTokenCount).toBe(8);
+    expect(noted()).toMatchObject({ input: second.usageMetadata?.promptTokenCount, cachedInput: 8 });
+  });
+
+  it('counts a reasoning model’s reasoning in its output: OpenAI’s reasoning_tokens, Gemini 2.5’s thoughtsTokenCount (not with a budget of 0)', async () => {
+    const chat = await openai().chat.completions.create({ model: 'gpt-5', messages: [{ role: 'user', content: 'Hello?' }] });
+    expect(chat.usage?.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
+    expect(chat.usage?.completion_tokens).toBeGreaterThan(chat.usage?.completion_tokens_details?.reasoning_tokens ?? 0);
+    expect((await openai().chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello?' }] })).usage?.completion_tokens_details?.reasoning_tokens).toBe(0);
+
+    const response = await openai().responses.create({ model: 'gpt-5', input: 'Hello?' });
+    expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(response.output_text).toBe('Hello from the openai demo, as gpt-5.');
+    expect(noted()).toMatchObject({ reasoning: response.usage?.output_tokens_details.reasoning_tokens, output: response.usage?.output_tokens });
+
+    const chunks = [];
+    for await (const chunk of await gemini().models.generateContentStream({ model: GEMINI, contents: 'Hello?' })) chunks.push(chunk);
+    const usage = chunks.at(-1)?.usageMetadata;
+    expect(usage?.thoughtsTokenCount).toBeGreaterThan(0);
+    expect(usage?.totalTokenCount).toBe((usage?.promptTokenCount ?? 0) + (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0));
+    expect(noted()?.output).toBe((usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0));
+    const unthinking = await gemini().models.generateContent({ model: GEMINI, contents: 'Hello?', config: { thinkingConfig: { thinkingBudget: 0 } } });
+    expect(unthinking.usageMetadata?.thoughtsTokenCount).toBeUndefined();
+  });
+});
+
 describe('failures on the provider’s side and drip-fed streams', () => {
   it('answers an overloaded provider in its own way, before a stream and within one', async () => {
     const ask = { model: CLAUDE, max_tokens: 8, messages: [{ role: 'user' as const, content: OVERLOADED_TRIGGER }] };

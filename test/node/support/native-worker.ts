@@ -22,6 +22,14 @@ const CLIENT_KEY_SECRET = 'native-e2e-client-key-secret-at-least-32-bytes';
 /** Each kind's provider entry: id = type = kind, its key secret, and a prefix where one is given. */
 export type Prefixes = Partial<Record<Kind, string>>;
 
+/** A further entry of a kind's type over the same fake (its key secret and base URL filled in), e.g. a second `openai` with `responses: false`. */
+export interface ExtraEntry {
+  id: string;
+  type: Kind;
+  prefix?: string;
+  responses?: boolean;
+}
+
 export interface NativeWorld {
   upstreams: RunningUpstreams;
   worker: DevWorker;
@@ -35,17 +43,22 @@ export interface NativeWorld {
 /**
  * The fakes (chunks cut small, so streams have several events) and the worker in front of them, with
  * one provider entry per kind in `kinds`:
- * `{ id: kind, type: kind, baseUrl: <the fake's>, apiKeySecret: <KIND>_API_KEY, prefix?: prefixes[kind] }`.
+ * `{ id: kind, type: kind, baseUrl: <the fake's>, apiKeySecret: <KIND>_API_KEY, prefix?: prefixes[kind] }`,
+ * and the `extra` entries after them.
  */
-export async function startNativeWorld({ kinds = KINDS, prefixes = {}, views = {} }: { kinds?: Kind[]; prefixes?: Prefixes; views?: Record<string, unknown> } = {}): Promise<NativeWorld> {
+export async function startNativeWorld({ kinds = KINDS, prefixes = {}, views = {}, extra = [] }: { kinds?: Kind[]; prefixes?: Prefixes; views?: Record<string, unknown>; extra?: ExtraEntry[] } = {}): Promise<NativeWorld> {
   const upstreams = await startUpstreams({ keys: PROVIDER_KEYS, chunks: 4 });
-  const providers = kinds.map((kind) => ({
-    id: kind,
-    type: kind,
-    baseUrl: baseUrlFor(upstreams.origin, kind),
-    apiKeySecret: SECRET_NAMES[kind],
-    ...(prefixes[kind] === undefined ? {} : { prefix: prefixes[kind] }),
-  }));
+  const providers = [
+    ...kinds.map((kind) => ({
+      id: kind,
+      type: kind,
+      baseUrl: baseUrlFor(upstreams.origin, kind),
+      apiKeySecret: SECRET_NAMES[kind],
+      ...(prefixes[kind] === undefined ? {} : { prefix: prefixes[kind] }),
+    })),
+    ...extra.map((entry) => ({ baseUrl: baseUrlFor(upstreams.origin, entry.type), apiKeySecret: SECRET_NAMES[entry.type], ...entry })),
+  ];
+  const secretKinds = new Set([...kinds, ...extra.map((entry) => entry.type)]);
   let worker: DevWorker;
   try {
     worker = await startDevWorker({
@@ -54,7 +67,7 @@ export async function startNativeWorld({ kinds = KINDS, prefixes = {}, views = {
         VIEWS: JSON.stringify(views),
         ADMIN_JWT_SECRET: ADMIN_SECRET,
         CLIENT_KEY_SECRET,
-        ...Object.fromEntries(kinds.map((kind) => [SECRET_NAMES[kind], PROVIDER_KEYS[kind]])),
+        ...Object.fromEntries([...secretKinds].map((kind) => [SECRET_NAMES[kind], PROVIDER_KEYS[kind]])),
       },
     });
   } catch (error) {
