@@ -18,7 +18,7 @@ import { call, coldCache, freshIsolate, providersVar, send, workerEnv } from './
 
 beforeEach(coldCache);
 
-/** What the contract allows each answer here: the budget (2 s, 3 s for a key change) with room for a loaded machine. */
+/** What the contract allows each answer here: the budget (2 s, a key change included) with room for a loaded machine. */
 const ANSWER_WITHIN_MS = 5_000;
 
 /**
