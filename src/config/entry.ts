@@ -1,5 +1,4 @@
 /** @module One `PROVIDERS` entry: its fields, their defaults, and the checks that name what is wrong. */
-import type { Env } from '../env.ts';
 import { isProviderType, providers, type ProviderType } from '../providers/registry.ts';
 import {
   ConfigError,
@@ -13,6 +12,7 @@ import {
   isStringRecord,
   onlyKnownFields,
   optional,
+  type Secrets,
 } from './fields.ts';
 
 /** Contract default: the budget for one provider's whole listing. */
@@ -56,7 +56,7 @@ export interface ProviderEntry {
   chat: (typeof CHAT_ROUTES)[number];
 }
 
-export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry {
+export function parseEntry(entry: unknown, at: string, secrets: Secrets): ProviderEntry {
   if (!isObject(entry)) throw new ConfigError(at, 'must be an object');
   onlyKnownFields(entry, FIELDS, at);
   const id = entry.id;
@@ -74,7 +74,7 @@ export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry 
     id,
     type,
     baseUrl,
-    apiKey: apiKey(entry.apiKeySecret, `${at}.apiKeySecret`, env),
+    apiKey: apiKey(entry.apiKeySecret, `${at}.apiKeySecret`, secrets),
     apiKeyHeader: optional(entry.apiKeyHeader, `${at}.apiKeyHeader`, isHeaderName, 'an HTTP header name'),
     prefix: optional(entry.prefix, `${at}.prefix`, isString, 'a string') ?? '',
     include: (optional(entry.include, `${at}.include`, isStringArray, 'an array of strings') ?? []).map(glob),
@@ -95,10 +95,10 @@ export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry 
  */
 const PLACEHOLDER_KEY = /^(sk-\.\.\.|sk-ant-\.\.\.|AIza\.\.\.|\.\.\.|changeme|change-me.*|your[-_ ].*key.*|<.*>)$/i;
 
-function apiKey(secretName: unknown, at: string, env: Env): string | undefined {
+function apiKey(secretName: unknown, at: string, secrets: Secrets): string | undefined {
   if (secretName === undefined) return undefined;
   if (typeof secretName !== 'string' || secretName === '') throw new ConfigError(at, 'must be the name of a secret');
-  const key = env[secretName];
+  const key = secrets[secretName];
   if (typeof key !== 'string' || key === '') {
     throw new ConfigError(at, `secret ${secretName} is not set (wrangler secret put ${secretName}, or .dev.vars locally)`);
   }

@@ -18,6 +18,9 @@ export class ConfigError extends Error {
 
 export { isObject } from '../providers/narrow.ts';
 
+/** Where a secret named in the configuration is read: the worker's env (a plain record here, so the checks need no bindings). */
+export type Secrets = Readonly<Record<string, unknown>>;
+
 /** Refuses any field not in `known`, suggesting the nearest known name. */
 export function onlyKnownFields(value: Json, known: readonly string[], at: string): void {
   for (const field of Object.keys(value)) {

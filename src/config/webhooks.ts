@@ -3,8 +3,7 @@
  * is a URL, an optional view (the receiver hears only of models in it) and the name of the secret
  * that signs its deliveries; the secret itself is read here and never logged or answered.
  */
-import type { Env } from '../env.ts';
-import { ConfigError, httpUrl, isObject, isString, jsonVar, onlyKnownFields, optional } from './fields.ts';
+import { ConfigError, httpUrl, isObject, isString, jsonVar, onlyKnownFields, optional, type Secrets } from './fields.ts';
 import type { View } from './views.ts';
 
 const FIELDS = ['url', 'view', 'secretName'] as const;
@@ -21,7 +20,7 @@ export interface Webhook {
   secret: string;
 }
 
-export function parseWebhooks(raw: unknown, views: ReadonlyMap<string, View>, env: Env): Webhook[] {
+export function parseWebhooks(raw: unknown, views: ReadonlyMap<string, View>, secrets: Secrets): Webhook[] {
   const value = jsonVar(raw, 'WEBHOOKS', 'a JSON array of webhooks') ?? [];
   if (!Array.isArray(value)) throw new ConfigError('WEBHOOKS', 'must be a JSON array of {"url", "view"?, "secretName"}');
   const seen = new Set<string>();
@@ -36,7 +35,7 @@ export function parseWebhooks(raw: unknown, views: ReadonlyMap<string, View>, en
     seen.add(`${url} ${view}`);
     const secretName = hook.secretName;
     if (typeof secretName !== 'string' || secretName === '') throw new ConfigError(`${at}.secretName`, 'is required: the name of the secret that signs deliveries');
-    const secret = env[secretName];
+    const secret = secrets[secretName];
     if (typeof secret !== 'string' || secret === '') {
       throw new ConfigError(`${at}.secretName`, `secret ${secretName} is not set (wrangler secret put ${secretName}, or .dev.vars locally)`);
     }
