@@ -5,7 +5,8 @@
  */
 import type { Env } from '../env.ts';
 import { logEvent } from '../log.ts';
-import { COORDINATOR_NAME, type Coordinator } from './coordinator.ts';
+import type { CoordinatorApi as Coordinator } from './api.ts';
+import { COORDINATOR_NAME } from './coordinator.ts';
 import { FAILURE_PAUSE_MS, type CoordinatorState } from './protocol.ts';
 
 export type CoordinatorNamespace = DurableObjectNamespace<Coordinator>;
