@@ -1,6 +1,6 @@
 /**
  * @module `npm run check-config`: checks `wrangler.toml` and `.dev.vars` (or the environment) exactly
- * as the worker would — the same parse functions from src/ — and prints each problem with its fix.
+ * as the worker would — the same checks from src/ — and prints every problem with its fix, in one run.
  * Exits 1 on any problem, so `npm run check-config && wrangler deploy` never ships a broken config.
  *
  *   npm run check-config                        wrangler.toml + .dev.vars (+ the worker's vars set in the shell)
@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { unstable_readConfig } from 'wrangler';
 import { parseSettings } from '../src/auth/admin-settings.ts';
-import { ConfigError, parseConfig } from '../src/config.ts';
+import { checkConfig, ConfigError } from '../src/config.ts';
 import type { Env } from '../src/env.ts';
 import { keySecrets } from '../src/keys/secret.ts';
 
@@ -62,13 +62,13 @@ if ((wrangler.triggers.crons ?? []).length === 0) {
   problem('[triggers] crons', 'no cron: the list is only refreshed when a read finds it stale; add crons = ["*/15 * * * *"]');
 }
 
-try {
-  const config = parseConfig(env as Env);
+const checked = checkConfig(env as Env);
+if (checked.ok) {
+  const { config } = checked;
   notes.push(`✓ PROVIDERS: ${config.providers.map((p) => p.id).join(', ')}; VIEWS: ${[...config.views.keys()].join(', ') || 'none'}`);
   notes.push(`✓ list: fresh ${config.cacheTtlSeconds} s, then stale ${config.staleTtlSeconds} s; ${config.requireClientKey ? 'needs a client key' : 'public (REQUIRE_CLIENT_KEY is false)'}`);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  problem(error.field, error.message.slice(error.field.length + 2));
+} else {
+  for (const error of checked.problems) problem(error.field, error.message.slice(error.field.length + 2));
 }
 
 try {
@@ -99,7 +99,7 @@ if (problems.length > 0) {
 }
 console.log('\nNo problems found.');
 
-/** The secret names `PROVIDERS` refers to, read leniently (a broken PROVIDERS is reported by parseConfig). */
+/** The secret names `PROVIDERS` refers to, read leniently (a broken PROVIDERS is reported by checkConfig). */
 function secretNames(raw: unknown): string[] {
   let value = raw;
   try {

@@ -1,12 +1,13 @@
 /**
  * @module Reads and checks the worker's configuration once per isolate; every error names its field.
  * The checks are one declarative table per object (config/entry.ts, config/views.ts) over the small
- * helpers of config/fields.ts, which also refuse unknown fields with the nearest known name.
+ * helpers of config/fields.ts, which also refuse unknown fields with the nearest known name. They find
+ * every problem (`checkConfig`, for `npm run check-config`); the worker logs and answers the first.
  */
 import { KV_MIN_TTL_SECONDS } from './cache/kv.ts';
 import { parseAliases, type Aliases } from './config/aliases.ts';
-import { parseEntry, type ProviderEntry } from './config/entry.ts';
-import { ConfigError, flag, jsonVar, wholeNumber } from './config/fields.ts';
+import { parseEntry, validId, type ProviderEntry } from './config/entry.ts';
+import { ConfigError, flag, jsonVar, Problems, wholeNumber } from './config/fields.ts';
 import { parseViews, type View } from './config/views.ts';
 import { parseWebhooks, type Webhook } from './config/webhooks.ts';
 import type { Env } from './env.ts';
@@ -78,53 +79,70 @@ export function configOrError(env: Env): Config | ConfigError {
 }
 
 function parseOrError(env: Env): Config | ConfigError {
-  try {
-    return parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
+  const checked = checkConfig(env);
+  return checked.ok ? checked.config : checked.problems[0];
 }
 
+/** The checked configuration, or a thrown `ConfigError`: the first problem `checkConfig` finds. */
 export function parseConfig(env: Env): Config {
-  const cacheTtlSeconds = wholeNumber(env.CACHE_TTL_SECONDS, 'CACHE_TTL_SECONDS', DEFAULT_CACHE_TTL_SECONDS, { unit: 'seconds' });
-  const staleTtlSeconds = wholeNumber(env.STALE_TTL_SECONDS, 'STALE_TTL_SECONDS', DEFAULT_STALE_TTL_SECONDS, { unit: 'seconds' });
-  if (cacheTtlSeconds < 1) throw new ConfigError('CACHE_TTL_SECONDS', 'must be at least 1');
-  if (cacheTtlSeconds + staleTtlSeconds < KV_MIN_TTL_SECONDS) {
-    throw new ConfigError(
-      'CACHE_TTL_SECONDS',
-      `CACHE_TTL_SECONDS + STALE_TTL_SECONDS is ${cacheTtlSeconds + staleTtlSeconds}, below KV's minimum expirationTtl of ${KV_MIN_TTL_SECONDS} s`,
-    );
+  const checked = checkConfig(env);
+  if (!checked.ok) throw checked.problems[0];
+  return checked.config;
+}
+
+/** The configuration, or every problem in it, in the order the checks meet them (`npm run check-config` prints them all). */
+export type CheckedConfig = { ok: true; config: Config } | { ok: false; problems: [ConfigError, ...ConfigError[]] };
+
+/**
+ * Checks every var, entry and field that can be checked on its own. A field with a problem stands in
+ * as its default, so the checks after it go on (the configuration is refused anyway).
+ */
+export function checkConfig(env: Env): CheckedConfig {
+  const problems = new Problems();
+  const cacheTtlSeconds = problems.check(() => wholeNumber(env.CACHE_TTL_SECONDS, 'CACHE_TTL_SECONDS', DEFAULT_CACHE_TTL_SECONDS, { unit: 'seconds' }), DEFAULT_CACHE_TTL_SECONDS);
+  const staleTtlSeconds = problems.check(() => wholeNumber(env.STALE_TTL_SECONDS, 'STALE_TTL_SECONDS', DEFAULT_STALE_TTL_SECONDS, { unit: 'seconds' }), DEFAULT_STALE_TTL_SECONDS);
+  if (cacheTtlSeconds < 1) problems.add('CACHE_TTL_SECONDS', 'must be at least 1');
+  else if (cacheTtlSeconds + staleTtlSeconds < KV_MIN_TTL_SECONDS) {
+    problems.add('CACHE_TTL_SECONDS', `CACHE_TTL_SECONDS + STALE_TTL_SECONDS is ${cacheTtlSeconds + staleTtlSeconds}, below KV's minimum expirationTtl of ${KV_MIN_TTL_SECONDS} s`);
   }
-  const entries = providerArray(env.PROVIDERS);
-  const seen = new Set<string>();
-  const providers = entries.map((entry, index) => {
-    const provider = parseEntry(entry, `PROVIDERS[${index}]`, env);
-    if (seen.has(provider.id)) throw new ConfigError(`PROVIDERS[${index}].id`, `duplicate id "${provider.id}"`);
-    seen.add(provider.id);
-    return provider;
+  const ids = new Set<string>();
+  const providers: ProviderEntry[] = [];
+  providerArray(env.PROVIDERS, problems).forEach((entry, index) => {
+    const provider = parseEntry(entry, `PROVIDERS[${index}]`, env, problems);
+    // An entry with other problems still has its id: a duplicate of it, or a view naming it, is judged by it.
+    const id = validId(entry);
+    if (id !== undefined && ids.has(id)) problems.add(`PROVIDERS[${index}].id`, `duplicate id "${id}"`);
+    if (id !== undefined) ids.add(id);
+    if (provider !== undefined) providers.push(provider);
   });
-  const views = parseViews(env.VIEWS, seen);
-  const webhooks = parseWebhooks(env.WEBHOOKS, views, env);
-  return {
+  const views = parseViews(env.VIEWS, ids, problems);
+  const webhooks = parseWebhooks(env.WEBHOOKS, views, env, problems);
+  const config: Config = {
     providers,
     cacheTtlSeconds,
     staleTtlSeconds,
     views,
-    requireClientKey: flag(env.REQUIRE_CLIENT_KEY, 'REQUIRE_CLIENT_KEY', false),
-    corsOrigins: corsOrigins(env.CORS_ORIGINS),
-    maxRequestBytes: wholeNumber(env.MAX_REQUEST_BYTES, 'MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }),
+    requireClientKey: problems.check(() => flag(env.REQUIRE_CLIENT_KEY, 'REQUIRE_CLIENT_KEY', false), false),
+    corsOrigins: problems.check(() => corsOrigins(env.CORS_ORIGINS), '*'),
+    maxRequestBytes: problems.check(() => wholeNumber(env.MAX_REQUEST_BYTES, 'MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1024 }), DEFAULT_MAX_REQUEST_BYTES),
     webhooks,
-    aliases: parseAliases(env.ALIASES, providers, (text) => hash53(text).toString(36)),
+    aliases: parseAliases(env.ALIASES, providers, (text) => hash53(text).toString(36), problems),
     fingerprint: fingerprintOf(providers, views),
     secretValues: [...providers.flatMap(entrySecrets), ...webhooks.map((hook) => hook.secret)],
   };
+  const [first, ...rest] = problems.found;
+  return first === undefined ? { ok: true, config } : { ok: false, problems: [first, ...rest] };
 }
 
-function providerArray(raw: unknown): unknown[] {
-  const value = jsonVar(raw, 'PROVIDERS', 'a JSON array of provider entries') ?? [];
-  if (!Array.isArray(value)) throw new ConfigError('PROVIDERS', 'must be a JSON array of provider entries');
-  if (value.length === 0) throw new ConfigError('PROVIDERS', 'is empty: configure at least one provider');
+/** The entries, or none (with the problem recorded) when `PROVIDERS` is not an array. */
+function providerArray(raw: unknown, problems: Problems): unknown[] {
+  const value = problems.check(() => jsonVar(raw, 'PROVIDERS', 'a JSON array of provider entries') ?? [], undefined);
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.add('PROVIDERS', 'must be a JSON array of provider entries');
+    return [];
+  }
+  if (value.length === 0) problems.add('PROVIDERS', 'is empty: configure at least one provider');
   return value;
 }
 

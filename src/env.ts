@@ -1,10 +1,10 @@
 /** @module The worker's bindings, vars and secrets, as wrangler hands them over. */
-import type { Coordinator } from './coordinator/coordinator.ts';
+import type { CoordinatorApi } from './coordinator/api.ts';
 
 export interface Env {
   MODELS_KV: KVNamespace;
   /** The coordinator (src/coordinator/); without it every isolate refreshes on its own and key changes answer 503. */
-  COORDINATOR?: DurableObjectNamespace<Coordinator>;
+  COORDINATOR?: DurableObjectNamespace<CoordinatorApi>;
   /** A JSON array (TOML `[vars]`) or a JSON string of one (`.dev.vars`, `--var`). */
   PROVIDERS?: unknown;
   CACHE_TTL_SECONDS?: unknown;

@@ -6,6 +6,7 @@
  */
 import { createMiddleware } from 'hono/factory';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import type { AdminVariables } from '../app-env.ts';
 import type { Env } from '../env.ts';
 import { apiError } from '../errors.ts';
 import { adminSettings, type AdminSettings } from './admin-settings.ts';
@@ -19,8 +20,6 @@ const JWKS_ALGORITHMS = ['RS256', 'ES256'];
  * passes, and `exp`/`nbf` get the same leeway (RFC 7519 §4.1.4).
  */
 const CLOCK_SKEW_SECONDS = 60;
-
-export type AdminVariables = { adminSub: string | null };
 
 /** One remote key set per URL for the isolate's life, so jose's cache and cooldown hold across requests. */
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();

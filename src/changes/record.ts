@@ -2,8 +2,7 @@
  * @module A change as the feed keeps it (30 days) and as clients get it: the diff's change with its
  * sequence number, when it was seen and in which list version. The id `chg_<seq>` is also a cursor.
  */
-import type { Config } from '../config.ts';
-import { viewKeeps } from '../config/views.ts';
+import { viewKeeps, type View } from '../config/views.ts';
 import type { Change } from './diff.ts';
 
 /** How long changes are kept, and how far back `since` can reach. */
@@ -60,8 +59,8 @@ export type ChangeFilter = (change: RecordedChange) => boolean;
  * the list this does not narrow to the providers configured now) or through `view` (its providers and
  * globs; a view the configuration no longer has sees nothing).
  */
-export function changesSeenBy(config: Config, view: string | null): ChangeFilter {
+export function changesSeenBy({ views }: { views: ReadonlyMap<string, View> }, view: string | null): ChangeFilter {
   if (view === null) return () => true;
-  const definition = config.views.get(view);
+  const definition = views.get(view);
   return definition === undefined ? () => false : (change) => viewKeeps(definition, change.provider, change.model);
 }

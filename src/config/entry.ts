@@ -1,5 +1,4 @@
 /** @module One `PROVIDERS` entry: its fields, their defaults, and the checks that name what is wrong. */
-import type { Env } from '../env.ts';
 import { isProviderType, providers, type ProviderType } from '../providers/registry.ts';
 import {
   ConfigError,
@@ -13,6 +12,8 @@ import {
   isStringRecord,
   onlyKnownFields,
   optional,
+  type Problems,
+  type Secrets,
 } from './fields.ts';
 
 /** Contract default: the budget for one provider's whole listing. */
@@ -56,37 +57,56 @@ export interface ProviderEntry {
   chat: (typeof CHAT_ROUTES)[number];
 }
 
-export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry {
-  if (!isObject(entry)) throw new ConfigError(at, 'must be an object');
-  onlyKnownFields(entry, FIELDS, at);
-  const id = entry.id;
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
-    throw new ConfigError(`${at}.id`, 'is required and must match [a-z0-9][a-z0-9-]*');
+/**
+ * One entry, every field checked on its own (problems go to `problems`). Undefined when it has no
+ * valid id, type or base URL; an entry with other problems is answered with stand-ins for them (the
+ * configuration is refused anyway), so later checks see its id and raise no second problem.
+ */
+export function parseEntry(entry: unknown, at: string, secrets: Secrets, problems: Problems): ProviderEntry | undefined {
+  if (!isObject(entry)) {
+    problems.add(at, 'must be an object');
+    return undefined;
   }
-  const type = entry.type;
-  if (!isProviderType(type)) {
-    throw new ConfigError(`${at}.type`, `unknown type ${JSON.stringify(type)}; one of: ${Object.keys(providers).join(', ')}`);
-  }
-  const baseUrl = httpUrl(entry.baseUrl ?? providers[type].defaultBaseUrl, `${at}.baseUrl`);
-  const inference = optional(entry.inference, `${at}.inference`, isBoolean, 'true or false') ?? true;
-  const inferenceBaseUrl = entry.inferenceBaseUrl === undefined ? undefined : httpUrl(entry.inferenceBaseUrl, `${at}.inferenceBaseUrl`);
+  const check = <T>(field: () => T) => problems.check(field, undefined);
+  onlyKnownFields(entry, FIELDS, at, problems);
+  const id = validId(entry);
+  if (id === undefined) problems.add(`${at}.id`, 'is required and must match [a-z0-9][a-z0-9-]*');
+  const type = isProviderType(entry.type) ? entry.type : undefined;
+  if (type === undefined) problems.add(`${at}.type`, `unknown type ${JSON.stringify(entry.type)}; one of: ${Object.keys(providers).join(', ')}`);
+  // Without a type there is no default to check; a base URL that is given is checked all the same.
+  const givenBaseUrl = entry.baseUrl ?? (type === undefined ? undefined : providers[type].defaultBaseUrl);
+  const baseUrl = givenBaseUrl === undefined ? undefined : check(() => httpUrl(givenBaseUrl, `${at}.baseUrl`));
+  const inference = check(() => optional(entry.inference, `${at}.inference`, isBoolean, 'true or false')) ?? true;
+  const inferenceBaseUrl = entry.inferenceBaseUrl === undefined ? undefined : check(() => httpUrl(entry.inferenceBaseUrl, `${at}.inferenceBaseUrl`));
+  const fields = {
+    apiKey: check(() => apiKey(entry.apiKeySecret, `${at}.apiKeySecret`, secrets)),
+    apiKeyHeader: check(() => optional(entry.apiKeyHeader, `${at}.apiKeyHeader`, isHeaderName, 'an HTTP header name')),
+    prefix: check(() => optional(entry.prefix, `${at}.prefix`, isString, 'a string')) ?? '',
+    include: (check(() => optional(entry.include, `${at}.include`, isStringArray, 'an array of strings')) ?? []).map(glob),
+    exclude: (check(() => optional(entry.exclude, `${at}.exclude`, isStringArray, 'an array of strings')) ?? []).map(glob),
+    timeoutMs: check(() => optional(entry.timeoutMs, `${at}.timeoutMs`, isPositiveInteger, 'a positive whole number')) ?? DEFAULT_TIMEOUT_MS,
+    headers: check(() => optional(entry.headers, `${at}.headers`, isStringRecord, 'an object of string values')) ?? {},
+    models: check(() => optional(entry.models, `${at}.models`, isStringArray, 'an array of strings')),
+    maxModels: check(() => optional(entry.maxModels, `${at}.maxModels`, isPositiveInteger, 'a positive whole number')) ?? DEFAULT_MAX_MODELS,
+  };
+  const responses = check(() => optional(entry.responses, `${at}.responses`, isBoolean, 'true or false'));
+  const chat = type === undefined ? undefined : check(() => chatRoute(entry.chat, type, `${at}.chat`));
+  if (id === undefined || type === undefined || baseUrl === undefined) return undefined;
   return {
     id,
     type,
     baseUrl,
-    apiKey: apiKey(entry.apiKeySecret, `${at}.apiKeySecret`, env),
-    apiKeyHeader: optional(entry.apiKeyHeader, `${at}.apiKeyHeader`, isHeaderName, 'an HTTP header name'),
-    prefix: optional(entry.prefix, `${at}.prefix`, isString, 'a string') ?? '',
-    include: (optional(entry.include, `${at}.include`, isStringArray, 'an array of strings') ?? []).map(glob),
-    exclude: (optional(entry.exclude, `${at}.exclude`, isStringArray, 'an array of strings') ?? []).map(glob),
-    timeoutMs: optional(entry.timeoutMs, `${at}.timeoutMs`, isPositiveInteger, 'a positive whole number') ?? DEFAULT_TIMEOUT_MS,
-    headers: optional(entry.headers, `${at}.headers`, isStringRecord, 'an object of string values') ?? {},
-    models: optional(entry.models, `${at}.models`, isStringArray, 'an array of strings'),
-    maxModels: optional(entry.maxModels, `${at}.maxModels`, isPositiveInteger, 'a positive whole number') ?? DEFAULT_MAX_MODELS,
+    ...fields,
     inferenceBase: inference ? (inferenceBaseUrl ?? providers[type].inferenceBase(baseUrl)) : null,
-    responses: optional(entry.responses, `${at}.responses`, isBoolean, 'true or false') ?? type === 'openai',
-    chat: chatRoute(entry.chat, type, `${at}.chat`),
+    responses: responses ?? type === 'openai',
+    chat: chat ?? 'messages',
   };
+}
+
+/** The entry's id when it is a valid one, whatever else is wrong with the entry. */
+export function validId(entry: unknown): string | undefined {
+  const id = isObject(entry) ? entry.id : undefined;
+  return typeof id === 'string' && ID_PATTERN.test(id) ? id : undefined;
 }
 
 /**
@@ -95,10 +115,10 @@ export function parseEntry(entry: unknown, at: string, env: Env): ProviderEntry 
  */
 const PLACEHOLDER_KEY = /^(sk-\.\.\.|sk-ant-\.\.\.|AIza\.\.\.|\.\.\.|changeme|change-me.*|your[-_ ].*key.*|<.*>)$/i;
 
-function apiKey(secretName: unknown, at: string, env: Env): string | undefined {
+function apiKey(secretName: unknown, at: string, secrets: Secrets): string | undefined {
   if (secretName === undefined) return undefined;
   if (typeof secretName !== 'string' || secretName === '') throw new ConfigError(at, 'must be the name of a secret');
-  const key = env[secretName];
+  const key = secrets[secretName];
   if (typeof key !== 'string' || key === '') {
     throw new ConfigError(at, `secret ${secretName} is not set (wrangler secret put ${secretName}, or .dev.vars locally)`);
   }

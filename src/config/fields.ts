@@ -1,7 +1,7 @@
 /**
- * @module The configuration's field checks and its one error type. Every check names the field it
- * refuses, so an operator reads `PROVIDERS[0].baseURL: unknown field; did you mean baseUrl?` and fixes
- * it, instead of a typo falling back silently to a default.
+ * @module The configuration's field checks, its one error type and the list of problems one check
+ * finds. Every check names the field it refuses, so an operator reads `PROVIDERS[0].baseURL: unknown
+ * field; did you mean baseUrl?` and fixes it, instead of a typo falling back silently to a default.
  */
 import { isObject, type Json } from '../providers/narrow.ts';
 
@@ -16,14 +16,41 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Every problem one check of the configuration finds, in the order the checks meet them: each field
+ * that can be checked on its own is, so `npm run check-config` lists them all in one run, while the
+ * worker answers with the first.
+ */
+export class Problems {
+  readonly found: ConfigError[] = [];
+
+  add(field: string, problem: string): void {
+    this.found.push(new ConfigError(field, problem));
+  }
+
+  /** `check`'s value; if it throws a `ConfigError`, that is recorded and `fallback` answered, so the checks go on. */
+  check<T, F>(check: () => T, fallback: F): T | F {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.found.push(error);
+      return fallback;
+    }
+  }
+}
+
 export { isObject } from '../providers/narrow.ts';
 
-/** Refuses any field not in `known`, suggesting the nearest known name. */
-export function onlyKnownFields(value: Json, known: readonly string[], at: string): void {
+/** Where a secret named in the configuration is read: the worker's env (a plain record here, so the checks need no bindings). */
+export type Secrets = Readonly<Record<string, unknown>>;
+
+/** Refuses every field not in `known`, each with the nearest known name. */
+export function onlyKnownFields(value: Json, known: readonly string[], at: string, problems: Problems): void {
   for (const field of Object.keys(value)) {
     if (known.includes(field)) continue;
     const nearest = nearestName(field, known);
-    throw new ConfigError(`${at}.${field}`, `unknown field${nearest === undefined ? `; known fields: ${known.join(', ')}` : `; did you mean ${nearest}?`}`);
+    problems.add(`${at}.${field}`, `unknown field${nearest === undefined ? `; known fields: ${known.join(', ')}` : `; did you mean ${nearest}?`}`);
   }
 }
 

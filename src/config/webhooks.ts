@@ -3,8 +3,7 @@
  * is a URL, an optional view (the receiver hears only of models in it) and the name of the secret
  * that signs its deliveries; the secret itself is read here and never logged or answered.
  */
-import type { Env } from '../env.ts';
-import { ConfigError, httpUrl, isObject, isString, jsonVar, onlyKnownFields, optional } from './fields.ts';
+import { ConfigError, httpUrl, isObject, isString, jsonVar, onlyKnownFields, optional, type Problems, type Secrets } from './fields.ts';
 import type { View } from './views.ts';
 
 const FIELDS = ['url', 'view', 'secretName'] as const;
@@ -21,28 +20,42 @@ export interface Webhook {
   secret: string;
 }
 
-export function parseWebhooks(raw: unknown, views: ReadonlyMap<string, View>, env: Env): Webhook[] {
-  const value = jsonVar(raw, 'WEBHOOKS', 'a JSON array of webhooks') ?? [];
-  if (!Array.isArray(value)) throw new ConfigError('WEBHOOKS', 'must be a JSON array of {"url", "view"?, "secretName"}');
+/** Every hook, each field checked on its own (problems go to `problems`); a hook with a problem is left out. */
+export function parseWebhooks(raw: unknown, views: ReadonlyMap<string, View>, secrets: Secrets, problems: Problems): Webhook[] {
+  const value = problems.check(() => jsonVar(raw, 'WEBHOOKS', 'a JSON array of webhooks'), undefined) ?? [];
+  if (!Array.isArray(value)) {
+    problems.add('WEBHOOKS', 'must be a JSON array of {"url", "view"?, "secretName"}');
+    return [];
+  }
   const seen = new Set<string>();
-  return value.map((hook: unknown, index) => {
+  return value.flatMap((hook: unknown, index) => {
     const at = `WEBHOOKS[${index}]`;
-    if (!isObject(hook)) throw new ConfigError(at, 'must be an object with url, secretName and optionally view');
-    onlyKnownFields(hook, FIELDS, at);
-    const url = httpUrl(hook.url, `${at}.url`);
-    const view = optional(hook.view, `${at}.view`, isString, 'a view name') ?? null;
-    if (view !== null && !views.has(view)) throw new ConfigError(`${at}.view`, `no view named "${view}" in VIEWS`);
-    if (seen.has(`${url} ${view}`)) throw new ConfigError(`${at}.url`, `the same URL and view as an earlier hook: each would get every batch twice`);
-    seen.add(`${url} ${view}`);
-    const secretName = hook.secretName;
-    if (typeof secretName !== 'string' || secretName === '') throw new ConfigError(`${at}.secretName`, 'is required: the name of the secret that signs deliveries');
-    const secret = env[secretName];
-    if (typeof secret !== 'string' || secret === '') {
-      throw new ConfigError(`${at}.secretName`, `secret ${secretName} is not set (wrangler secret put ${secretName}, or .dev.vars locally)`);
+    if (!isObject(hook)) {
+      problems.add(at, 'must be an object with url, secretName and optionally view');
+      return [];
     }
-    if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
-      throw new ConfigError(`${at}.secretName`, `secret ${secretName} is shorter than ${MIN_SECRET_BYTES} bytes (openssl rand -hex 32 makes one)`);
-    }
-    return { url, view, secretName, secret };
+    const before = problems.found.length;
+    onlyKnownFields(hook, FIELDS, at, problems);
+    const url = problems.check(() => httpUrl(hook.url, `${at}.url`), undefined);
+    const view = problems.check(() => optional(hook.view, `${at}.view`, isString, 'a view name'), undefined) ?? null;
+    if (view !== null && !views.has(view)) problems.add(`${at}.view`, `no view named "${view}" in VIEWS`);
+    if (url !== undefined && seen.has(`${url} ${view}`)) problems.add(`${at}.url`, `the same URL and view as an earlier hook: each would get every batch twice`);
+    if (url !== undefined) seen.add(`${url} ${view}`);
+    const secret = problems.check(() => signingSecret(hook.secretName, `${at}.secretName`, secrets), undefined);
+    if (url === undefined || secret === undefined || problems.found.length > before) return [];
+    return [{ url, view, secretName: secret.name, secret: secret.value }];
   });
+}
+
+/** The secret that signs a hook's deliveries, by the name the hook gives: set, and long enough. */
+function signingSecret(secretName: unknown, at: string, secrets: Secrets): { name: string; value: string } {
+  if (typeof secretName !== 'string' || secretName === '') throw new ConfigError(at, 'is required: the name of the secret that signs deliveries');
+  const value = secrets[secretName];
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigError(at, `secret ${secretName} is not set (wrangler secret put ${secretName}, or .dev.vars locally)`);
+  }
+  if (new TextEncoder().encode(value).length < MIN_SECRET_BYTES) {
+    throw new ConfigError(at, `secret ${secretName} is shorter than ${MIN_SECRET_BYTES} bytes (openssl rand -hex 32 makes one)`);
+  }
+  return { name: secretName, value };
 }

@@ -9,12 +9,11 @@ import { DurableObject } from 'cloudflare:workers';
 import { deleteAll } from '../cache/kv.ts';
 import type { Env } from '../env.ts';
 import { logEvent } from '../log.ts';
-import type { Built } from '../refresh/build.ts';
 import { persistBuilt } from '../refresh/persist.ts';
-import type { RefreshTrigger } from '../refresh/refresh.ts';
+import type { CoordinatorApi } from './api.ts';
 import { Feed } from './feed.ts';
 import { KeyMirror } from './key-mirror.ts';
-import { FAILURE_PAUSE_MS, type Begin, type CoordinatorState, type FailedRefresh, type Finished, type Joined } from './protocol.ts';
+import { FAILURE_PAUSE_MS, type Begin, type Built, type CoordinatorState, type FailedRefresh, type Finished, type Joined, type RefreshTrigger } from './protocol.ts';
 
 /** The one instance's name. */
 export const COORDINATOR_NAME = 'global';
@@ -35,7 +34,7 @@ interface Running {
   settle(outcome: Finished | undefined): void;
 }
 
-export class Coordinator extends DurableObject<Env> {
+export class Coordinator extends DurableObject<Env> implements CoordinatorApi {
   private running: Running | undefined;
   /** The last list written, under which generation and when: a read's ask within RECENT_MS gets it. */
   private recent: { outcome: Finished; generation: number; at: number } | undefined;

@@ -7,7 +7,7 @@
 import type { Env } from '../env.ts';
 import type { KeyUsage } from '../usage/table.ts';
 import { coordinatorOf, noteUnreachable, type CoordinatorClient } from './client.ts';
-import type { FeedState } from './feed.ts';
+import type { FeedState } from './api.ts';
 
 /** The coordinator to read from, or why there is none (a stub answers `in` for any name: hence `ok`). */
 export function feedReader(env: Env): { ok: true; stub: CoordinatorClient } | { ok: false; unavailable: string } {

@@ -7,24 +7,19 @@
 import { changesAfter, changesBefore } from '../changes/table.ts';
 import type { Cursor } from '../changes/page.ts';
 import { createFeedTables, recordVersion, type BaselineMemo, type Version } from '../changes/recorder.ts';
-import { changeItem, type ChangeItem, type RecordedChange } from '../changes/record.ts';
+import { changeItem, type RecordedChange } from '../changes/record.ts';
 import { configOrError, ConfigError, type Config } from '../config.ts';
 import type { Env } from '../env.ts';
-import { historyOf, type ProviderHistory } from '../history/table.ts';
+import { historyOf } from '../history/table.ts';
 import { logEvent } from '../log.ts';
 import type { UsageRow } from '../usage/batch.ts';
 import { addUsage, createUsageTable, pruneUsage, usageByKey, type KeyUsage } from '../usage/table.ts';
-import { hookStates, runDue, type HookState } from '../webhooks/queue.ts';
+import { hookStates, runDue } from '../webhooks/queue.ts';
 import { alarmBy } from './alarm.ts';
+import type { FeedState } from './api.ts';
 
 /** The status page's list of recent changes. */
 const RECENT_CHANGES = 20;
-
-export interface FeedState {
-  history: ProviderHistory[];
-  recentChanges: ChangeItem[];
-  webhooks: HookState[];
-}
 
 export class Feed {
   private readonly storage: DurableObjectStorage;

@@ -6,11 +6,11 @@
  * who sees `revoked: true` knows KV has it.
  */
 import { KEYS_KEY, KV_WRITE_INTERVAL_MS, tryReadKeyIndex, writeKeyIndex } from '../cache/kv.ts';
-import type { KeyRecord } from '../keys/store.ts';
+import type { KeyRecord, KeySnapshot } from '../keys/store.ts';
 import { logEvent } from '../log.ts';
 import { alarmBy } from './alarm.ts';
 import { allKeys, createKeyTable, deleteExpired, deleteKey, insertKey, keyCount, nameTaken, nextExpiry } from './key-table.ts';
-import type { KeyChange, KeySnapshot } from './protocol.ts';
+import type { KeyChange } from './protocol.ts';
 
 /** After KV refused a mirror, the alarm tries again this soon. */
 const MIRROR_RETRY_MS = 5_000;

@@ -4,7 +4,7 @@
  */
 import type { StoredList } from '../cache/kv.ts';
 import type { CacheStatus } from '../cache/status.ts';
-import type { KeyRecord } from '../keys/store.ts';
+import type { KeySnapshot } from '../keys/store.ts';
 
 /**
  * How long after a failure no read starts a fan-out: after a refresh that produced nothing new (in
@@ -20,6 +20,20 @@ export interface FailedRefresh {
   at: number;
   failed: number;
   providers: number;
+}
+
+/** What started a refresh: the cron, the admin API, a read that found no list, or a stale one. */
+export type RefreshTrigger = 'cron' | 'admin' | 'miss' | 'stale';
+
+/** A lead's built list, handed to the coordinator's `finish` (refresh/build.ts builds it). */
+export interface Built {
+  /** The new list, or null when this refresh must not replace the stored one (`status` says why). */
+  replacement: StoredList | null;
+  /** The previous list, kept when there is no replacement (null when there was none). */
+  kept: StoredList | null;
+  status: CacheStatus;
+  /** How long a written list (and its status) is kept: fresh + stale, in seconds. */
+  keepSeconds: number;
 }
 
 /** What the asking isolate does next about a refresh. */
@@ -61,12 +75,6 @@ export interface CoordinatorState {
   failure: FailedRefresh | null;
   /** Why KV did not take the last change to the client keys (it is tried again), or null. */
   keyMirrorError: string | null;
-}
-
-/** Every client key, as mirrored to KV. */
-export interface KeySnapshot {
-  version: string;
-  keys: KeyRecord[];
 }
 
 /** A key change: done (and mirrored to KV), or refused with the error the route answers. */

@@ -29,8 +29,6 @@ export function dialectOf(request: Request, path = new URL(request.url).pathname
   return openai;
 }
 
-export type DialectVariables = { dialect?: Dialect };
-
 /** The request's dialect, decided once per request (the key check and the handler both ask). */
 export function dialectFor(c: Context<AppEnv>): Dialect {
   let dialect = c.get('dialect');

@@ -12,10 +12,7 @@ import { dialectFor } from '../dialects/select.ts';
 import type { Env } from '../env.ts';
 import { KEY_LENGTH } from './format.ts';
 import { keySecrets } from './secret.ts';
-import type { KeyRecord } from './store.ts';
 import { verifyKey } from './verify.ts';
-
-export type KeyVariables = { clientKey: KeyRecord | null };
 
 /**
  * `always`: every call. `if-configured`: the list, which needs a key only under `REQUIRE_CLIENT_KEY`

@@ -6,7 +6,6 @@
  */
 import { edgeGet, edgePut } from '../cache/edge.ts';
 import { tryReadKeyIndex } from '../cache/kv.ts';
-import type { KeySnapshot } from '../coordinator/protocol.ts';
 
 export { KEYS_KEY } from '../cache/kv.ts';
 /**
@@ -35,6 +34,12 @@ export interface KeyRecord {
   /** The admin token's `sub` that created it. */
   createdBy: string | null;
   expiresAt: number | null;
+}
+
+/** Every client key, as the coordinator mirrors it to KV and answers a change with. */
+export interface KeySnapshot {
+  version: string;
+  keys: KeyRecord[];
 }
 
 /** The index as one isolate holds it. */

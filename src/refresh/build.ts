@@ -8,6 +8,7 @@
 import { KV_MAX_VALUE_BYTES, type StoredList } from '../cache/kv.ts';
 import type { CacheStatus, ProviderStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
+import type { Built } from '../coordinator/protocol.ts';
 import type { ProviderResult } from './fetch-provider.ts';
 import { bytesByProvider, largestToDrop } from './fit.ts';
 import { listBody, type ListEntry, type StoredModel } from './list-body.ts';
@@ -21,16 +22,6 @@ export interface Previous {
 }
 
 export const NO_PREVIOUS: Previous = { list: null, status: null };
-
-export interface Built {
-  /** The new list, or null when this refresh must not replace the stored one (`status` says why). */
-  replacement: StoredList | null;
-  /** The previous list, kept when there is no replacement (null when there was none). */
-  kept: StoredList | null;
-  status: CacheStatus;
-  /** How long a written list (and its status) is kept: fresh + stale, in seconds. */
-  keepSeconds: number;
-}
 
 /**
  * Whether `buildList` needs the previous list for these results: a provider failed (its last good

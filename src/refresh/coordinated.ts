@@ -7,9 +7,8 @@
  */
 import { adoptGeneration, forgetIfHeld, noteGeneration, purgeCount, purgedSince, remember, underGeneration } from '../cache/memory.ts';
 import { noteUnreachable, type CoordinatorClient } from '../coordinator/client.ts';
-import type { Begin } from '../coordinator/protocol.ts';
+import type { Begin, Built } from '../coordinator/protocol.ts';
 import type { Config } from '../config.ts';
-import type { Built } from './build.ts';
 import { behindAnswer, logRefresh, MAX_PARALLEL_PROVIDERS, produce, refresh, type RefreshDeps, type RefreshOutcome, type RefreshTrigger } from './refresh.ts';
 
 /** What the coordinator allows a lead beyond its fan-out's longest possible time before another may lead. */

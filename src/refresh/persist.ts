@@ -4,7 +4,7 @@
  */
 import { writeList, writeStatus } from '../cache/kv.ts';
 import { underGeneration } from '../cache/memory.ts';
-import type { Built } from './build.ts';
+import type { Built } from '../coordinator/protocol.ts';
 
 /**
  * Writes the replacement and its status, or, with nothing new, the status alone with the kept list's

@@ -8,9 +8,9 @@ import { knownGeneration, purgeCount, purgedSince, remember, underGeneration } f
 import type { CacheStatus } from '../cache/status.ts';
 import type { Config } from '../config.ts';
 import type { CoordinatorNamespace } from '../coordinator/client.ts';
-import type { FailedRefresh } from '../coordinator/protocol.ts';
+import type { Built, FailedRefresh, RefreshTrigger } from '../coordinator/protocol.ts';
 import { logEvent } from '../log.ts';
-import { buildList, mayNeedPrevious, needsPrevious, NO_PREVIOUS, type Built, type Previous } from './build.ts';
+import { buildList, mayNeedPrevious, needsPrevious, NO_PREVIOUS, type Previous } from './build.ts';
 import { fetchProvider } from './fetch-provider.ts';
 import { inSlots } from './in-slots.ts';
 import { persistBuilt } from './persist.ts';
@@ -21,7 +21,7 @@ import { persistBuilt } from './persist.ts';
  */
 export const MAX_PARALLEL_PROVIDERS = 6;
 
-export type RefreshTrigger = 'cron' | 'admin' | 'miss' | 'stale';
+export type { RefreshTrigger } from '../coordinator/protocol.ts';
 
 export interface RefreshOutcome {
   /** The list stored after this refresh: the new one, or the previous one it declined to replace. */

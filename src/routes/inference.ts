@@ -5,6 +5,7 @@
  * calls for an Anthropic owner and Responses calls for an owner without Responses are translated
  * (src/inference/translated.ts).
  */
+import { aliasAnswer } from '../inference/alias-answer.ts';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { checkBody, withModel } from '../inference/body.ts';
@@ -45,6 +46,6 @@ for (const path of INFERENCE_PATHS) {
       purpose: 'inference',
       forwardHeaders: FORWARDED_HEADERS,
       body: asked.body,
-    });
+    }, aliasAnswer(target));
   });
 }

@@ -2,7 +2,7 @@
  * @module The one gate for upstream-controlled text (docs/behaviour.md, "What upstreams may not do"): a reason phrase, a header value,
  * a cursor or a body excerpt enters the status, a log line or an error only through `sanitise`.
  */
-import type { ProviderEntry } from '../config.ts';
+import type { ProviderEntry } from '../config/entry.ts';
 
 /** Long enough to recognise a message, short enough that an upstream cannot fill the status or the logs. */
 export const MAX_UPSTREAM_TEXT_CHARS = 200;

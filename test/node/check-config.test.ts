@@ -54,6 +54,21 @@ describe('npm run check-config', () => {
     expect(out).not.toContain('too-short');
   });
 
+  it('lists every problem of every entry in one run, not one per run', async () => {
+    const providers = [
+      { id: 'openai', type: 'openai', apiKeySecret: 'OPENAI_API_KEY', timeoutMs: '5s' },
+      { id: 'anthropic', type: 'anthropic', apiKeySecret: 'ANTHROPIC_API_KEY', baseURL: 'https://api.anthropic.com' },
+    ];
+    const { code, out } = await check(
+      [`PROVIDERS='${JSON.stringify(providers)}'`, 'OPENAI_API_KEY=sk-...', 'ANTHROPIC_API_KEY=sk-ant-real-looking-key', `ADMIN_JWT_SECRET=${GOOD_SECRET}`, `CLIENT_KEY_SECRET=${GOOD_SECRET}-keys`].join('\n'),
+    );
+    expect(out).toContain('✗ PROVIDERS[0].apiKeySecret: secret OPENAI_API_KEY still holds the example placeholder');
+    expect(out).toContain('✗ PROVIDERS[0].timeoutMs: must be a positive whole number');
+    expect(out).toContain('✗ PROVIDERS[1].baseURL: unknown field; did you mean baseUrl?');
+    expect(out).toContain('3 problems');
+    expect(code).toBe(1);
+  });
+
   it('checks a deployment whose secrets live in Cloudflare with --assume-secrets', async () => {
     const vars = `PROVIDERS='[{"id":"anthropic","type":"anthropic","apiKeySecret":"ANTHROPIC_API_KEY"}]'`;
     expect((await check(vars)).out).toContain('✗ PROVIDERS[0].apiKeySecret: secret ANTHROPIC_API_KEY is not set');

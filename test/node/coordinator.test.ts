@@ -123,7 +123,7 @@ describe('two isolates whose coordinator fails', () => {
 });
 
 describe('two isolates whose coordinator never answers', () => {
-  /** A decision's budget (src/coordinator/client.ts: 2 s; 3 s for a key change) with room for a loaded machine. */
+  /** A decision's budget (src/coordinator/client.ts: 2 s, a key change included) with room for a loaded machine. */
   const ANSWER_WITHIN_MS = 5_000;
   let two: TwoIsolates;
   beforeAll(async () => {

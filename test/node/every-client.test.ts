@@ -18,7 +18,8 @@ import { cellKey, CELL_WORDS, CLIENT_LABELS, COLUMN_LABELS, readMatrix, type Col
 import { startNativeWorld, type NativeWorld } from './support/native-worker.ts';
 import { answeredBy, declaredTools, dialectOf, maxTokensOf, ownerSplitsArguments, shapeProblem, toolTurns, wordFor } from './support/owner-calls.ts';
 
-const MATRIX_DOC = new URL('../../docs/translation.md', import.meta.url).pathname;
+/** Where the matrix is written: the README's short form and the translation page's; both must say what was seen. */
+const MATRIX_DOCS = ['../../README.md', '../../docs/translation.md'].map((path) => new URL(path, import.meta.url).pathname);
 
 /** An owner of one of §15's columns: the model a client names, and the model its fake is asked for. */
 interface Owner {
@@ -149,17 +150,17 @@ describe('every client on every owner, through wrangler dev', () => {
     }
   }
 
-  it('did in every cell what docs/translation.md’s matrix says', () => {
-    const matrix = readMatrix(MATRIX_DOC);
+  it.each(MATRIX_DOCS)('did in every cell what the matrix in %s says', (doc) => {
+    const matrix = readMatrix(doc);
     const observed = Object.fromEntries([...seen].map(([key, words]) => [key, [...words].join(' and ')]));
     expect(observed).toEqual(Object.fromEntries([...matrix].filter(([key]) => key in observed)));
     expect(Object.keys(observed).toSorted(), 'every cell seen at its owner').toEqual([...matrix.keys()].toSorted());
   });
 });
 
-describe('docs/translation.md’s matrix', () => {
-  it('lists exactly the cells this file drives, each in a word the test can see', () => {
-    const matrix = readMatrix(MATRIX_DOC);
+describe('the matrix in README.md and docs/translation.md', () => {
+  it.each(MATRIX_DOCS)('%s lists exactly the cells this file drives, each in a word the test can see', (doc) => {
+    const matrix = readMatrix(doc);
     const driven = CLIENTS.flatMap((client) => COLUMNS.filter((column) => OWNERS.some((o) => o.column === column)).map((column) => cellKey(client, column)));
     expect([...matrix.keys()].toSorted()).toEqual(driven.toSorted());
     for (const [key, word] of matrix) expect(CELL_WORDS, key).toContain(word);

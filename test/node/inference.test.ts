@@ -56,7 +56,8 @@ beforeAll(async () => {
     ...providerEntries(upstreams.origin).map((entry) => ({
       ...entry,
       apiKeySecret: SECRET_NAMES[entry.type],
-      ...(entry.type === 'anthropic' ? { prefix: 'anthropic/' } : {}),
+      // This file drives each type's OpenAI-compatible layer; chat translated to Anthropic's Messages is every-client.test.ts's.
+      ...(entry.type === 'anthropic' ? { prefix: 'anthropic/', chat: 'compat' } : {}),
     })),
     { id: 'down', type: 'openai', baseUrl: `${closedOrigin}/v1`, apiKeySecret: 'DOWN_API_KEY', models: [DOWN_MODEL], inferenceBaseUrl: `${closedOrigin}/v1` },
   ];

@@ -160,7 +160,8 @@ describe('calls through an alias', () => {
     const body = JSON.stringify({ model: 'claude-gpt', messages: [{ role: 'user', content: 'Hello' }] });
     const { response, done } = await send(env, '/v1/chat/completions', { method: 'POST', headers: { ...bearer(key), 'Content-Type': 'application/json' }, body });
     expect(response.status).toBe(200);
-    await response.text();
+    // The answer names the model as the client asked for it.
+    expect(((await response.json()) as { model: string }).model).toBe('claude-gpt');
     await done();
     const [received] = await upstreams.received();
     expect(received?.path).toBe('/openai/v1/chat/completions');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config.ts';
+import { checkConfig, ConfigError, loadConfig, parseConfig } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';
 
 /** Vars and secrets as wrangler hands them over; the config never reads the KV binding. */
@@ -236,6 +236,45 @@ describe('parseConfig, this round’s fields', () => {
   it('collects every configured secret value for redaction', () => {
     const config = parseConfig(envOf({ PROVIDERS: [{ ...OPENAI, headers: { 'X-Proxy-Token': 'proxy-token-1' } }, ANTHROPIC], ...SECRETS }));
     expect(config.secretValues.sort()).toStrictEqual(['proxy-token-1', 'sk-ant-1', 'sk-proj-1']);
+  });
+});
+
+describe('checkConfig', () => {
+  /** Problems in two entries, a view and a top-level var; each is found though an earlier one failed. */
+  const broken = {
+    PROVIDERS: [
+      { ...OPENAI, baseURL: 'https://api.openai.com/v1', timeoutMs: '5s' },
+      { id: 'anthropic', type: 'antropic' },
+      { ...ANTHROPIC, id: 'claude' },
+    ],
+    OPENAI_API_KEY: 'sk-...',
+    ANTHROPIC_API_KEY: 'sk-ant-...',
+    VIEWS: { team: { providers: ['anthropic', 'mistral'] } },
+    MAX_REQUEST_BYTES: 'lots',
+  };
+
+  it('finds every problem in one pass, in the order the worker meets them', () => {
+    const checked = checkConfig(envOf(broken));
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? [] : checked.problems.map((problem) => problem.message)).toStrictEqual([
+      'PROVIDERS[0].baseURL: unknown field; did you mean baseUrl?',
+      'PROVIDERS[0].apiKeySecret: secret OPENAI_API_KEY still holds the example placeholder; set the real key (wrangler secret put OPENAI_API_KEY)',
+      'PROVIDERS[0].timeoutMs: must be a positive whole number',
+      expect.stringMatching(/^PROVIDERS\[1\]\.type: unknown type "antropic"; one of: /),
+      'PROVIDERS[2].apiKeySecret: secret ANTHROPIC_API_KEY still holds the example placeholder; set the real key (wrangler secret put ANTHROPIC_API_KEY)',
+      // "anthropic" is a valid id of a broken entry: the view naming it is not blamed for it.
+      'VIEWS.team.providers[1]: no provider with id "mistral" in PROVIDERS',
+      'MAX_REQUEST_BYTES: must be a whole number of at least 1024',
+    ]);
+  });
+
+  it('leaves the worker its first problem, as parseConfig throws it', () => {
+    expect(configError(broken).message).toBe('PROVIDERS[0].baseURL: unknown field; did you mean baseUrl?');
+  });
+
+  it('answers the configuration when there is no problem', () => {
+    const env = envOf({ PROVIDERS: [OPENAI, ANTHROPIC], ...SECRETS });
+    expect(checkConfig(env)).toStrictEqual({ ok: true, config: parseConfig(env) });
   });
 });
 

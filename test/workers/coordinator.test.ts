@@ -4,7 +4,7 @@ import { getListCopy } from '../../src/cache/edge.ts';
 import { LIST_KEY, STATUS_KEY, type ListMeta } from '../../src/cache/kv.ts';
 import { adoptGeneration, forget, lastKnown, MEMORY_TTL_MS, noteGeneration, recall, remember } from '../../src/cache/memory.ts';
 import { coordinatorOf } from '../../src/coordinator/client.ts';
-import type { Coordinator } from '../../src/coordinator/coordinator.ts';
+import type { CoordinatorApi } from '../../src/coordinator/api.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Env } from '../../src/env.ts';
 import { forgetKeys, KEYS_KEY } from '../../src/keys/store.ts';
@@ -46,9 +46,9 @@ interface CoordinatorView {
 const statusOf = async (env: Env) => ((await (await admin(env, 'GET', '/admin/cache/status')).json()) as { coordinator: CoordinatorView });
 
 /** A binding whose instance never answers: every call rejects, as when the coordinator is overloaded or unreachable. */
-function failingCoordinator(): DurableObjectNamespace<Coordinator> {
+function failingCoordinator(): DurableObjectNamespace<CoordinatorApi> {
   const failing = new Proxy({}, { get: () => () => Promise.reject(new Error('Durable Object is overloaded. Requests queued for too long.')) });
-  return { getByName: () => failing, get: () => failing } as unknown as DurableObjectNamespace<Coordinator>;
+  return { getByName: () => failing, get: () => failing } as unknown as DurableObjectNamespace<CoordinatorApi>;
 }
 
 describe('refreshes through the coordinator', () => {
@@ -220,7 +220,7 @@ describe('the hit path', () => {
         calls.push(name);
         return real.getByName(name);
       },
-    } as unknown as DurableObjectNamespace<Coordinator>;
+    } as unknown as DurableObjectNamespace<CoordinatorApi>;
     const watched = { ...env, COORDINATOR: counting };
     const made = await admin(watched, 'POST', '/admin/keys', { name: 'reader' });
     expect(made.status).toBe(201);

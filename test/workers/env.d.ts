@@ -2,7 +2,7 @@
 declare namespace Cloudflare {
   interface Env {
     MODELS_KV: KVNamespace;
-    COORDINATOR: DurableObjectNamespace<import('../../src/coordinator/coordinator.ts').Coordinator>;
+    COORDINATOR: DurableObjectNamespace<import('../../src/coordinator/api.ts').CoordinatorApi>;
     TEST_RATE_LIMITER: RateLimit;
   }
 }

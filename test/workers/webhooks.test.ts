@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Problems } from '../../src/config/fields.ts';
 import { parseWebhooks } from '../../src/config/webhooks.ts';
 import { parseViews } from '../../src/config/views.ts';
 import type { Env } from '../../src/env.ts';
@@ -107,9 +108,15 @@ describe('webhook deliveries', () => {
 });
 
 describe('WEBHOOKS', () => {
-  const views = parseViews({ 'team-a': { providers: ['openai'] } }, new Set(['openai']));
+  const views = parseViews({ 'team-a': { providers: ['openai'] } }, new Set(['openai']), new Problems());
   const env = { MODELS_KV: undefined, HOOK_SECRET: SECRET, SHORT: 'short' } as unknown as Env;
-  const parse = (raw: unknown) => parseWebhooks(raw, views, env);
+  /** The hooks, or the first problem thrown (as the worker reports it). */
+  const parse = (raw: unknown) => {
+    const problems = new Problems();
+    const hooks = parseWebhooks(raw, views, env, problems);
+    if (problems.found[0] !== undefined) throw problems.found[0];
+    return hooks;
+  };
 
   it('reads URL, view and the signing secret by name, from TOML or a JSON string', () => {
     const hooks = [{ url: 'https://hooks.example/in/', view: 'team-a', secretName: 'HOOK_SECRET' }];

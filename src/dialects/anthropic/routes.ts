@@ -4,6 +4,7 @@
  * `{baseUrl}/messages…` (of the query only `beta`), the body untouched but for `model`; any other owner is reached through
  * translation (src/inference/translated.ts): Gemini's native API, or an OpenAI-compatible chat endpoint.
  */
+import { aliasAnswer } from '../../inference/alias-answer.ts';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { checkBody, withModel } from '../../inference/body.ts';
@@ -39,6 +40,6 @@ for (const path of MESSAGES_PATHS) {
       forwardHeaders: FORWARDED_HEADERS,
       headers: { 'anthropic-version': DEFAULT_ANTHROPIC_VERSION },
       body: withModel(text, target.model.upstream_id),
-    });
+    }, aliasAnswer(target));
   });
 }

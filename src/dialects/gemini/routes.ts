@@ -6,6 +6,7 @@
  * A model id with `/` (a prefix) may come URL-encoded or as plain path segments. Its lists are the
  * shared model routes (src/routes/models.ts) answering in Gemini's shape.
  */
+import { aliasAnswer } from '../../inference/alias-answer.ts';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { apiError } from '../../errors.ts';
@@ -52,7 +53,7 @@ async function geminiCall(c: Context<AppEnv>): Promise<Response> {
     purpose: 'native',
     forwardHeaders: FORWARDED_HEADERS,
     body: await c.req.text(),
-  });
+  }, aliasAnswer(target));
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * @module docs/translation.md's matrix, read back: the Markdown table under `<!-- matrix` (up to the
+ * @module A doc's matrix (README.md, docs/translation.md), read back: the Markdown table under `<!-- matrix` (up to the
  * next heading), rows the client's dialect, columns the owner's API, each cell one word of
  * `CELL_WORDS`. test/node/every-client.test.ts holds it to the cells it drives and what it saw.
  */
@@ -27,7 +27,7 @@ export const cellKey = (client: Client, column: Column) => `${CLIENT_LABELS[clie
 function labelOf<K extends string>(labels: Record<K, string>, cell: string, what: string): K {
   const text = cell.replaceAll('`', '').trim();
   const found = (Object.keys(labels) as K[]).filter((key) => text === labels[key] || text.startsWith(`${labels[key]} (`));
-  if (found.length !== 1 || found[0] === undefined) throw new Error(`docs/translation.md's matrix: ${what} ${JSON.stringify(cell)} is none of ${Object.values(labels).join(', ')}`);
+  if (found.length !== 1 || found[0] === undefined) throw new Error(`${what} in a matrix: ${JSON.stringify(cell)} is none of ${Object.values(labels).join(', ')}`);
   return found[0];
 }
 

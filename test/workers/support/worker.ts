@@ -5,7 +5,7 @@
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from 'cloudflare:test';
 import { env as bindings } from 'cloudflare:workers';
 import { edgeDelete, LIST_COPY } from '../../../src/cache/edge.ts';
-import type { Coordinator } from '../../../src/coordinator/coordinator.ts';
+import type { CoordinatorApi } from '../../../src/coordinator/api.ts';
 import { forgetIsolate } from '../../../src/serve/isolate.ts';
 import type { Env } from '../../../src/env.ts';
 import worker from '../../../src/index.ts';
@@ -31,10 +31,10 @@ export function workerEnv(vars: Partial<Env> = {}): Env {
 let coordinatorId: DurableObjectId | undefined;
 
 /** The COORDINATOR binding as the worker uses it (`getByName('global')`), on the current test's instance. */
-export function testCoordinator(): DurableObjectNamespace<Coordinator> {
+export function testCoordinator(): DurableObjectNamespace<CoordinatorApi> {
   const namespace = bindings.COORDINATOR;
   const global = () => namespace.get((coordinatorId ??= namespace.newUniqueId()));
-  return { getByName: global, get: global } as unknown as DurableObjectNamespace<Coordinator>;
+  return { getByName: global, get: global } as unknown as DurableObjectNamespace<CoordinatorApi>;
 }
 
 /** `{ PROVIDERS: [...] }` as `.dev.vars` gives it: a JSON string. */
