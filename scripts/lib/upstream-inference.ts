@@ -10,7 +10,7 @@
  */
 import type { Kind } from './demo-data.ts';
 import { drip, isRecord, json, parseObject, recordCall, splitChars, splitWords, type ReceivedCall } from './upstream-common.ts';
-import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
+import { afterToolText, toolCallFor, toolsOf, type FakeToolCall, type ToolPick } from './upstream-tools.ts';
 
 type Operation = 'chat' | 'completions' | 'embeddings';
 
@@ -43,6 +43,8 @@ export interface InferenceState {
   streamBreak: boolean;
   /** The last calls received, newest last (at most 50). */
   received: ReceivedCall[];
+  /** Tools every fake prefers to call when a request offers them (upstream-tools.ts); none by default. */
+  toolPicks: ToolPick[];
 }
 
 export function isInferencePath(pathname: string): boolean {
@@ -65,7 +67,7 @@ export async function handleInference(request: Request, state: InferenceState): 
     return providerError(kind, 400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.", 'context_length_exceeded');
   }
   if (op === 'embeddings') return json(embeddings(model, parsed.input));
-  const answer = op === 'chat' ? chatAnswer(kind, model, parsed) : { text: `Hello from the ${kind} demo, as ${model}.` };
+  const answer = op === 'chat' ? chatAnswer(kind, model, parsed, state.toolPicks) : { text: `Hello from the ${kind} demo, as ${model}.` };
   const includeUsage = isRecord(parsed.stream_options) && parsed.stream_options.include_usage === true;
   if (parsed.stream === true) return sse(streamChunks(kind, op, model, answer, state.chunks, includeUsage), state.dripMs, state.streamBreak);
   return json(op === 'chat' ? chatCompletion(kind, model, answer) : textCompletion(model, answer.text));
@@ -81,7 +83,7 @@ interface Answer {
  * A tool call when the request has `tools`, the last message is not a `tool` result and `tool_choice`
  * allows one (OpenAI and Ollama; the other compatibility layers answer text); text otherwise.
  */
-function chatAnswer(kind: Kind, model: string, body: Record<string, unknown>): Answer {
+function chatAnswer(kind: Kind, model: string, body: Record<string, unknown>, picks: ToolPick[]): Answer {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const last: unknown = messages.at(-1);
   const afterTool = isRecord(last) && last.role === 'tool';
@@ -90,7 +92,7 @@ function chatAnswer(kind: Kind, model: string, body: Record<string, unknown>): A
   const tools = toolsOf(body.tools, (tool) => (isRecord(tool.function) && typeof tool.function.name === 'string' ? { name: tool.function.name, schema: tool.function.parameters } : undefined));
   const choice = body.tool_choice;
   const forced = isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string' ? choice.function.name : undefined;
-  const toolCall = toolCallFor(tools, afterTool, { none: choice === 'none', ...(forced === undefined ? {} : { forced }) });
+  const toolCall = toolCallFor(tools, afterTool, { none: choice === 'none', picks, ...(forced === undefined ? {} : { forced }) });
   return toolCall === undefined ? { text } : { text: '', toolCall };
 }
 

@@ -6,7 +6,7 @@
  * With `tools` it calls one as upstream-tools.ts decides, the input sent as several JSON pieces.
  */
 import { countTokens, drip, isRecord, json, splitChars, splitWords, type StreamShape } from './upstream-common.ts';
-import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
+import { afterToolText, toolCallFor, toolsOf, type FakeToolCall, type ToolPick } from './upstream-tools.ts';
 
 const MESSAGE_ID = 'msg_01K2JbSUMYhez5RHoK9ZCj9U';
 const TOOL_USE_ID = 'toolu_01KFbKqPYSuAKujiL6mTfzYA';
@@ -15,11 +15,11 @@ export function anthropicCountTokens(body: Record<string, unknown>): Response {
   return json({ input_tokens: inputTokens(body) });
 }
 
-export function anthropicMessage(model: string, body: Record<string, unknown>, stream: StreamShape): Response {
+export function anthropicMessage(model: string, body: Record<string, unknown>, stream: StreamShape, picks: ToolPick[] = []): Response {
   const afterTool = lastUserTurnHasToolResult(body.messages);
   const choice = isRecord(body.tool_choice) ? body.tool_choice : {};
   const tools = toolsOf(body.tools, (tool) => (typeof tool.name === 'string' ? { name: tool.name, schema: tool.input_schema } : undefined));
-  const toolCall = toolCallFor(tools, afterTool, { none: choice.type === 'none', ...(choice.type === 'tool' && typeof choice.name === 'string' ? { forced: choice.name } : {}) });
+  const toolCall = toolCallFor(tools, afterTool, { none: choice.type === 'none', picks, ...(choice.type === 'tool' && typeof choice.name === 'string' ? { forced: choice.name } : {}) });
   const text = afterTool ? afterToolText('anthropic', model) : `Hello from the anthropic demo, as ${model}.`;
   const input = inputTokens(body);
   if (body.stream === true) return drip(events(model, input, text, toolCall, stream.chunks), stream.dripMs);

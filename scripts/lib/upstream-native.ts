@@ -70,11 +70,11 @@ export async function handleNative(request: Request, state: InferenceState): Pro
   switch (route.kind) {
     case 'anthropic':
       if (typeof parsed.model !== 'string') return nativeError(route.kind, 400, 'invalid_request', 'model: Field required');
-      return route.op === 'messages' ? anthropicMessage(parsed.model, parsed, stream) : anthropicCountTokens(parsed);
+      return route.op === 'messages' ? anthropicMessage(parsed.model, parsed, stream, state.toolPicks) : anthropicCountTokens(parsed);
     case 'gemini':
-      return geminiAnswer(route.model, route.method, parsed, url.searchParams.get('alt') === 'sse', stream);
+      return geminiAnswer(route.model, route.method, parsed, url.searchParams.get('alt') === 'sse', stream, state.toolPicks);
     case 'openai':
-      return responsesAnswer(parsed, stream);
+      return responsesAnswer(parsed, stream, state.toolPicks);
   }
 }
 
