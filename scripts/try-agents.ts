@@ -91,7 +91,7 @@ async function tryOne(agent: Agent, model: string, owner: string, world: { baseU
   const answer = run.stdout.split('\n').map((line) => line.trim()).find(Boolean) ?? '';
   const toolResultArrived = calls.some((call) => call.path.startsWith(`/${owner}/`) && call.body.includes(nonce));
   const problem =
-    run.code !== 0 ? `exit ${run.code ?? 'timeout'}: ${lastLine(run.stderr) || lastLine(run.stdout)}`
+    run.code !== 0 ? `exit ${run.code ?? 'timeout'}: ${lastLine(run.stdout) || lastLine(run.stderr)}`
     : !toolResultArrived ? `no tool result reached the ${owner} fake (${calls.length} calls): ${answer}`
     : !answer.startsWith(AFTER_TOOL) ? `answer is not the after-tool text: ${answer}`
     : undefined;

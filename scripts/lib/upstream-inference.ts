@@ -67,6 +67,11 @@ export async function handleInference(request: Request, state: InferenceState): 
     return providerError(kind, 400, "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.", 'context_length_exceeded');
   }
   if (op === 'embeddings') return json(embeddings(model, parsed.input));
+  // Ollama turns `reasoning_effort` into `think`, which a model without the thinking capability (none
+  // of the demo's) refuses; `none` turns thinking off and is accepted.
+  if (kind === 'ollama' && op === 'chat' && parsed.reasoning_effort !== undefined && parsed.reasoning_effort !== 'none') {
+    return json({ error: { message: `${JSON.stringify(model)} does not support thinking`, type: 'api_error', param: null, code: null } }, 400);
+  }
   const answer = op === 'chat' ? chatAnswer(kind, model, parsed, state.toolPicks) : { text: `Hello from the ${kind} demo, as ${model}.` };
   const includeUsage = isRecord(parsed.stream_options) && parsed.stream_options.include_usage === true;
   if (parsed.stream === true) return sse(streamChunks(kind, op, model, answer, state.chunks, includeUsage), state.dripMs, state.streamBreak);

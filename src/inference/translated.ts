@@ -96,7 +96,12 @@ async function translateRequest(client: ClientApi, api: OwnerApi, target: Target
   // owner's own limit from the list, where it gave one, is the most it can give anyway.
   const limit = target.model.max_output_tokens;
   if (request.maxTokens !== undefined && limit !== undefined && request.maxTokens > limit) request.maxTokens = limit;
-  const context = { upstreamModel: target.model.upstream_id, maxTokensField: wantsMaxCompletionTokens(target.base) ? ('max_completion_tokens' as const) : ('max_tokens' as const) };
+  const context = {
+    upstreamModel: target.model.upstream_id,
+    maxTokensField: wantsMaxCompletionTokens(target.base) ? ('max_completion_tokens' as const) : ('max_tokens' as const),
+    // Claude Code's adaptive thinking is an effort on every call; Ollama refuses it for models that do not think.
+    reasoningEffort: target.entry.type !== 'ollama',
+  };
   return { request, context };
 }
 

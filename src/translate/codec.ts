@@ -61,6 +61,12 @@ export interface OwnerContext {
    * reads no other) or `max_completion_tokens` (OpenAI's own API, which refuses the other for reasoning models).
    */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * Whether an OpenAI chat owner is sent `reasoning_effort` (default yes). Not Ollama: it turns the field
+   * into `think`, which every model without the thinking capability refuses (`400 "<model>" does not
+   * support thinking`), and its thinking models think unasked.
+   */
+  reasoningEffort?: boolean;
 }
 
 /** The request an owner gets: the path under its API root (query included) and the JSON body. */

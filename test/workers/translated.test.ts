@@ -95,6 +95,16 @@ describe('Messages translated to an OpenAI-compatible owner', () => {
     expect(chat.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: WEATHER_TOOL.description, parameters: WEATHER_TOOL.input_schema } }]);
   });
 
+  it('answers Claude Code’s adaptive thinking on an Ollama model: no reasoning_effort, which Ollama refuses for a model that does not think', async () => {
+    const { env, key, upstreams } = await setup();
+    const thinking = { max_tokens: 100, thinking: { type: 'adaptive' }, output_config: { effort: 'high' }, messages: [{ role: 'user', content: 'Hi' }] };
+    const answer = await messages(env, key, { model: 'ollama/llama3.2:latest', ...thinking });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse((await upstreams.received()).at(-1)?.body ?? '{}')).not.toHaveProperty('reasoning_effort');
+    await messages(env, key, { model: 'gpt-5', ...thinking });
+    expect(JSON.parse((await upstreams.received()).at(-1)?.body ?? '{}')).toMatchObject({ reasoning_effort: 'high' });
+  });
+
   it('sends metadata.user_id as user, hashed to the 64 hex digits OpenAI allows (Claude Code’s is ~150 characters)', async () => {
     const { env, key, upstreams } = await setup();
     const userId = `user_${'a1'.repeat(32)}_account_0b3c7d2e-1f40-4a8b-9c6d-2e5f7a9b1c3d_session_6f1e2d3c-4b5a-4978-8e6d-5c4b3a291807`;

@@ -54,7 +54,7 @@ export function writeRequest(request: Request, context: OwnerContext): OwnerRequ
     if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   }
   const effort = reasoningEffort(request.reasoning);
-  if (effort !== undefined) body.reasoning_effort = effort;
+  if (effort !== undefined && context.reasoningEffort !== false) body.reasoning_effort = effort;
   if (request.responseFormat !== undefined) body.response_format = responseFormat(request.responseFormat);
   if (request.user !== undefined) body.user = request.user;
   // Always asked for: the pipe counts every stream's usage, whether or not the client wanted it.
