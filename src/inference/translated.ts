@@ -85,6 +85,23 @@ function wantsMaxCompletionTokens(base: string): boolean {
   return hostname === 'api.openai.com' || hostname.endsWith('.openai.azure.com') || (hostname === 'gateway.ai.cloudflare.com' && /\/openai(\/|$)/.test(pathname));
 }
 
+/**
+ * OpenAI's own models that do not reason, which refuse `reasoning_effort` (`400 Unsupported parameter:
+ * 'reasoning_effort' is not supported with this model.`): GPT-4 (4o, 4.1, turbo), GPT-3.5, ChatGPT-4o.
+ */
+const OPENAI_NON_REASONING = /^(gpt-4|gpt-3\.5|chatgpt-4o)/;
+
+/**
+ * Whether the owner may be sent `reasoning_effort` for an effort the client named (Claude Code's adaptive
+ * thinking names one on every call). Not Ollama: it turns the field into `think`, which every model without
+ * the thinking capability refuses (`400 "<model>" does not support thinking`), and its thinking models think
+ * unasked. Not OpenAI's own non-reasoning models, which refuse it.
+ */
+export function takesReasoningEffort(type: ProviderEntry['type'], base: string, upstreamModel: string): boolean {
+  if (type === 'ollama') return false;
+  return !(wantsMaxCompletionTokens(base) && OPENAI_NON_REASONING.test(upstreamModel));
+}
+
 /** The client's body read and written for the owner, or a 400 naming what cannot be carried. */
 async function translateRequest(client: ClientApi, api: OwnerApi, target: Target, body: unknown, stream: boolean | undefined) {
   const request = CLIENTS[client].readRequest(body, { stream });
@@ -99,8 +116,7 @@ async function translateRequest(client: ClientApi, api: OwnerApi, target: Target
   const context = {
     upstreamModel: target.model.upstream_id,
     maxTokensField: wantsMaxCompletionTokens(target.base) ? ('max_completion_tokens' as const) : ('max_tokens' as const),
-    // Claude Code's adaptive thinking is an effort on every call; Ollama refuses it for models that do not think.
-    reasoningEffort: target.entry.type !== 'ollama',
+    reasoningEffort: takesReasoningEffort(target.entry.type, target.base, target.model.upstream_id),
   };
   return { request, context };
 }

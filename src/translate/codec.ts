@@ -62,9 +62,8 @@ export interface OwnerContext {
    */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
   /**
-   * Whether an OpenAI chat owner is sent `reasoning_effort` (default yes). Not Ollama: it turns the field
-   * into `think`, which every model without the thinking capability refuses (`400 "<model>" does not
-   * support thinking`), and its thinking models think unasked.
+   * Whether an OpenAI chat owner is sent `reasoning_effort` (default yes): not Ollama nor OpenAI's own
+   * models that do not reason, which refuse it (src/inference/translated.ts, `takesReasoningEffort`).
    */
   reasoningEffort?: boolean;
 }
