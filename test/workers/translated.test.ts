@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/env.ts';
-import { takesReasoningEffort } from '../../src/inference/translated.ts';
+import { chatOwnerSettings } from '../../src/inference/translated.ts';
 import { adminToken, bearer } from './support/tokens.ts';
 import { fakeUpstreams, requestsTo } from './support/upstreams.ts';
 import { call, coldCache, providersVar, send, workerEnv } from './support/worker.ts';
@@ -106,13 +106,17 @@ describe('Messages translated to an OpenAI-compatible owner', () => {
     expect(JSON.parse((await upstreams.received()).at(-1)?.body ?? '{}')).toMatchObject({ reasoning_effort: 'high' });
   });
 
-  it('sends reasoning_effort to OpenAI’s reasoning models, not to its models that refuse it (GPT-4, 3.5) nor to Ollama', () => {
+  it('sends OpenAI’s reasoning models effort but no sampling, its other models sampling but no effort, Ollama no effort', () => {
     const openai = 'https://api.openai.com/v1';
-    for (const model of ['gpt-5', 'gpt-5-mini', 'o3', 'o4-mini']) expect(takesReasoningEffort('openai', openai, model), model).toBe(true);
-    for (const model of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4-turbo', 'gpt-3.5-turbo', 'chatgpt-4o-latest']) expect(takesReasoningEffort('openai', openai, model), model).toBe(false);
-    // Another OpenAI-compatible server's gpt-4o: what it does with the field is its own.
-    expect(takesReasoningEffort('openai', 'https://api.groq.com/openai/v1', 'gpt-4o')).toBe(true);
-    expect(takesReasoningEffort('ollama', 'http://127.0.0.1:11434/v1', 'gpt-oss:20b')).toBe(false);
+    for (const model of ['gpt-5', 'gpt-5-mini', 'o3', 'o4-mini']) {
+      expect(chatOwnerSettings('openai', openai, model), model).toStrictEqual({ maxTokensField: 'max_completion_tokens', reasoningEffort: true, sampling: false });
+    }
+    for (const model of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4-turbo', 'gpt-3.5-turbo', 'chatgpt-4o-latest']) {
+      expect(chatOwnerSettings('openai', openai, model), model).toStrictEqual({ maxTokensField: 'max_completion_tokens', reasoningEffort: false, sampling: true });
+    }
+    // Another OpenAI-compatible server: what it does with either is its own.
+    expect(chatOwnerSettings('openai', 'https://api.groq.com/openai/v1', 'openai/gpt-oss-20b')).toStrictEqual({ maxTokensField: 'max_tokens', reasoningEffort: true, sampling: true });
+    expect(chatOwnerSettings('ollama', 'http://127.0.0.1:11434/v1', 'gpt-oss:20b')).toStrictEqual({ maxTokensField: 'max_tokens', reasoningEffort: false, sampling: true });
   });
 
   it('sends metadata.user_id as user, hashed to the 64 hex digits OpenAI allows (Claude Code’s is ~150 characters)', async () => {

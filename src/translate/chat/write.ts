@@ -36,8 +36,8 @@ export function writeRequest(request: Request, context: OwnerContext): OwnerRequ
   if (messages instanceof Refusal) return messages;
   const body: Json = { model: context.upstreamModel, messages };
   if (request.maxTokens !== undefined) body[context.maxTokensField ?? 'max_tokens'] = request.maxTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.temperature !== undefined && context.sampling !== false) body.temperature = request.temperature;
+  if (request.topP !== undefined && context.sampling !== false) body.top_p = request.topP;
   if (request.seed !== undefined) body.seed = request.seed;
   if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
