@@ -61,7 +61,9 @@ async function measure(rounds: number): Promise<PairFigures[]> {
     const pair = OWNERS[ownerName];
     if (client === undefined || pair === undefined) continue;
     const context = answerContext(request);
-    const ownerStream = sseChunks(pair.writer.streamWriter(context).write(turnEvents()));
+    // The owner's stream as it comes off the wire: each event written on its own, as the owner sends it.
+    const ownerWriter = pair.writer.streamWriter(context);
+    const ownerStream = sseChunks(turnEvents().map((event) => ownerWriter.write([event])).join(''));
     const ownerAnswer = JSON.stringify(pair.writer.writeAnswer(turnAnswer(), context));
     const clientBody = JSON.stringify(clientRequest(clientName, request));
     const drainOnce = () => drain(ownerStream, pair.owner, client, request);

@@ -13,7 +13,7 @@
  */
 import type { Kind } from './demo-data.ts';
 import { cachedPrefix, drip, isReasoningModel, isRecord, json, parseObject, REASONING_TOKENS, recordCall, splitChars, splitWords, type ReceivedCall, type ReportedUsage } from './upstream-common.ts';
-import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
+import { afterToolText, toolCallFor, toolsOf, type FakeToolCall, type ToolPick } from './upstream-tools.ts';
 
 type Operation = 'chat' | 'completions' | 'embeddings';
 
@@ -46,6 +46,8 @@ export interface InferenceState {
   streamBreak: boolean;
   /** The last calls received, newest last (at most 50). */
   received: ReceivedCall[];
+  /** Tools every fake prefers to call when a request offers them (upstream-tools.ts); none by default. */
+  toolPicks: ToolPick[];
 }
 
 export function isInferencePath(pathname: string): boolean {
@@ -69,7 +71,12 @@ export async function handleInference(request: Request, state: InferenceState): 
   }
   if (op === 'embeddings') return json(embeddings(model, parsed.input));
   if (op === 'chat' && !Array.isArray(parsed.messages)) return providerError(kind, 400, "Missing required parameter: 'messages'.", 'missing_required_parameter');
-  const answer = op === 'chat' ? chatAnswer(kind, model, parsed) : { text: `Hello from the ${kind} demo, as ${model}.` };
+  // Ollama turns `reasoning_effort` into `think`, which a model without the thinking capability (none
+  // of the demo's) refuses; `none` turns thinking off and is accepted.
+  if (kind === 'ollama' && op === 'chat' && parsed.reasoning_effort !== undefined && parsed.reasoning_effort !== 'none') {
+    return json({ error: { message: `${JSON.stringify(model)} does not support thinking`, type: 'api_error', param: null, code: null } }, 400);
+  }
+  const answer = op === 'chat' ? chatAnswer(kind, model, parsed, state.toolPicks) : { text: `Hello from the ${kind} demo, as ${model}.` };
   const includeUsage = isRecord(parsed.stream_options) && parsed.stream_options.include_usage === true;
   const usage = usageFor(kind, model, op === 'chat' ? cachedPrefix(parsed.messages, (turn) => turn.role === 'assistant') : 0);
   if (parsed.stream !== true || includeUsage) call.usage = reported(usage);
@@ -87,7 +94,7 @@ interface Answer {
  * A tool call when the request has `tools`, the last message is not a `tool` result and `tool_choice`
  * allows one; text otherwise.
  */
-function chatAnswer(kind: Kind, model: string, body: Record<string, unknown>): Answer {
+function chatAnswer(kind: Kind, model: string, body: Record<string, unknown>, picks: ToolPick[]): Answer {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const last: unknown = messages.at(-1);
   const afterTool = isRecord(last) && last.role === 'tool';
@@ -95,7 +102,7 @@ function chatAnswer(kind: Kind, model: string, body: Record<string, unknown>): A
   const tools = toolsOf(body.tools, (tool) => (isRecord(tool.function) && typeof tool.function.name === 'string' ? { name: tool.function.name, schema: tool.function.parameters } : undefined));
   const choice = body.tool_choice;
   const forced = isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string' ? choice.function.name : undefined;
-  const toolCall = toolCallFor(tools, afterTool, { none: choice === 'none', ...(forced === undefined ? {} : { forced }) });
+  const toolCall = toolCallFor(tools, afterTool, { none: choice === 'none', picks, ...(forced === undefined ? {} : { forced }) });
   return toolCall === undefined ? { text } : { text: '', toolCall };
 }
 

@@ -9,7 +9,7 @@
  * too); `max_tokens` and `messages` are required, as the API requires them.
  */
 import { cachedPrefix, countTokens, drip, isRecord, json, splitChars, splitWords, type StreamShape, type UsageReport } from './upstream-common.ts';
-import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
+import { afterToolText, toolCallFor, toolsOf, type FakeToolCall, type ToolPick } from './upstream-tools.ts';
 
 const MESSAGE_ID = 'msg_01K2JbSUMYhez5RHoK9ZCj9U';
 const TOOL_USE_ID = 'toolu_01KFbKqPYSuAKujiL6mTfzYA';
@@ -18,13 +18,13 @@ export function anthropicCountTokens(body: Record<string, unknown>): Response {
   return json({ input_tokens: inputTokens(body) });
 }
 
-export function anthropicMessage(model: string, body: Record<string, unknown>, stream: StreamShape, report: UsageReport = () => {}): Response {
+export function anthropicMessage(model: string, body: Record<string, unknown>, stream: StreamShape, report: UsageReport = () => {}, picks: ToolPick[] = []): Response {
   const missing = typeof body.max_tokens !== 'number' ? 'max_tokens' : !Array.isArray(body.messages) ? 'messages' : undefined;
   if (missing !== undefined) return json({ type: 'error', error: { type: 'invalid_request_error', message: `${missing}: Field required` }, request_id: 'req_011CSHoEeqs5C35K2UUqR7Fy' }, 400);
   const afterTool = lastUserTurnHasToolResult(body.messages);
   const choice = isRecord(body.tool_choice) ? body.tool_choice : {};
   const tools = toolsOf(body.tools, (tool) => (typeof tool.name === 'string' ? { name: tool.name, schema: tool.input_schema } : undefined));
-  const toolCall = toolCallFor(tools, afterTool, { none: choice.type === 'none', ...(choice.type === 'tool' && typeof choice.name === 'string' ? { forced: choice.name } : {}) });
+  const toolCall = toolCallFor(tools, afterTool, { none: choice.type === 'none', picks, ...(choice.type === 'tool' && typeof choice.name === 'string' ? { forced: choice.name } : {}) });
   const text = afterTool ? afterToolText('anthropic', model) : `Hello from the anthropic demo, as ${model}.`;
   const total = inputTokens(body);
   const input = { fresh: total - cached(body), cached: cached(body) };

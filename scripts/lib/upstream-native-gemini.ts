@@ -10,7 +10,7 @@
  * `thinkingConfig.thinkingBudget` is 0. `contents` is required, as the API requires it.
  */
 import { cachedPrefix, countTokens, drip, isRecord, json, REASONING_TOKENS, splitWords, type StreamShape, type UsageReport } from './upstream-common.ts';
-import { afterToolText, toolCallFor, toolsOf } from './upstream-tools.ts';
+import { afterToolText, toolCallFor, toolsOf, type ToolPick } from './upstream-tools.ts';
 
 export const GEMINI_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'] as const;
 export type GeminiMethod = (typeof GEMINI_METHODS)[number];
@@ -18,13 +18,13 @@ export type GeminiMethod = (typeof GEMINI_METHODS)[number];
 const RESPONSE_ID = 'mAitaLmkHPPlz7IPvtfUqQ4';
 const EMBEDDING_DIMENSIONS = 8;
 
-export function geminiAnswer(model: string, method: GeminiMethod, body: Record<string, unknown>, sse: boolean, stream: StreamShape, report: UsageReport = () => {}): Response {
+export function geminiAnswer(model: string, method: GeminiMethod, body: Record<string, unknown>, sse: boolean, stream: StreamShape, report: UsageReport = () => {}, picks: ToolPick[] = []): Response {
   const prompt = countTokens(body.contents ?? body.generateContentRequest) + countTokens(body.systemInstruction);
   switch (method) {
     case 'generateContent':
     case 'streamGenerateContent': {
       if (!Array.isArray(body.contents)) return json({ error: { code: 400, message: '* GenerateContentRequest.contents: contents is not specified', status: 'INVALID_ARGUMENT' } }, 400);
-      const call = functionCall(body);
+      const call = functionCall(body, picks);
       const text = lastTurnIsFunctionResponse(body.contents) ? afterToolText('gemini', model) : `Hello from the gemini demo, as ${model}.`;
       // Each element is one chunk's parts: a function call comes whole in one chunk, text in several.
       const chunkParts = call !== undefined ? [[call]] : splitWords(text, method === 'generateContent' ? 1 : stream.chunks).filter(Boolean).map((piece) => [{ text: piece }]);
@@ -51,12 +51,12 @@ export function geminiAnswer(model: string, method: GeminiMethod, body: Record<s
  * A `functionCall` part when `tools` declare functions, the last turn holds no `functionResponse` and
  * `toolConfig.functionCallingConfig.mode` is not `NONE` (the first of `allowedFunctionNames`, if any).
  */
-function functionCall(body: Record<string, unknown>): { functionCall: { name: string; args: unknown } } | undefined {
+function functionCall(body: Record<string, unknown>, picks: ToolPick[]): { functionCall: { name: string; args: unknown } } | undefined {
   const declarations = (Array.isArray(body.tools) ? body.tools : []).flatMap((tool: unknown) => (isRecord(tool) && Array.isArray(tool.functionDeclarations) ? tool.functionDeclarations : []));
   const tools = toolsOf(declarations, (d) => (typeof d.name === 'string' ? { name: d.name, schema: d.parameters ?? d.parametersJsonSchema } : undefined));
   const config = isRecord(body.toolConfig) && isRecord(body.toolConfig.functionCallingConfig) ? body.toolConfig.functionCallingConfig : {};
   const allowed: unknown = Array.isArray(config.allowedFunctionNames) ? config.allowedFunctionNames[0] : undefined;
-  const call = toolCallFor(tools, lastTurnIsFunctionResponse(body.contents), { none: config.mode === 'NONE', ...(typeof allowed === 'string' ? { forced: allowed } : {}) });
+  const call = toolCallFor(tools, lastTurnIsFunctionResponse(body.contents), { none: config.mode === 'NONE', picks, ...(typeof allowed === 'string' ? { forced: allowed } : {}) });
   return call === undefined ? undefined : { functionCall: { name: call.name, args: JSON.parse(call.arguments) } };
 }
 

@@ -12,7 +12,7 @@
  * item.
  */
 import { cachedPrefix, countTokens, drip, isReasoningModel, isRecord, json, REASONING_TOKENS, splitChars, splitWords, type StreamShape, type UsageReport } from './upstream-common.ts';
-import { afterToolText, toolCallFor, toolsOf, type FakeToolCall } from './upstream-tools.ts';
+import { afterToolText, toolCallFor, toolsOf, type FakeToolCall, type ToolPick } from './upstream-tools.ts';
 
 const RESPONSE_ID = 'resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b';
 const MESSAGE_ID = 'msg_67ccd2bf17f0819081ff3bb2cf6508e60bb6a6b452d3795b';
@@ -22,11 +22,11 @@ const REASONING_ID = 'rs_67ccd2c0b1ac8190b8a4b1a3b0f4c5d60bb6a6b452d3795b';
 /** Output tokens the fake counts for a function call. */
 const FUNCTION_CALL_TOKENS = 24;
 
-export function responsesAnswer(body: Record<string, unknown>, stream: StreamShape, report: UsageReport = () => {}): Response {
+export function responsesAnswer(body: Record<string, unknown>, stream: StreamShape, report: UsageReport = () => {}, picks: ToolPick[] = []): Response {
   const model = typeof body.model === 'string' ? body.model : '';
   const reasoning = isReasoningModel(model) ? REASONING_TOKENS : 0;
   const input = { total: countTokens({ input: body.input, instructions: body.instructions }), cached: cachedPrefix(body.input, isModelItem, body.instructions), reasoning };
-  const call = functionCall(body);
+  const call = functionCall(body, picks);
   const text = lastItemIsCallOutput(body.input) ? afterToolText('openai', model) : `Hello from the openai demo, as ${model}.`;
   const done = call === undefined ? message('completed', text) : functionCallItem('completed', call);
   // A reasoning model's output opens with its reasoning item (no summary unless asked for one).
@@ -84,11 +84,11 @@ function callEvents(call: FakeToolCall, chunks: number, index: number): StreamEv
  * A function call when `tools` hold functions, the last input item is not a `function_call_output`
  * and `tool_choice` allows one.
  */
-function functionCall(body: Record<string, unknown>): FakeToolCall | undefined {
+function functionCall(body: Record<string, unknown>, picks: ToolPick[]): FakeToolCall | undefined {
   const tools = toolsOf(body.tools, (tool) => (tool.type === 'function' && typeof tool.name === 'string' ? { name: tool.name, schema: tool.parameters } : undefined));
   const choice = body.tool_choice;
   const forced = isRecord(choice) && typeof choice.name === 'string' ? choice.name : undefined;
-  return toolCallFor(tools, lastItemIsCallOutput(body.input), { none: choice === 'none', ...(forced === undefined ? {} : { forced }) });
+  return toolCallFor(tools, lastItemIsCallOutput(body.input), { none: choice === 'none', picks, ...(forced === undefined ? {} : { forced }) });
 }
 
 function lastItemIsCallOutput(input: unknown): boolean {

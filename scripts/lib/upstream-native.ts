@@ -71,11 +71,11 @@ export async function handleNative(request: Request, state: InferenceState): Pro
   switch (route.kind) {
     case 'anthropic':
       if (typeof parsed.model !== 'string') return nativeError(route.kind, 400, 'invalid_request', 'model: Field required');
-      return route.op === 'messages' ? anthropicMessage(parsed.model, parsed, stream, report) : anthropicCountTokens(parsed);
+      return route.op === 'messages' ? anthropicMessage(parsed.model, parsed, stream, report, state.toolPicks) : anthropicCountTokens(parsed);
     case 'gemini':
-      return geminiAnswer(route.model, route.method, parsed, url.searchParams.get('alt') === 'sse', stream, report);
+      return geminiAnswer(route.model, route.method, parsed, url.searchParams.get('alt') === 'sse', stream, report, state.toolPicks);
     case 'openai':
-      return responsesAnswer(parsed, stream, report);
+      return responsesAnswer(parsed, stream, report, state.toolPicks);
   }
 }
 

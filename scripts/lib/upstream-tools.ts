@@ -1,9 +1,11 @@
 /**
  * @module How the fake providers call a tool: the same decision and the same arguments in every
  * dialect, so an Anthropic-owned model and an OpenAI-compatible one answer one conversation alike.
- * A request with tools whose last turn is not a tool result calls the first tool (or the one
- * `tool_choice` names); after a tool result the fakes answer text. Arguments come from the tool's
- * JSON schema, never from the prompt.
+ * A request with tools whose last turn is not a tool result calls the one `tool_choice` names, else
+ * the first of the configured picks the request offers, else its first tool; after a tool result the
+ * fakes answer text. Arguments come from the pick or the tool's JSON schema, never from the prompt.
+ * Picks let a real agent (Claude Code, Gemini CLI) run a tool it allows with arguments that work,
+ * where its first tool (Claude Code's `Agent`) would only fail.
  */
 
 /** A tool as the fakes need it: its name and its JSON schema. */
@@ -18,12 +20,26 @@ export interface FakeToolCall {
   arguments: string;
 }
 
-/** The tool to call, or undefined to answer text: `forced` is the name `tool_choice` asks for, `none` forbids tools. */
-export function toolCallFor(tools: FakeTool[], lastTurnIsToolResult: boolean, choice: { forced?: string; none?: boolean } = {}): FakeToolCall | undefined {
+/** A tool the fakes prefer to call when a request offers it: its name and, if given, the arguments to send. */
+export interface ToolPick {
+  name: string;
+  arguments?: Record<string, unknown>;
+}
+
+/**
+ * The tool to call, or undefined to answer text: `forced` is the name `tool_choice` asks for, `none`
+ * forbids tools, `picks` are preferred over the first tool.
+ */
+export function toolCallFor(
+  tools: FakeTool[],
+  lastTurnIsToolResult: boolean,
+  choice: { forced?: string; none?: boolean; picks?: ToolPick[] } = {},
+): FakeToolCall | undefined {
   if (tools.length === 0 || lastTurnIsToolResult || choice.none === true) return undefined;
-  const tool = tools.find((t) => t.name === choice.forced) ?? tools[0];
+  const pick = choice.forced === undefined ? choice.picks?.find((p) => tools.some((t) => t.name === p.name)) : undefined;
+  const tool = tools.find((t) => t.name === (choice.forced ?? pick?.name)) ?? tools[0];
   if (tool === undefined) return undefined;
-  return { name: tool.name, arguments: JSON.stringify(exampleOf(tool.schema)) };
+  return { name: tool.name, arguments: JSON.stringify(pick?.arguments ?? exampleOf(tool.schema)) };
 }
 
 /**

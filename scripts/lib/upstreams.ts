@@ -61,6 +61,7 @@ export function createState(init: Partial<Omit<UpstreamState, 'hits' | 'received
     dripMs: 0,
     chunks: 3,
     streamBreak: false,
+    toolPicks: [],
     ...init,
     hits: { openai: 0, anthropic: 0, gemini: 0, ollama: 0 },
     received: [],

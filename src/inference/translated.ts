@@ -13,7 +13,7 @@ import { logEvent } from '../log.ts';
 import { readBodyText } from '../refresh/body-reader.ts';
 import { sha256Hex } from '../sha256.ts';
 import { chatClient, chatOwner } from '../translate/chat/index.ts';
-import { countedTokens, type ClientDialect, type OwnerDialect, type OwnerRequest } from '../translate/codec.ts';
+import { countedTokens, type ClientDialect, type OwnerContext, type OwnerDialect, type OwnerRequest } from '../translate/codec.ts';
 import { estimateInputTokens } from '../translate/estimate.ts';
 import { failure } from '../translate/failure.ts';
 import { geminiClient, geminiOwner } from '../translate/gemini/index.ts';
@@ -85,6 +85,29 @@ function wantsMaxCompletionTokens(base: string): boolean {
   return hostname === 'api.openai.com' || hostname.endsWith('.openai.azure.com') || (hostname === 'gateway.ai.cloudflare.com' && /\/openai(\/|$)/.test(pathname));
 }
 
+/**
+ * OpenAI's own models that do not reason, which refuse `reasoning_effort` (`400 Unsupported parameter:
+ * 'reasoning_effort' is not supported with this model.`): GPT-4 (4o, 4.1, turbo), GPT-3.5, ChatGPT-4o.
+ * Its other models reason and refuse `top_p` and a `temperature` other than 1 instead.
+ */
+const OPENAI_NON_REASONING = /^(gpt-4|gpt-3\.5|chatgpt-4o)/;
+
+/**
+ * What an OpenAI chat owner takes besides the messages. Agents send effort and sampling on every call
+ * (Claude Code's adaptive thinking is an effort; Gemini CLI sends `topP: 0.95`), so what the owner would
+ * refuse is left out. Ollama turns `reasoning_effort` into `think`, which every model without the thinking
+ * capability refuses (`400 "<model>" does not support thinking`); its thinking models think unasked.
+ */
+export function chatOwnerSettings(type: ProviderEntry['type'], base: string, upstreamModel: string): Pick<OwnerContext, 'maxTokensField' | 'reasoningEffort' | 'sampling'> {
+  const ownOpenAi = wantsMaxCompletionTokens(base);
+  const reasons = ownOpenAi && !OPENAI_NON_REASONING.test(upstreamModel);
+  return {
+    maxTokensField: ownOpenAi ? 'max_completion_tokens' : 'max_tokens',
+    reasoningEffort: type !== 'ollama' && (!ownOpenAi || reasons),
+    sampling: !reasons,
+  };
+}
+
 /** The client's body read and written for the owner, or a 400 naming what cannot be carried. */
 async function translateRequest(client: ClientApi, api: OwnerApi, target: Target, body: unknown, stream: boolean | undefined) {
   const request = CLIENTS[client].readRequest(body, { stream });
@@ -96,7 +119,7 @@ async function translateRequest(client: ClientApi, api: OwnerApi, target: Target
   // owner's own limit from the list, where it gave one, is the most it can give anyway.
   const limit = target.model.max_output_tokens;
   if (request.maxTokens !== undefined && limit !== undefined && request.maxTokens > limit) request.maxTokens = limit;
-  const context = { upstreamModel: target.model.upstream_id, maxTokensField: wantsMaxCompletionTokens(target.base) ? ('max_completion_tokens' as const) : ('max_tokens' as const) };
+  const context: OwnerContext = { upstreamModel: target.model.upstream_id, ...chatOwnerSettings(target.entry.type, target.base, target.model.upstream_id) };
   return { request, context };
 }
 

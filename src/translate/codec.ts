@@ -61,6 +61,13 @@ export interface OwnerContext {
    * reads no other) or `max_completion_tokens` (OpenAI's own API, which refuses the other for reasoning models).
    */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * Whether an OpenAI chat owner is sent `reasoning_effort` (default yes): not Ollama nor OpenAI's own
+   * models that do not reason, which refuse it (src/inference/translated.ts, `chatOwnerSettings`).
+   */
+  reasoningEffort?: boolean;
+  /** Whether an OpenAI chat owner is sent `temperature` and `top_p` (default yes): not OpenAI's reasoning models, which refuse them. */
+  sampling?: boolean;
 }
 
 /** The request an owner gets: the path under its API root (query included) and the JSON body. */

@@ -38,8 +38,32 @@ export function translateStream(body: ReadableStream<Uint8Array>, reader: Stream
   const parser = sseParser();
   const pingAfterMs = hooks.pingAfterMs ?? PING_AFTER_MS;
   let finished = false;
-  /** A read still under way when a ping went out: the next pull waits on it again. */
-  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  /** When the owner last sent anything (or a ping went out): the keep-alive counts silence from here. */
+  let heardAt = Date.now();
+  let keepAlive: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * One timer per stream, never one per read: it wakes when the owner could have been silent for the
+   * whole interval, sends the writer's ping if it was, and sleeps again.
+   */
+  function armKeepAlive(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    const ping = writer.ping;
+    if (ping === undefined || finished) return;
+    keepAlive = setTimeout(() => {
+      if (finished) return;
+      if (Date.now() - heardAt >= pingAfterMs) {
+        const text = ping.call(writer);
+        if (text !== '') controller.enqueue(encoder.encode(text));
+        heardAt = Date.now();
+      }
+      armKeepAlive(controller);
+    }, Math.max(1, pingAfterMs - (Date.now() - heardAt)));
+  }
+
+  function stop(): void {
+    finished = true;
+    if (keepAlive !== undefined) clearTimeout(keepAlive);
+  }
 
   /** Looks at what passes (usage, the end, a failure), sanitises failures, and writes. */
   function write(events: Event[], kind: StreamFailure = 'upstream_error_event'): string {
@@ -69,37 +93,23 @@ export function translateStream(body: ReadableStream<Uint8Array>, reader: Stream
     return out;
   }
 
-  function read(): Promise<ReadableStreamReadResult<Uint8Array> | 'silent'> {
-    const next = (pending ??= upstream.read());
-    if (writer.ping === undefined) return next;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const silence = new Promise<'silent'>((resolve) => {
-      timer = setTimeout(() => resolve('silent'), pingAfterMs);
-    });
-    return Promise.race([next, silence]).finally(() => {
-      if (timer !== undefined) clearTimeout(timer);
-    });
-  }
-
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      armKeepAlive(controller);
+    },
     async pull(controller) {
       let out = '';
       // Reads until there is something to send, so a pull never resolves empty-handed mid-stream.
       while (out === '' && !finished) {
-        let result: ReadableStreamReadResult<Uint8Array> | 'silent';
+        let result: ReadableStreamReadResult<Uint8Array>;
         try {
-          result = await read();
+          result = await upstream.read();
         } catch (error) {
-          pending = undefined;
           const message = `the upstream stream broke: ${error instanceof Error ? error.message : String(error)}`;
           out = write([{ type: 'error', failure: { status: 502, kind: 'api_error', message } }], 'upstream_stream_broke');
           break;
         }
-        if (result === 'silent') {
-          out = writer.ping?.() ?? '';
-          break;
-        }
-        pending = undefined;
+        heardAt = Date.now();
         if (result.done) {
           out = feed([...parser.feed(decoder.decode()), ...parser.flush()]);
           if (!finished) out += write(reader.end(), 'upstream_stream_cut_short');
@@ -110,12 +120,14 @@ export function translateStream(body: ReadableStream<Uint8Array>, reader: Stream
       }
       if (out !== '') controller.enqueue(encoder.encode(out));
       if (finished) {
+        stop();
         controller.close();
         // The answer is complete (or failed): whatever the owner still sends is not needed.
         upstream.cancel().catch(() => {});
       }
     },
     cancel(reason) {
+      stop();
       return upstream.cancel(reason);
     },
   });

@@ -357,3 +357,40 @@ describe('failures on the provider’s side and drip-fed streams', () => {
     }
   });
 });
+
+describe('tool picks: the tool a real agent allows, with arguments that work', () => {
+  const LOOKUP_SCHEMA = { type: 'object' as const, properties: { query: { type: 'string' }, limit: { type: 'integer' } }, required: ['query'] };
+  const LOOKUP_INPUT = { query: 'models-edge' };
+
+  it('every dialect calls the first offered pick with its arguments, not the first tool; tool_choice still wins', async () => {
+    const { toolPicks } = upstreams.state;
+    upstreams.state.toolPicks = [{ name: 'not_offered' }, { name: 'lookup', arguments: LOOKUP_INPUT }, { name: WEATHER_TOOL.name }];
+    try {
+      const ask = [{ role: 'user' as const, content: 'Look it up.' }];
+      const messages = await anthropic().messages.create({ model: CLAUDE, max_tokens: 64, tools: [WEATHER_TOOL, { name: 'lookup', input_schema: LOOKUP_SCHEMA }], messages: ask });
+      expect(messages.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'lookup', input: LOOKUP_INPUT })]);
+      const forced = await anthropic().messages.create({ model: CLAUDE, max_tokens: 64, tools: [WEATHER_TOOL, { name: 'lookup', input_schema: LOOKUP_SCHEMA }], tool_choice: { type: 'tool', name: WEATHER_TOOL.name }, messages: ask });
+      expect(forced.content).toEqual([expect.objectContaining({ type: 'tool_use', name: WEATHER_TOOL.name, input: WEATHER_INPUT })]);
+
+      const declarations = [{ name: WEATHER_TOOL.name, parametersJsonSchema: WEATHER_TOOL.input_schema }, { name: 'lookup', parametersJsonSchema: LOOKUP_SCHEMA }];
+      const generated = await gemini().models.generateContent({ model: GEMINI, contents: 'Look it up.', config: { tools: [{ functionDeclarations: declarations }] } });
+      expect(generated.functionCalls).toEqual([{ name: 'lookup', args: LOOKUP_INPUT }]);
+
+      const response = await openai().responses.create({ model: 'gpt-4o', input: 'Look it up.', tools: [{ type: 'function', name: 'lookup', parameters: LOOKUP_SCHEMA, strict: false }, { type: 'function', name: WEATHER_TOOL.name, parameters: WEATHER_TOOL.input_schema, strict: false }] });
+      const [item] = response.output;
+      expect(item?.type === 'function_call' ? [item.name, JSON.parse(item.arguments)] : item).toEqual(['lookup', LOOKUP_INPUT]);
+
+      // A pick without arguments gets the schema's example, like any tool.
+      upstreams.state.toolPicks = [{ name: WEATHER_TOOL.name }];
+      const chat = await openai('ollama').chat.completions.create({
+        model: 'some-model',
+        messages: ask,
+        tools: [{ type: 'function', function: { name: 'lookup', parameters: LOOKUP_SCHEMA } }, { type: 'function', function: { name: WEATHER_TOOL.name, parameters: WEATHER_TOOL.input_schema } }],
+      });
+      const [call] = chat.choices[0]?.message.tool_calls ?? [];
+      expect(call?.type === 'function' ? [call.function.name, JSON.parse(call.function.arguments)] : call).toEqual([WEATHER_TOOL.name, WEATHER_INPUT]);
+    } finally {
+      upstreams.state.toolPicks = toolPicks;
+    }
+  });
+});

@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/env.ts';
+import { chatOwnerSettings } from '../../src/inference/translated.ts';
 import { adminToken, bearer } from './support/tokens.ts';
 import { fakeUpstreams, requestsTo } from './support/upstreams.ts';
 import { call, coldCache, providersVar, send, workerEnv } from './support/worker.ts';
@@ -93,6 +94,29 @@ describe('Messages translated to an OpenAI-compatible owner', () => {
     const chat = JSON.parse((await upstreams.received()).at(-1)?.body ?? '{}') as Record<string, unknown>;
     expect(chat.stream_options).toEqual({ include_usage: true });
     expect(chat.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: WEATHER_TOOL.description, parameters: WEATHER_TOOL.input_schema } }]);
+  });
+
+  it('answers Claude Code’s adaptive thinking on an Ollama model: no reasoning_effort, which Ollama refuses for a model that does not think', async () => {
+    const { env, key, upstreams } = await setup();
+    const thinking = { max_tokens: 100, thinking: { type: 'adaptive' }, output_config: { effort: 'high' }, messages: [{ role: 'user', content: 'Hi' }] };
+    const answer = await messages(env, key, { model: 'ollama/llama3.2:latest', ...thinking });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse((await upstreams.received()).at(-1)?.body ?? '{}')).not.toHaveProperty('reasoning_effort');
+    await messages(env, key, { model: 'gpt-5', ...thinking });
+    expect(JSON.parse((await upstreams.received()).at(-1)?.body ?? '{}')).toMatchObject({ reasoning_effort: 'high' });
+  });
+
+  it('sends OpenAI’s reasoning models effort but no sampling, its other models sampling but no effort, Ollama no effort', () => {
+    const openai = 'https://api.openai.com/v1';
+    for (const model of ['gpt-5', 'gpt-5-mini', 'o3', 'o4-mini']) {
+      expect(chatOwnerSettings('openai', openai, model), model).toStrictEqual({ maxTokensField: 'max_completion_tokens', reasoningEffort: true, sampling: false });
+    }
+    for (const model of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4-turbo', 'gpt-3.5-turbo', 'chatgpt-4o-latest']) {
+      expect(chatOwnerSettings('openai', openai, model), model).toStrictEqual({ maxTokensField: 'max_completion_tokens', reasoningEffort: false, sampling: true });
+    }
+    // Another OpenAI-compatible server: what it does with either is its own.
+    expect(chatOwnerSettings('openai', 'https://api.groq.com/openai/v1', 'openai/gpt-oss-20b')).toStrictEqual({ maxTokensField: 'max_tokens', reasoningEffort: true, sampling: true });
+    expect(chatOwnerSettings('ollama', 'http://127.0.0.1:11434/v1', 'gpt-oss:20b')).toStrictEqual({ maxTokensField: 'max_tokens', reasoningEffort: false, sampling: true });
   });
 
   it('sends metadata.user_id as user, hashed to the 64 hex digits OpenAI allows (Claude Code’s is ~150 characters)', async () => {

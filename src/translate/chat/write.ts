@@ -36,8 +36,8 @@ export function writeRequest(request: Request, context: OwnerContext): OwnerRequ
   if (messages instanceof Refusal) return messages;
   const body: Json = { model: context.upstreamModel, messages };
   if (request.maxTokens !== undefined) body[context.maxTokensField ?? 'max_tokens'] = request.maxTokens;
-  if (request.temperature !== undefined) body.temperature = request.temperature;
-  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.temperature !== undefined && context.sampling !== false) body.temperature = request.temperature;
+  if (request.topP !== undefined && context.sampling !== false) body.top_p = request.topP;
   if (request.seed !== undefined) body.seed = request.seed;
   if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
@@ -54,7 +54,7 @@ export function writeRequest(request: Request, context: OwnerContext): OwnerRequ
     if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   }
   const effort = reasoningEffort(request.reasoning);
-  if (effort !== undefined) body.reasoning_effort = effort;
+  if (effort !== undefined && context.reasoningEffort !== false) body.reasoning_effort = effort;
   if (request.responseFormat !== undefined) body.response_format = responseFormat(request.responseFormat);
   if (request.user !== undefined) body.user = request.user;
   // Always asked for: the pipe counts every stream's usage, whether or not the client wanted it.

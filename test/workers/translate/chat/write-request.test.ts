@@ -119,6 +119,20 @@ describe('chat owner writer: the internal request → a /chat/completions body',
     expect(write({ reasoning: { budgetTokens: 8000, includeText: true } })).not.toHaveProperty('reasoning_effort');
   });
 
+  it('writes no reasoning_effort for an owner that refuses it (Ollama: `"llama3.2:latest" does not support thinking`)', () => {
+    const ollama: OwnerContext = { upstreamModel: 'llama3.2:latest', reasoningEffort: false };
+    expect(write({ reasoning: { effort: 'high' } }, ollama)).not.toHaveProperty('reasoning_effort');
+    expect(write({ reasoning: { effort: 'high' } }, { ...ollama, reasoningEffort: true }).reasoning_effort).toBe('high');
+  });
+
+  it('writes no temperature or top_p for an owner that refuses them (OpenAI’s gpt-5: `Unsupported parameter: \'top_p\'`)', () => {
+    const sampled = { temperature: 1, topP: 0.95, seed: 7 };
+    expect(write(sampled, { upstreamModel: 'gpt-5', sampling: false })).toMatchObject({ seed: 7 });
+    expect(write(sampled, { upstreamModel: 'gpt-5', sampling: false })).not.toHaveProperty('top_p');
+    expect(write(sampled, { upstreamModel: 'gpt-5', sampling: false })).not.toHaveProperty('temperature');
+    expect(write(sampled)).toMatchObject({ temperature: 1, top_p: 0.95 });
+  });
+
   it('writes response_format for json_object and json_schema', () => {
     expect(write({ responseFormat: { type: 'json_object' } }).response_format).toStrictEqual({ type: 'json_object' });
     expect(write({ responseFormat: { type: 'json_schema', schema: { type: 'object' }, strict: true } }).response_format).toStrictEqual({ type: 'json_schema', json_schema: { name: 'response', schema: { type: 'object' }, strict: true } });
