@@ -3,9 +3,10 @@
  * made it, the provider's key placed as the route's purpose says, only the client headers the route
  * names (never `Authorization`, `x-api-key`, cookies, `cf-*` or forwarding headers). The answer is the
  * upstream's — status, `Content-Type`, body — streamed through as it arrives (Hono's `proxy` drops
- * hop-by-hop headers and handles `Accept-Encoding`); the body is piped, never read, unless the route
- * asks for the answer to be rewritten (translation), which then streams its own output. A counted
- * call's answer passes a tap that keeps its first and last bytes for the usage (src/usage/).
+ * hop-by-hop headers and handles `Accept-Encoding`); the body reaches the client as the runtime pumps
+ * it, unless the route asks for the answer to be rewritten (translation), which then streams its own
+ * output, or the usage chunk must come out (answer-body.ts). A counted call keeps its answer's first
+ * and last bytes for the usage (src/usage/), read off a copy of the body, not on the client's path.
  */
 import { proxy } from 'hono/proxy';
 import type { ProviderEntry } from '../config.ts';
@@ -16,8 +17,9 @@ import { behindAnswer } from '../refresh/refresh.ts';
 import { explainFetchFailure, logFetchFailure } from '../upstream/failure.ts';
 import { RedirectRefused, upstreamFetch, type Purpose } from '../upstream/fetch.ts';
 import type { Tokens, UsageFormat } from '../usage/extract.ts';
-import { withoutUsageChunk } from '../usage/hidden-usage.ts';
-import { usageTap } from '../usage/tap.ts';
+import { usageChunkFilter } from '../usage/hidden-usage.ts';
+import { usageTail } from '../usage/tap.ts';
+import { answerBody, coalesced } from './answer-body.ts';
 
 /** Response headers a provider must not set for our origin. */
 const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2'];
@@ -104,7 +106,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   let answer = upstream;
   if (rewrite !== undefined) {
     try {
-      answer = await rewrite(upstream);
+      answer = await rewrite(coalesced(upstream));
     } catch (error) {
       // The upstream's answer broke off while it was being read for the rewrite.
       logLine(call, { status: 502, ttfbMs, durationMs: Date.now() - started, error: 'answer_unreadable' });
@@ -118,22 +120,19 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
     call.usage?.count(answer.status >= 400, null);
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
   }
-  // Chunks flow as they arrive. Untapped, the pass-through is pumped by the runtime itself (both ends are
-  // its own streams, so no JavaScript runs per chunk); with usage counted, the tap sees each chunk on
-  // its way, keeping a bounded tail. Its end (or the client leaving) times the call.
-  let body = answer.body;
-  const tap = call.usage === undefined ? undefined : usageTap(call.usage.format);
-  if (tap !== undefined) body = body.pipeThrough(tap.stream);
-  if (call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '')) {
-    body = body.pipeThrough(withoutUsageChunk());
-    responseHeaders.delete('content-length');
-  }
+  // Chunks flow as they arrive, the upstream's own bytes pumped by the runtime unless the usage chunk
+  // must come out (answer-body.ts); a counted call's head and tail are kept on the way. Its end (or the
+  // client leaving) times the call.
+  const tail = call.usage === undefined ? undefined : usageTail(call.usage.format);
+  const hide = call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '');
+  if (hide) responseHeaders.delete('content-length');
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
-  const { readable, writable } = Number.isSafeInteger(length) && length >= 0 ? new FixedLengthStream(length) : new IdentityTransformStream();
-  const ended = body.pipeTo(writable).then(
-    () => ({ durationMs: Date.now() - started, interrupted: false }),
-    () => ({ durationMs: Date.now() - started, interrupted: true }),
-  );
+  const { body, ended: done } = answerBody(answer.body, {
+    ...(tail === undefined ? {} : { tail }),
+    ...(hide ? { filter: usageChunkFilter() } : {}),
+    ...(Number.isSafeInteger(length) && length >= 0 ? { length } : {}),
+  });
+  const ended = done.then(({ interrupted }) => ({ durationMs: Date.now() - started, interrupted }));
   // The line and the count are made behind the answer, a timer turn after its end, so that the answer's
   // last bytes never wait on them (under `wrangler dev` a log line costs milliseconds of the tooling's work).
   call.background.waitUntil(
@@ -141,11 +140,11 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
       behindAnswer(async () => {
         const error = interrupted ? 'stream_interrupted' : call.failedInAnswer?.();
         logLine(call, { status: answer.status, ttfbMs, durationMs, ...(error === undefined ? {} : { error }) });
-        call.usage?.count(error !== undefined || answer.status >= 400, tap?.tokens() ?? null);
+        call.usage?.count(error !== undefined || answer.status >= 400, tail?.tokens() ?? null);
       }),
     ),
   );
-  return new Response(readable, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
+  return new Response(body, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
 }
 
 /** One line per call: who, which model where, how it went. Never the prompt, the completion or a key. */
