@@ -2,22 +2,21 @@
  * @module How an answer's body reaches the client while the call learns when it ended and, when
  * counted, what its first and last bytes were (src/usage/tap.ts). Three ways, cheapest first:
  *
- * - **Tee'd** (the upstream's own body, nothing taken out): the runtime's `tee` gives the client one
- *   branch, pumped by the runtime with no JavaScript per chunk, the very bytes the provider sent; the
- *   other branch is read here in blocks of `DRAIN_BYTES` (`readAtLeast`), so JavaScript runs once
- *   per 64 KiB of answer (or once for the whole of a short one), off the client's path, and its end
- *   times the call.
+ * - **Piped** (the upstream's own body, nothing taken out): the runtime pumps it to the client, no
+ *   JavaScript per chunk, the very bytes the provider sent. A counted call `tee`s it first; the copy is
+ *   read once the client's branch has ended, in blocks of `DRAIN_BYTES` (`readAtLeast`): a few
+ *   JavaScript turns per call, whatever the number of chunks, none on the client's path.
  * - **Filtered** (OpenAI's usage chunk, asked for by us, must not reach a client that did not ask:
- *   src/usage/hidden-usage.ts): one loop reads each chunk as it comes, hands on what may pass and sees
- *   it for the usage. JavaScript per read, on the client's path: that is what taking bytes out costs.
+ *   src/usage/hidden-usage.ts): one loop reads each chunk as it comes, sees it for the usage and hands
+ *   on what may pass. JavaScript per read, on the client's path: that is what taking bytes out costs.
  * - **Pumped** (a body made in JavaScript, e.g. a translated answer): the same loop without the filter,
  *   one stage where a tap and a pipe were two.
  *
- * Memory: a tee holds for each branch what that branch has not read yet. The drained branch is read as
- * fast as the provider sends (at most one block held for it); a client that reads slower than the
- * provider sends has the difference held for it, up to the whole answer, where a pipe would have
- * slowed the provider down instead. Answers are a model's output (kilobytes to a few megabytes), well
- * inside an isolate's 128 MB.
+ * Why the copy waits: a tee pulls from the provider what its most demanding branch asks for, so a
+ * 64 KiB read pending on the copy would hold the client's first bytes back until 64 KiB had come; read
+ * a chunk at a time instead, it would cost a JavaScript turn per chunk again. Its memory: the copy holds
+ * the answer until the end (a model's output: kilobytes to a few megabytes, inside an isolate's 128 MB);
+ * the client's branch is read at the client's pace, as a pipe always was.
  */
 import type { UsageTail } from '../usage/tap.ts';
 import type { UsageChunkFilter } from '../usage/hidden-usage.ts';
@@ -38,33 +37,29 @@ export interface AnswerBody {
 /**
  * The client's body for `body`. `tail` (a counted call) sees every byte; `filter` takes OpenAI's usage
  * chunk out of what the client gets; `length`, when the answer declares one (and nothing is taken out),
- * keeps its `Content-Length` on a pumped body.
+ * keeps its `Content-Length`; `fromProvider`: `body` is a fetch's own (the provider's answer, not rewritten).
  */
-export function answerBody(body: ReadableStream<Uint8Array>, { tail, filter, length }: { tail?: UsageTail; filter?: UsageChunkFilter; length?: number } = {}): AnswerBody {
-  if (isByteStream(body)) {
-    const [client, drained] = body.tee();
-    const seen = drain(drained, tail);
-    if (filter === undefined) return { body: client, ended: settle(seen) };
-    // The drained branch pulls the provider's bytes as they come; the client's branch, read here, then
-    // gets whatever has arrived since its last read in one piece: one JavaScript turn per burst, not per chunk.
-    const { readable, writable } = new IdentityTransformStream();
-    return { body: readable, ended: settle(Promise.all([seen, pump(client, writable.getWriter(), undefined, filter)])) };
-  }
+export function answerBody(
+  body: ReadableStream<Uint8Array>,
+  { tail, filter, length, fromProvider = false }: { tail?: UsageTail; filter?: UsageChunkFilter; length?: number; fromProvider?: boolean } = {},
+): AnswerBody {
   const { readable, writable } = length !== undefined && filter === undefined ? new FixedLengthStream(length) : new IdentityTransformStream();
+  // Only a fetch's own body is piped: the runtime cannot pipe one of its transform streams into another.
+  if (filter === undefined && fromProvider) {
+    if (tail === undefined) return { body: readable, ended: settle(body.pipeTo(writable)) };
+    // The copy is read once the client's branch has ended: a read pending on it meanwhile would hold
+    // the client's bytes back (a tee pulls what its most demanding branch asks for).
+    const [client, copy] = body.tee();
+    const read = client.pipeTo(writable).then(
+      () => drain(copy, tail),
+      async (error: unknown) => {
+        await copy.cancel(error).catch(() => undefined);
+        throw error;
+      },
+    );
+    return { body: readable, ended: settle(read) };
+  }
   return { body: readable, ended: settle(pump(body, writable.getWriter(), tail, filter)) };
-}
-
-/**
- * A copy of a provider's answer for a rewrite (a translation) to read: the same bytes, and a stream
- * that, when the provider sends faster than the rewrite reads, hands over everything that has arrived
- * in one read (a second branch drained in blocks pulls the bytes in), where the provider's own body
- * gives one chunk per read. Each read is a JavaScript turn of the rewrite's.
- */
-export function coalesced(answer: Response): Response {
-  if (answer.body === null || !isByteStream(answer.body)) return answer;
-  const [read, drained] = answer.body.tee();
-  void drain(drained, undefined).catch(() => undefined); // the rewrite's own read reports a break
-  return new Response(read, answer);
 }
 
 /** Whether the runtime itself makes `body` (a fetch's body: a byte stream, readable into our own buffer). */
@@ -124,7 +119,7 @@ async function pump(body: ReadableStream<Uint8Array>, writer: WritableStreamDefa
 function byobReader(body: ReadableStream<Uint8Array>) {
   const reader = body.getReader({ mode: 'byob' });
   return {
-    read: () => reader.readAtLeast(1, new Uint8Array(PUMP_BYTES)),
+    read: () => reader.read(new Uint8Array(PUMP_BYTES)),
     cancel: (reason: unknown) => reader.cancel(reason),
   };
 }

@@ -6,7 +6,7 @@
  * dropped (the runtime's fetch negotiates and decodes compression itself); the body reaches the client as the runtime pumps
  * it, unless the route asks for the answer to be rewritten (translation), which then streams its own
  * output, or the usage chunk must come out (answer-body.ts). A counted call keeps its answer's first
- * and last bytes for the usage (src/usage/), read off a copy of the body, not on the client's path.
+ * and last bytes for the usage (src/usage/), read off a copy of the body after its end, not on the client's path.
  */
 import type { ProviderEntry } from '../config.ts';
 import { apiError } from '../errors.ts';
@@ -18,7 +18,7 @@ import { RedirectRefused, upstreamFetch, type Purpose } from '../upstream/fetch.
 import type { Tokens, UsageFormat } from '../usage/extract.ts';
 import { usageChunkFilter } from '../usage/hidden-usage.ts';
 import { usageTail } from '../usage/tap.ts';
-import { answerBody, coalesced } from './answer-body.ts';
+import { answerBody } from './answer-body.ts';
 
 /** Response headers a provider must not set for our origin, and hop-by-hop headers (RFC 9110 §7.6.1). */
 const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
@@ -101,7 +101,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   let answer = upstream;
   if (rewrite !== undefined) {
     try {
-      answer = await rewrite(coalesced(upstream));
+      answer = await rewrite(upstream);
     } catch (error) {
       // The upstream's answer broke off while it was being read for the rewrite.
       logLine(call, { status: 502, ttfbMs, durationMs: Date.now() - started, error: 'answer_unreadable' });
@@ -115,7 +115,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
   }
   // Chunks flow as they arrive, the upstream's own bytes pumped by the runtime unless the usage chunk
-  // must come out (answer-body.ts); a counted call's head and tail are kept on the way. Its end (or the
+  // must come out (answer-body.ts); a counted call's head and tail are read off a copy. Its end (or the
   // client leaving) times the call.
   const tail = call.usage === undefined ? undefined : usageTail(call.usage.format);
   const hide = call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '');
@@ -125,6 +125,7 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
     ...(tail === undefined ? {} : { tail }),
     ...(hide ? { filter: usageChunkFilter() } : {}),
     ...(Number.isSafeInteger(length) && length >= 0 ? { length } : {}),
+    fromProvider: answer === upstream,
   });
   const ended = done.then(({ interrupted }) => ({ durationMs: Date.now() - started, interrupted }));
   // The line and the count are made behind the answer, a timer turn after its end, so that the answer's
