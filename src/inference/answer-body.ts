@@ -24,9 +24,6 @@ import type { UsageChunkFilter } from '../usage/hidden-usage.ts';
 /** The drained branch's read size: one JavaScript turn per this many bytes of answer. */
 export const DRAIN_BYTES = 64 * 1024;
 
-/** The most a read on the client's path takes at once. */
-const PUMP_BYTES = 64 * 1024;
-
 export interface AnswerBody {
   /** What the client gets. */
   body: ReadableStream<Uint8Array>;
@@ -62,16 +59,6 @@ export function answerBody(
   return { body: readable, ended: settle(pump(body, writable.getWriter(), tail, filter)) };
 }
 
-/** Whether the runtime itself makes `body` (a fetch's body: a byte stream, readable into our own buffer). */
-function isByteStream(body: ReadableStream<Uint8Array>): boolean {
-  try {
-    body.getReader({ mode: 'byob' }).releaseLock();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function drain(body: ReadableStream<Uint8Array>, tail: UsageTail | undefined): Promise<void> {
   const reader = body.getReader({ mode: 'byob' });
   let buffer = new ArrayBuffer(DRAIN_BYTES);
@@ -87,7 +74,7 @@ async function drain(body: ReadableStream<Uint8Array>, tail: UsageTail | undefin
 }
 
 async function pump(body: ReadableStream<Uint8Array>, writer: WritableStreamDefaultWriter<Uint8Array>, tail: UsageTail | undefined, filter: UsageChunkFilter | undefined): Promise<void> {
-  const reader = isByteStream(body) ? byobReader(body) : body.getReader();
+  const reader = body.getReader();
   let written: Promise<void> = Promise.resolve();
   const pass = (bytes: Uint8Array) => {
     written.catch(() => undefined); // the last write's failure is the one awaited
@@ -113,15 +100,6 @@ async function pump(body: ReadableStream<Uint8Array>, writer: WritableStreamDefa
     await Promise.allSettled([writer.abort(error), reader.cancel(error)]);
     throw error;
   }
-}
-
-/** A default-reader lookalike over a byte stream: each read takes whatever has arrived, up to PUMP_BYTES, in one piece. */
-function byobReader(body: ReadableStream<Uint8Array>) {
-  const reader = body.getReader({ mode: 'byob' });
-  return {
-    read: () => reader.read(new Uint8Array(PUMP_BYTES)),
-    cancel: (reason: unknown) => reader.cancel(reason),
-  };
 }
 
 function settle(work: Promise<unknown>): Promise<{ interrupted: boolean }> {
