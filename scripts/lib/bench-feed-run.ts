@@ -45,6 +45,6 @@ These are the stages' own JavaScript, in Node, as stream stages. In workerd a co
 its answer through them: the client's bytes are piped by the runtime and a tee'd copy is read in
 64 KiB blocks once they have ended (src/inference/answer-body.ts); only a stream whose usage chunk must
 come out, or one made in JavaScript (a translation), goes through one JavaScript loop, a read per chunk.
-Each read from JavaScript costs workerd about 0.1 ms whatever it does ("What a call costs" above, and the
+Each read from JavaScript costs workerd about 0.1 ms whatever it does (the section "What a call costs", and the
 README's section of that name).`;
 }
