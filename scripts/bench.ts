@@ -11,7 +11,7 @@
  *   npm run bench                          the full run (about eight minutes)
  *   npm run bench -- --quick               short runs, to try the benchmark itself; docs left alone
  *   npm run bench -- --no-write            the full run without rewriting docs/performance.md
- *   npm run bench -- --only refresh-cpu    one section (also: hits, memory, cold-fill, coordinator-miss, passthrough, translate, feed; repeatable); only its parts
+ *   npm run bench -- --only refresh-cpu    one section (also: hits, memory, cold-fill, coordinator-miss, passthrough, call-cpu, long-streams, translate, feed; repeatable); only its parts
  *                                          of docs/performance.md are rewritten
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -24,6 +24,7 @@ import {
   FORWARD_WORKER, forwarderVars, LOG_LINE_CALL, PASSTHROUGH_CALLS, passthroughFigures, startForwarder, type PassthroughCall, type PassthroughFigures, type StreamShape,
 } from './lib/bench-passthrough.ts';
 import { startPlainWorker } from './lib/plain-worker.ts';
+import { callCostSection, callCostVerdicts, callCpu, LOGGING_FORWARDER, longStreams, type CallCostFigures } from './lib/bench-call-cost.ts';
 import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from './lib/bench-probes.ts';
 import { refreshCpu } from './lib/bench-refresh-cpu.ts';
 import {
@@ -80,7 +81,9 @@ const PROVIDER_KEY = 'bench-provider-key';
 const TRANSLATE_ROUNDS = 9;
 
 /** Sections `--only` can run alone. */
-const SECTIONS = ['hits', 'memory', 'refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough', 'translate', 'feed'];
+const SECTIONS = ['hits', 'memory', 'refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough', 'call-cpu', 'long-streams', 'translate', 'feed'];
+/** CPU per call and long streams against the forwarder: rounds, calls per round (scripts/lib/bench-call-cost.ts). */
+const callCostOptions = { rounds: 9, callsPerRound: 30, pauseMs: 10, dripMs: 5, streamRounds: 7 };
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, 'no-write': { type: 'boolean', default: false }, only: { type: 'string', multiple: true, default: [] } },
@@ -88,7 +91,10 @@ const { values: flags } = parseArgs({
 const unknown = flags.only.filter((name) => !SECTIONS.includes(name));
 if (unknown.length > 0) throw new Error(`--only ${unknown.join(', ')}: not a section; one of ${SECTIONS.join(', ')}`);
 const schedule = flags.quick ? QUICK : FULL;
-if (flags.quick) Object.assign(passthroughOptions, { rounds: 2, callsPerRound: 10 });
+if (flags.quick) {
+  Object.assign(passthroughOptions, { rounds: 2, callsPerRound: 10 });
+  Object.assign(callCostOptions, { rounds: 2, callsPerRound: 10, streamRounds: 2 });
+}
 const reps = flags.quick ? 3 : 5;
 const refreshCpuRounds = flags.quick ? REFRESH_CPU_ROUNDS.quick : REFRESH_CPU_ROUNDS.full;
 // Without this wrangler's Node process handles a log line for every request, a third of a core at
@@ -123,6 +129,7 @@ try {
   const { edge, edgeDirect, clientKey, served, hot, direct, byId } = await hitRun(upstreams, started, stop);
 
   const passthrough = await passthroughRun(upstreams, edge, clientKey);
+  const callCost = await callCostRun(upstreams, edge, clientKey, ['call-cpu', 'long-streams']);
 
   log(`cold fill: providers at ${Object.values(COLD_DELAYS).join('/')} ms, ${reps} purges`);
   const coldUpstreamMs = await slowestUpstreamMs(upstreams, COLD_DELAYS);
@@ -170,6 +177,7 @@ try {
     feed,
     passthrough,
     passthroughOptions,
+    callCost,
     loadAtEnd: loadavg()[0] ?? Number.NaN,
   };
 } finally {
@@ -313,6 +321,33 @@ async function passthroughRun(upstreams: RunningUpstreams, edge: DevWorker, clie
   }
 }
 
+/** CPU per call (`call-cpu`) and long streams (`long-streams`): models-edge with `clientKey` against a forwarder started here. */
+async function callCostRun(upstreams: RunningUpstreams, edge: DevWorker, clientKey: string, parts: string[]): Promise<CallCostFigures> {
+  const setStream = (shape: StreamShape) => Object.assign(upstreams.state, shape);
+  const forwarder = await startForwarder(upstreams.origin, PROVIDER_KEY);
+  const logging = await startForwarder(upstreams.origin, PROVIDER_KEY, true);
+  try {
+    const withPid = (pid: number | undefined) => (pid === undefined ? {} : { runtimePid: pid });
+    const fwd = { name: FORWARDER, url: forwarder.url, pathFor: (call: PassthroughCall) => `/${call.owner}${call.upstream?.path ?? call.path}`, bodyFor: (call: PassthroughCall) => call.upstream?.body ?? call.body, headers: {}, ...withPid(userRuntimePid(forwarder.url)) };
+    const me = { name: EDGE, url: edge.url, pathFor: (call: PassthroughCall) => call.path, bodyFor: (call: PassthroughCall) => call.body, headers: { Authorization: `Bearer ${clientKey}` }, ...withPid(userRuntimePid(edge.url)) };
+    const figures: CallCostFigures = { rounds: callCostOptions.rounds, callsPerRound: callCostOptions.callsPerRound };
+    if (parts.includes('call-cpu')) {
+      log(`CPU per call: models-edge against the forwarder, ${callCostOptions.rounds} rounds of ${callCostOptions.callsPerRound} calls`);
+      const withLine = { ...fwd, name: LOGGING_FORWARDER, url: logging.url, ...withPid(userRuntimePid(logging.url)) };
+      figures.cpu = await callCpu(me, fwd, callCostOptions, setStream, [withLine]);
+      for (const c of figures.cpu) log(`${c.call.name}: ${c.cpuMs[EDGE]?.toFixed(2)} vs ${c.cpuMs[FORWARDER]?.toFixed(2)} ms, ${c.ratio.toFixed(2)}x (rounds ${c.roundRatios.map((r) => r.toFixed(2)).join(', ')})`);
+    }
+    if (parts.includes('long-streams')) {
+      log(`long streams: ${callCostOptions.streamRounds} rounds`);
+      figures.streams = await longStreams(me, fwd, callCostOptions.streamRounds, setStream);
+      for (const s of figures.streams) log(`${s.label}: ${s.mbps[EDGE]?.toFixed(1)} vs ${s.mbps[FORWARDER]?.toFixed(1)} MB/s, ${s.ratio.toFixed(2)}x (rounds ${s.roundRatios.map((r) => r.toFixed(2)).join(', ')})`);
+    }
+    return figures;
+  } finally {
+    await Promise.all([forwarder.stop(), logging.stop()]);
+  }
+}
+
 function printPassthrough(figures: PassthroughFigures): void {
   for (const { call, byContender } of figures.calls) {
     for (const [name, f] of Object.entries(byContender)) {
@@ -398,6 +433,20 @@ async function runSections(names: string[]): Promise<void> {
     const figures = await feedCpu();
     sections.push(feedSection(figures));
     rows.push(feedVerdict(figures));
+  }
+  const callCostParts = names.filter((name) => name === 'call-cpu' || name === 'long-streams');
+  if (callCostParts.length > 0) {
+    const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });
+    const edge = await startModelsEdge(upstreams.origin, KEYED_VARS);
+    try {
+      await servedList(edge);
+      const figures = await callCostRun(upstreams, edge, await createClientKey(edge, await adminToken(), BENCH_VIEW), callCostParts);
+      sections.push(callCostSection(figures, EDGE, FORWARDER));
+      rows.push(...callCostVerdicts(figures, EDGE, FORWARDER));
+    } finally {
+      await edge.stop();
+      await upstreams.close();
+    }
   }
   if (names.includes('passthrough')) {
     const upstreams = await startUpstreams({ models: perProvider(LIST_MODELS), pageSize: PAGE_SIZE });

@@ -41,7 +41,10 @@ Measured in Node's V8 with the process's CPU clock, median of 9 rounds:
 | … through the usage tap | ${f.tapUsPerChunk.toFixed(2)} µs |
 | … through the tap and the filter that hides a usage chunk the client did not ask for | ${f.tapAndFilterUsPerChunk.toFixed(2)} µs |
 
-A counted call's answer runs through JavaScript per chunk, where an uncounted one is pumped by the
-runtime alone: negligible at a model's pace (tens of chunks a second), visible in the passthrough
-section's streamed throughput, which sends 20,000 chunks as fast as it can.`;
+These are the stages' own JavaScript, in Node, as stream stages. In workerd a counted call no longer puts
+its answer through them: the client's bytes are piped by the runtime and a tee'd copy is read in
+64 KiB blocks once they have ended (src/inference/answer-body.ts); only a stream whose usage chunk must
+come out, or one made in JavaScript (a translation), goes through one JavaScript loop, a read per chunk.
+Each read from JavaScript costs workerd about 0.1 ms whatever it does (the section "What a call costs", and the
+README's section of that name).`;
 }

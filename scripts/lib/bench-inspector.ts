@@ -11,11 +11,15 @@ export interface HeapInspector {
   liveHeapBytes(): Promise<number>;
   /** V8's sampling CPU profile of the isolate while `during` runs: self time in ms per function. */
   selfTimes(during: () => Promise<unknown>, intervalMicros?: number): Promise<Map<string, number>>;
+  /** V8's raw sampling CPU profile of the isolate while `during` runs. */
+  profile(during: () => Promise<unknown>, intervalMicros?: number): Promise<CpuProfile>;
+  /** The same profile, each function charged with its own time and its callees' (a sample counts once per function on its stack). */
+  totalTimes(during: () => Promise<unknown>, intervalMicros?: number): Promise<Map<string, number>>;
   close(): void;
 }
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -50,6 +54,14 @@ export async function connectInspector(port: number, path = '/ws'): Promise<Heap
     });
   }
 
+  async function profiled(during: () => Promise<unknown>, intervalMicros: number): Promise<CpuProfile> {
+    await call('Profiler.enable');
+    await call('Profiler.setSamplingInterval', { interval: intervalMicros });
+    await call('Profiler.start');
+    await during();
+    return ((await call('Profiler.stop')) as { profile: CpuProfile }).profile;
+  }
+
   return {
     async liveHeapBytes() {
       // The snapshot itself arrives as chunk events, which are simply not kept.
@@ -58,11 +70,7 @@ export async function connectInspector(port: number, path = '/ws'): Promise<Heap
       return usage.usedSize;
     },
     async selfTimes(during, intervalMicros = 50) {
-      await call('Profiler.enable');
-      await call('Profiler.setSamplingInterval', { interval: intervalMicros });
-      await call('Profiler.start');
-      await during();
-      const { profile } = (await call('Profiler.stop')) as { profile: CpuProfile };
+      const profile = await profiled(during, intervalMicros);
       const names = new Map(profile.nodes.map((node) => [node.id, frameName(node.callFrame)]));
       const self = new Map<string, number>();
       // timeDeltas[i] is the time before sample i; it is charged to the function sampled at i.
@@ -71,6 +79,20 @@ export async function connectInspector(port: number, path = '/ws'): Promise<Heap
         self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
       });
       return self;
+    },
+    profile: (during, intervalMicros = 50) => profiled(during, intervalMicros),
+    async totalTimes(during, intervalMicros = 50) {
+      const profile = await profiled(during, intervalMicros);
+      const parent = new Map<number, number>();
+      for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+      const names = new Map(profile.nodes.map((node) => [node.id, frameName(node.callFrame)]));
+      const total = new Map<string, number>();
+      profile.samples.forEach((id, i) => {
+        const seen = new Set<string>();
+        for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(names.get(at) ?? '(unknown)');
+        for (const name of seen) total.set(name, (total.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+      });
+      return total;
     },
     close: () => socket.close(),
   };

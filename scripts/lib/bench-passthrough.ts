@@ -182,7 +182,7 @@ export async function passthroughFigures(
 }
 
 /** One call after `pauseMs` of idle: the time to its first body bytes, its length and its whole duration. */
-async function timed(contender: Forwarding, call: PassthroughCall, pauseMs: number): Promise<{ ttfbMs: number; bytes: number; totalMs: number }> {
+export async function timed(contender: Forwarding, call: PassthroughCall, pauseMs: number): Promise<{ ttfbMs: number; bytes: number; totalMs: number }> {
   await new Promise((resolve) => setTimeout(resolve, pauseMs));
   const started = performance.now();
   const response = await fetch(`${contender.url}${contender.pathFor(call)}`, { method: 'POST', headers: { ...IDENTITY, ...call.headers, ...contender.headers }, body: contender.bodyFor(call) });

@@ -6,6 +6,7 @@
 import { coordinatorMissSection, type CoordinatorMiss } from './bench-coordinator.ts';
 import { translateSection, translateVerdict, type TranslateFigures } from './bench-translate-run.ts';
 import { feedSection, feedVerdict, type FeedFigures } from './bench-feed-run.ts';
+import { callCostSection, callCostVerdicts, type CallCostFigures } from './bench-call-cost.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -80,6 +81,8 @@ export interface BenchRun {
   /** Inference passthrough, by call and contender (\`models-edge\` and \`forwarder\`), and one log line's price. */
   passthrough: PassthroughRun;
   passthroughOptions: PassthroughOptions;
+  /** CPU per call and long streams' throughput against the forwarder (scripts/lib/bench-call-cost.ts). */
+  callCost?: CallCostFigures;
   loadAtEnd: number;
 }
 
@@ -165,6 +168,7 @@ export function verdicts(run: BenchRun): Verdict[] {
     memoryVerdict(run.memory),
     ...refreshCpuVerdicts(run.refreshCpu.sizes),
     ...passthroughCallVerdicts(run.passthrough.calls),
+    ...(run.callCost === undefined ? [] : callCostVerdicts(run.callCost, EDGE, FORWARDER)),
     ...(run.translate === undefined ? [] : [translateVerdict(run.translate)]),
     ...(run.feed === undefined ? [] : [feedVerdict(run.feed)]),
   ];
@@ -399,7 +403,7 @@ ${hitSection(run)}
 ${keyedSection(run)}
 
 ${passthroughSection(run.passthrough, run.passthroughOptions)}
-
+${run.callCost === undefined ? '' : `\n${callCostSection(run.callCost, EDGE, FORWARDER)}\n`}
 ${coldFillSection(run.coldDelays, run.cold, run.coldUpstreamMs)}
 ${run.coordinatorMiss === undefined ? '' : `\n${coordinatorMissSection(run.coordinatorMiss)}\n`}${run.translate === undefined ? '' : `\n${translateSection(run.translate)}\n`}${run.feed === undefined ? '' : `\n${feedSection(run.feed)}\n`}
 ## Stale read

@@ -2,12 +2,12 @@
  * @module The one way a call leaves for its provider, whatever the dialect: the body as the route
  * made it, the provider's key placed as the route's purpose says, only the client headers the route
  * names (never `Authorization`, `x-api-key`, cookies, `cf-*` or forwarding headers). The answer is the
- * upstream's — status, `Content-Type`, body — streamed through as it arrives (Hono's `proxy` drops
- * hop-by-hop headers and handles `Accept-Encoding`); the body is piped, never read, unless the route
- * asks for the answer to be rewritten (translation), which then streams its own output. A counted
- * call's answer passes a tap that keeps its first and last bytes for the usage (src/usage/).
+ * upstream's — status, `Content-Type`, body — streamed through as it arrives, hop-by-hop headers
+ * dropped (the runtime's fetch negotiates and decodes compression itself); the body reaches the client as the runtime pumps
+ * it, unless the route asks for the answer to be rewritten (translation), which then streams its own
+ * output, or the usage chunk must come out (answer-body.ts). A counted call keeps its answer's first
+ * and last bytes for the usage (src/usage/), read off a copy of the body after its end, not on the client's path.
  */
-import { proxy } from 'hono/proxy';
 import type { ProviderEntry } from '../config.ts';
 import { apiError } from '../errors.ts';
 import { logEvent } from '../log.ts';
@@ -16,11 +16,14 @@ import { behindAnswer } from '../refresh/refresh.ts';
 import { explainFetchFailure, logFetchFailure } from '../upstream/failure.ts';
 import { RedirectRefused, upstreamFetch, type Purpose } from '../upstream/fetch.ts';
 import type { Tokens, UsageFormat } from '../usage/extract.ts';
-import { withoutUsageChunk } from '../usage/hidden-usage.ts';
-import { usageTap } from '../usage/tap.ts';
+import { usageChunkFilter } from '../usage/hidden-usage.ts';
+import { usageTail } from '../usage/tap.ts';
+import { answerBody } from './answer-body.ts';
 
-/** Response headers a provider must not set for our origin. */
-const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2'];
+/** Response headers a provider must not set for our origin, and hop-by-hop headers (RFC 9110 §7.6.1). */
+const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+/** A header name as RFC 9110 allows it (a `Connection` value may name only these). */
+const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/;
 
 export interface Call {
   entry: ProviderEntry;
@@ -78,15 +81,9 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   }
   let upstream: Response;
   try {
-    upstream = await proxy(call.url, {
-      method: 'POST',
-      headers,
-      body: call.body,
-      // The one way out: the provider's key placed, redirects refused. The client hanging up
-      // (request.signal, compatibility flag enable_request_signal) aborts the call upstream.
-      customFetch: (request) =>
-        upstreamFetch(call.entry, call.purpose, request.url, { method: 'POST', headers: request.headers, body: call.body, signal: call.request.signal }),
-    });
+    // The one way out: the provider's key placed, redirects refused. The client hanging up
+    // (request.signal, compatibility flag enable_request_signal) aborts the call upstream.
+    upstream = await upstreamFetch(call.entry, call.purpose, call.url, { method: 'POST', headers, body: call.body, signal: call.request.signal });
   } catch (error) {
     // A refused redirect says where it pointed; anything else is explained (refused, name, TLS, …)
     // with the runtime's own words logged beside it, sanitised: never a key.
@@ -113,29 +110,26 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
       throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(call.url).origin}: the answer broke off before it could be read.`, { cause: error });
     }
   }
-  const responseHeaders = new Headers(answer.headers);
-  for (const name of DROPPED_RESPONSE_HEADERS) responseHeaders.delete(name);
+  const responseHeaders = answerHeaders(answer.headers);
   if (answer.body === null) {
     logLine(call, { status: answer.status, ttfbMs, durationMs: ttfbMs });
     call.usage?.count(answer.status >= 400, null);
     return new Response(null, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
   }
-  // Chunks flow as they arrive. Untapped, the pass-through is pumped by the runtime itself (both ends are
-  // its own streams, so no JavaScript runs per chunk); with usage counted, the tap sees each chunk on
-  // its way, keeping a bounded tail. Its end (or the client leaving) times the call.
-  let body = answer.body;
-  const tap = call.usage === undefined || call.usage.tokens !== undefined ? undefined : usageTap(call.usage.format);
-  if (tap !== undefined) body = body.pipeThrough(tap.stream);
-  if (call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '')) {
-    body = body.pipeThrough(withoutUsageChunk());
-    responseHeaders.delete('content-length');
-  }
+  // Chunks flow as they arrive, the upstream's own bytes pumped by the runtime unless the usage chunk
+  // must come out (answer-body.ts); a counted call's head and tail are read off a copy, unless the route
+  // read its tokens itself (a translated answer). Its end (or the client leaving) times the call.
+  const tail = call.usage === undefined || call.usage.tokens !== undefined ? undefined : usageTail(call.usage.format);
+  const hide = call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '');
+  if (hide) responseHeaders.delete('content-length');
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
-  const { readable, writable } = Number.isSafeInteger(length) && length >= 0 ? new FixedLengthStream(length) : new IdentityTransformStream();
-  const ended = body.pipeTo(writable).then(
-    () => ({ durationMs: Date.now() - started, interrupted: false }),
-    () => ({ durationMs: Date.now() - started, interrupted: true }),
-  );
+  const { body, ended: done } = answerBody(answer.body, {
+    ...(tail === undefined ? {} : { tail }),
+    ...(hide ? { filter: usageChunkFilter() } : {}),
+    ...(Number.isSafeInteger(length) && length >= 0 ? { length } : {}),
+    fromProvider: answer === upstream,
+  });
+  const ended = done.then(({ interrupted }) => ({ durationMs: Date.now() - started, interrupted }));
   // The line and the count are made behind the answer, a timer turn after its end, so that the answer's
   // last bytes never wait on them (under `wrangler dev` a log line costs milliseconds of the tooling's work).
   call.background.waitUntil(
@@ -143,11 +137,27 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
       behindAnswer(async () => {
         const error = interrupted ? 'stream_interrupted' : call.failedInAnswer?.();
         logLine(call, { status: answer.status, ttfbMs, durationMs, ...(error === undefined ? {} : { error }) });
-        call.usage?.count(error !== undefined || answer.status >= 400, call.usage.tokens?.() ?? tap?.tokens() ?? null);
+        call.usage?.count(error !== undefined || answer.status >= 400, call.usage.tokens?.() ?? tail?.tokens() ?? null);
       }),
     ),
   );
-  return new Response(readable, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
+  return new Response(body, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
+}
+
+/**
+ * The answer's headers as the client gets them: hop-by-hop ones and those `Connection` names dropped,
+ * cookies dropped; a body the runtime decoded (`Content-Encoding`) leaves as decoded, so its encoding
+ * and length go too (as Hono's `proxy` did).
+ */
+function answerHeaders(upstream: Headers): Headers {
+  const headers = new Headers(upstream);
+  for (const name of (headers.get('connection') ?? '').split(',').map((h) => h.trim())) if (TOKEN.test(name)) headers.delete(name);
+  for (const name of DROPPED_RESPONSE_HEADERS) headers.delete(name);
+  if (headers.has('content-encoding')) {
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+  }
+  return headers;
 }
 
 /** One line per call: who, which model where, how it went. Never the prompt, the completion or a key. */

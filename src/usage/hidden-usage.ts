@@ -40,12 +40,17 @@ const CLOSE_BRACKET = 0x5d;
 const MAX_USAGE_EVENT_BYTES = 4096;
 const EMPTY_CHOICES = /"choices"\s*:\s*\[\s*\]/;
 
-/** A filter that drops OpenAI's usage chunk (`choices` empty, `usage` an object) from a stream. */
-export function withoutUsageChunk(): TransformStream<Uint8Array, Uint8Array> {
+/** Drops OpenAI's usage chunk from a stream fed chunk by chunk: `push` hands on what may pass now, `end` what was held. */
+export interface UsageChunkFilter {
+  push(chunk: Uint8Array, pass: (bytes: Uint8Array) => void): void;
+  end(pass: (bytes: Uint8Array) => void): void;
+}
+
+export function usageChunkFilter(): UsageChunkFilter {
   let pending: Uint8Array | null = null;
   const decoder = new TextDecoder();
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
+  return {
+    push(chunk, pass) {
       const bytes = pending === null ? chunk : concat(pending, chunk);
       // Scanning may start where the held bytes ended, less the one byte a boundary may span.
       let from = pending === null ? 0 : Math.max(0, pending.length - 3);
@@ -56,17 +61,27 @@ export function withoutUsageChunk(): TransformStream<Uint8Array, Uint8Array> {
         const end = eventEnd(bytes, from);
         if (end === -1) break;
         if (end - start <= MAX_USAGE_EVENT_BYTES && hasEmptyArray(bytes, start, end) && isUsageChunk(decoder.decode(bytes.subarray(start, end)))) {
-          if (start > passFrom) controller.enqueue(bytes.subarray(passFrom, start));
+          if (start > passFrom) pass(bytes.subarray(passFrom, start));
           passFrom = end;
         }
         start = from = end;
       }
-      if (start > passFrom) controller.enqueue(passFrom === 0 && start === bytes.length ? bytes : bytes.subarray(passFrom, start));
+      if (start > passFrom) pass(passFrom === 0 && start === bytes.length ? bytes : bytes.subarray(passFrom, start));
       if (start < bytes.length) pending = bytes.slice(start);
     },
-    flush(controller) {
-      if (pending !== null) controller.enqueue(pending);
+    end(pass) {
+      if (pending !== null) pass(pending);
+      pending = null;
     },
+  };
+}
+
+/** The filter as a stream stage. */
+export function withoutUsageChunk(): TransformStream<Uint8Array, Uint8Array> {
+  const filter = usageChunkFilter();
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform: (chunk, controller) => filter.push(chunk, (bytes) => controller.enqueue(bytes)),
+    flush: (controller) => filter.end((bytes) => controller.enqueue(bytes)),
   });
 }
 

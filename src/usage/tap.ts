@@ -1,8 +1,8 @@
 /**
- * @module A tap on an answer's body: every chunk passes through unchanged and at once (enqueued before
- * anything else is done with it); a copy of the first `HEAD_BYTES` and of the last `TAIL_BYTES` is
- * kept, bounded whatever the answer's length, to read the usage from once the body has ended
- * (extract.ts). Per chunk: at most two bounded copies into fixed buffers, no allocation.
+ * @module What a counted call keeps of its answer to read the usage from once the body has ended
+ * (extract.ts): a copy of the first `HEAD_BYTES` and of the last `TAIL_BYTES`, bounded whatever the
+ * answer's length. The bytes are seen off the client's path where the answer allows
+ * (src/inference/answer-body.ts). Per chunk seen: at most two bounded copies into fixed buffers, no allocation.
  */
 import { tokensFrom, type Tokens, type UsageFormat } from './extract.ts';
 
@@ -11,6 +11,14 @@ export const HEAD_BYTES = 4 * 1024;
 /** The last events of a stream (OpenAI's usage chunk, `response.completed`, `message_delta`, Gemini's last chunk) fit many times over. */
 export const TAIL_BYTES = 16 * 1024;
 
+/** What a counted call keeps of its answer: its first and last bytes, seen chunk by chunk. */
+export interface UsageTail {
+  /** Keeps what it needs of the next chunk of the answer (at most two bounded copies, no allocation). */
+  see(chunk: Uint8Array): void;
+  /** The tokens, once the body has ended (or stopped): null when it carried no usage. */
+  tokens(): Tokens | null;
+}
+
 export interface UsageTap {
   /** Pipe the answer through this. */
   stream: TransformStream<Uint8Array, Uint8Array>;
@@ -18,15 +26,15 @@ export interface UsageTap {
   tokens(): Tokens | null;
 }
 
-export function usageTap(format: UsageFormat): UsageTap {
+/** The answer's head and tail for `format`'s usage, fed by whoever reads the answer (src/inference/answer-body.ts). */
+export function usageTail(format: UsageFormat): UsageTail {
   const head = new Uint8Array(HEAD_BYTES);
   let headLength = 0;
   // A ring: `total` bytes seen, the last min(total, TAIL_BYTES) of them at positions total % TAIL_BYTES backwards.
   const ring = new Uint8Array(TAIL_BYTES);
   let total = 0;
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      controller.enqueue(chunk);
+  return {
+    see(chunk) {
       if (headLength < HEAD_BYTES) {
         const part = chunk.subarray(0, HEAD_BYTES - headLength);
         head.set(part, headLength);
@@ -40,9 +48,6 @@ export function usageTap(format: UsageFormat): UsageTap {
       if (first < kept.length) ring.set(kept.subarray(first), 0);
       total += kept.length;
     },
-  });
-  return {
-    stream,
     tokens() {
       const decoder = new TextDecoder();
       const tailText = decoder.decode(tailBytes(ring, total));
@@ -50,6 +55,18 @@ export function usageTap(format: UsageFormat): UsageTap {
       return tokensFrom(format, headText, tailText);
     },
   };
+}
+
+/** The same as a stream stage: every chunk passes on unchanged and at once (for a body that must be piped anyway). */
+export function usageTap(format: UsageFormat): UsageTap {
+  const tail = usageTail(format);
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      controller.enqueue(chunk);
+      tail.see(chunk);
+    },
+  });
+  return { stream, tokens: tail.tokens };
 }
 
 /** The ring's bytes in stream order. */

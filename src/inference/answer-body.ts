@@ -1,0 +1,110 @@
+/**
+ * @module How an answer's body reaches the client while the call learns when it ended and, when
+ * counted, what its first and last bytes were (src/usage/tap.ts). Three ways, cheapest first:
+ *
+ * - **Piped** (the upstream's own body, nothing taken out): the runtime pumps it to the client, no
+ *   JavaScript per chunk, the very bytes the provider sent. A counted call `tee`s it first; the copy is
+ *   read once the client's branch has ended, in blocks of `DRAIN_BYTES` (`readAtLeast`): a few
+ *   JavaScript turns per call, whatever the number of chunks, none on the client's path.
+ * - **Filtered** (OpenAI's usage chunk, asked for by us, must not reach a client that did not ask:
+ *   src/usage/hidden-usage.ts): one loop reads each chunk as it comes, sees it for the usage and hands
+ *   on what may pass. JavaScript per read, on the client's path: that is what taking bytes out costs.
+ * - **Pumped** (a body made in JavaScript, e.g. a translated answer): the same loop without the filter,
+ *   one stage where a tap and a pipe were two.
+ *
+ * Why the copy waits: a tee pulls from the provider what its most demanding branch asks for, so a
+ * 64 KiB read pending on the copy would hold the client's first bytes back until 64 KiB had come; read
+ * a chunk at a time instead, it would cost a JavaScript turn per chunk again. Its memory: the copy holds
+ * the answer until the end (a model's output: kilobytes to a few megabytes, inside an isolate's 128 MB);
+ * the client's branch is read at the client's pace, as a pipe always was.
+ */
+import type { UsageTail } from '../usage/tap.ts';
+import type { UsageChunkFilter } from '../usage/hidden-usage.ts';
+
+/** The drained branch's read size: one JavaScript turn per this many bytes of answer. */
+export const DRAIN_BYTES = 64 * 1024;
+
+export interface AnswerBody {
+  /** What the client gets. */
+  body: ReadableStream<Uint8Array>;
+  /** Settles once the answer has ended: `interrupted` when it broke off (the provider, or the client hanging up). */
+  ended: Promise<{ interrupted: boolean }>;
+}
+
+/**
+ * The client's body for `body`. `tail` (a counted call) sees every byte; `filter` takes OpenAI's usage
+ * chunk out of what the client gets; `length`, when the answer declares one (and nothing is taken out),
+ * keeps its `Content-Length`; `fromProvider`: `body` is a fetch's own (the provider's answer, not rewritten).
+ */
+export function answerBody(
+  body: ReadableStream<Uint8Array>,
+  { tail, filter, length, fromProvider = false }: { tail?: UsageTail; filter?: UsageChunkFilter; length?: number; fromProvider?: boolean } = {},
+): AnswerBody {
+  const { readable, writable } = length !== undefined && filter === undefined ? new FixedLengthStream(length) : new IdentityTransformStream();
+  // Only a fetch's own body is piped: the runtime cannot pipe one of its transform streams into another.
+  if (filter === undefined && fromProvider) {
+    if (tail === undefined) return { body: readable, ended: settle(body.pipeTo(writable)) };
+    // The copy is read once the client's branch has ended: a read pending on it meanwhile would hold
+    // the client's bytes back (a tee pulls what its most demanding branch asks for).
+    const [client, copy] = body.tee();
+    const read = client.pipeTo(writable).then(
+      () => drain(copy, tail),
+      async (error: unknown) => {
+        await copy.cancel(error).catch(() => undefined);
+        throw error;
+      },
+    );
+    return { body: readable, ended: settle(read) };
+  }
+  return { body: readable, ended: settle(pump(body, writable.getWriter(), tail, filter)) };
+}
+
+async function drain(body: ReadableStream<Uint8Array>, tail: UsageTail | undefined): Promise<void> {
+  const reader = body.getReader({ mode: 'byob' });
+  let buffer = new ArrayBuffer(DRAIN_BYTES);
+  for (;;) {
+    // Resolves once DRAIN_BYTES have come, or at the end with what is left.
+    const { value, done } = await reader.readAtLeast(DRAIN_BYTES, new Uint8Array(buffer));
+    if (value !== undefined) {
+      tail?.see(value);
+      buffer = value.buffer;
+    }
+    if (done) return;
+  }
+}
+
+async function pump(body: ReadableStream<Uint8Array>, writer: WritableStreamDefaultWriter<Uint8Array>, tail: UsageTail | undefined, filter: UsageChunkFilter | undefined): Promise<void> {
+  const reader = body.getReader();
+  let written: Promise<void> = Promise.resolve();
+  const pass = (bytes: Uint8Array) => {
+    written.catch(() => undefined); // the last write's failure is the one awaited
+    written = writer.write(bytes);
+  };
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (value !== undefined && value.length > 0) {
+        tail?.see(value);
+        if (filter === undefined) pass(value);
+        else filter.push(value, pass);
+      }
+      if (done) break;
+      // The client's side has taken it: the provider is read at the client's pace, nothing piles up here.
+      await written;
+    }
+    filter?.end(pass);
+    await written;
+    await writer.close();
+  } catch (error) {
+    // The provider broke off (the client is told by the stream's error), or the client left (the provider's read is cancelled).
+    await Promise.allSettled([writer.abort(error), reader.cancel(error)]);
+    throw error;
+  }
+}
+
+function settle(work: Promise<unknown>): Promise<{ interrupted: boolean }> {
+  return work.then(
+    () => ({ interrupted: false }),
+    () => ({ interrupted: true }),
+  );
+}
