@@ -1,7 +1,7 @@
 /**
  * @module For `npm run bench` only: runs models-edge's own `refresh()` inside workerd against
  * in-memory doubles of KV and of the providers (the same bytes every time, see
- * scripts/lib/bench-bodies.ts), and the floor beside it: parsing every upstream body once,
+ * bench/bodies.ts), and the floor beside it: parsing every upstream body once,
  * serialising the merged list once and hashing it once. A request runs its case `reps` times and
  * answers the time that took: under `wrangler dev` workerd's clock runs while code runs (deployed, it
  * stands still until the next I/O), in whole milliseconds, so a request runs for tens of them.
@@ -9,7 +9,7 @@
  *   GET /setup?models=3000   the bodies for that many models, and one refresh to store a previous list
  *   GET /run?case=<case>&reps=<n>&failing=<provider>
  */
-import { BENCH_PROVIDERS, upstreamPages, type UpstreamPage } from '../scripts/lib/bench-bodies.ts';
+import { BENCH_PROVIDERS, upstreamPages, type UpstreamPage } from './bodies.ts';
 import { parseConfig, type Config } from '../src/config.ts';
 import type { Model, ModelList } from '../src/model.ts';
 import { fetchProvider } from '../src/refresh/fetch-provider.ts';

@@ -1,5 +1,5 @@
 /**
- * @module For scripts/bench-stream-modes.ts only: the one-fetch forwarder (bench/forward-worker.ts) with
+ * @module For bench/stream-modes.ts only: the one-fetch forwarder (bench/forward-worker.ts) with
  * the answer passed to the client in the way the request's `x-mode` header names, each reading every
  * byte as a usage count must (a 16 KiB ring), and timing the end behind the answer as models-edge does:
  *

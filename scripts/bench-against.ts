@@ -11,15 +11,16 @@
  */
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import type { Contender, Run, Runs } from './lib/bench-alternate.ts';
-import type { RefreshCpuSize } from './lib/bench-refresh-cpu.ts';
+import type { Contender, Run, Runs } from '../bench/alternate.ts';
+import type { RefreshCpuSize } from '../bench/refresh-cpu.ts';
 import type { DevWorker } from './lib/dev-worker.ts';
 
-type Workers = typeof import('./lib/bench-workers.ts');
-type RefreshCpu = typeof import('./lib/bench-refresh-cpu.ts');
+type Workers = typeof import('../bench/workers.ts');
+type RefreshCpu = typeof import('../bench/refresh-cpu.ts');
 
 const ROOT = join(import.meta.dirname, '..');
 const MODELS = 3_000;
@@ -38,7 +39,14 @@ const other = await mkdtemp(join(tmpdir(), 'models-edge-against-'));
 execFileSync('git', ['worktree', 'add', '--detach', other, ref], { cwd: ROOT, stdio: 'ignore' });
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: other, encoding: 'utf8' }).trim();
 await symlink(join(ROOT, 'node_modules'), join(other, 'node_modules'));
-const lib = (root: string, name: string) => import(join(root, 'scripts/lib', name));
+/**
+ * A harness module of the tree at `root`, by its name before the bench had a folder of its own
+ * (`bench-alternate.ts`, `upstreams.ts`): `bench/` and `fake-providers/` now, `scripts/lib/` in older commits.
+ */
+const lib = async (root: string, name: string) => {
+  const now = name.startsWith('bench-') ? join(root, 'bench', name.slice('bench-'.length)) : join(root, 'fake-providers', name);
+  return import(existsSync(now) ? now : join(root, 'scripts/lib', name));
+};
 const running: DevWorker[] = [];
 try {
   const { startUpstreams } = await lib(ROOT, 'upstreams.ts');

@@ -5,7 +5,7 @@
  * constant (bench/limit-worker.ts), both under `wrangler dev`; drives them in turns with autocannon
  * (full list and 304, through wrangler's dev proxy and straight at workerd); then times a cold fill
  * through the parallel fan-out and a stale read, measures an isolate's memory for a 10,000-model
- * list, and a refresh's own CPU against the floor (scripts/lib/bench-refresh-cpu.ts). Prints a
+ * list, and a refresh's own CPU against the floor (bench/refresh-cpu.ts). Prints a
  * summary, rewrites docs/performance.md, and exits 1 if a target was missed.
  *
  *   npm run bench                          the full run (about eight minutes)
@@ -18,24 +18,27 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { alternate, type Contender, type Run, type Runs, type Schedule } from './lib/bench-alternate.ts';
-import { coordinatorMisses, coordinatorMissSection } from './lib/bench-coordinator.ts';
+import { alternate, type Contender, type Run, type Runs, type Schedule } from '../bench/alternate.ts';
+import { coordinatorMisses, coordinatorMissSection } from '../bench/coordinator.ts';
 import {
   FORWARD_WORKER, forwarderVars, LOG_LINE_CALL, PASSTHROUGH_CALLS, passthroughFigures, startForwarder, type PassthroughCall, type PassthroughFigures, type StreamShape,
-} from './lib/bench-passthrough.ts';
+} from '../bench/passthrough.ts';
 import { startPlainWorker } from './lib/plain-worker.ts';
-import { callCostSection, callCostVerdicts, callCpu, LOGGING_FORWARDER, longStreams, type CallCostFigures } from './lib/bench-call-cost.ts';
-import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from './lib/bench-probes.ts';
-import { refreshCpu } from './lib/bench-refresh-cpu.ts';
-import {
-  coldFillSection, coldFillVerdict, EDGE, hitSection, hitVerdicts, keyedSection, memorySection, memoryVerdict, FORWARDER, KEYED, LOG_LINE_CONTENDERS, machine, passthroughCallVerdicts, passthroughSection, printSummary, refreshCpuSection, refreshCpuVerdicts, renderMarkdown, spliceSections, verdicts, type BenchRun, type PassthroughRun, type Verdict,
-} from './lib/bench-report.ts';
-import { userRuntimePid } from './lib/bench-procs.ts';
-import { adminToken, createClientKey, directUrl, servedList, startLimitWorker, startModelsEdge } from './lib/bench-workers.ts';
+import { callCostSection, callCostVerdicts, callCpu, LOGGING_FORWARDER, longStreams, type CallCostFigures } from '../bench/call-cost.ts';
+import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from '../bench/probes.ts';
+import { refreshCpu } from '../bench/refresh-cpu.ts';
+import { EDGE, FORWARDER, KEYED, LOG_LINE_CONTENDERS, type Verdict } from '../bench/verdict.ts';
+import { machine, type BenchRun, type PassthroughRun } from '../bench/run.ts';
+import { hitSection, hitVerdicts, keyedSection } from '../bench/hits-report.ts';
+import { passthroughCallVerdicts, passthroughSection } from '../bench/passthrough-report.ts';
+import { coldFillSection, coldFillVerdict, memorySection, memoryVerdict, refreshCpuSection, refreshCpuVerdicts } from '../bench/refresh-report.ts';
+import { printSummary, renderMarkdown, spliceSections, verdicts } from '../bench/report.ts';
+import { userRuntimePid } from '../bench/procs.ts';
+import { adminToken, createClientKey, directUrl, servedList, startLimitWorker, startModelsEdge } from '../bench/workers.ts';
 import { ROOT, type DevWorker } from './lib/dev-worker.ts';
-import { KINDS, startUpstreams, type Kind, type RunningUpstreams } from './lib/upstreams.ts';
-import { translateCpu, translateSection, translateVerdict } from './lib/bench-translate-run.ts';
-import { feedCpu, feedSection, feedVerdict } from './lib/bench-feed-run.ts';
+import { KINDS, startUpstreams, type Kind, type RunningUpstreams } from '../fake-providers/upstreams.ts';
+import { translateCpu, translateSection, translateVerdict } from '../bench/translate-run.ts';
+import { feedCpu, feedSection, feedVerdict } from '../bench/feed-run.ts';
 
 /** The issue's list size for the hot path, and for the memory figure. */
 const LIST_MODELS = 3_000;
@@ -82,7 +85,7 @@ const TRANSLATE_ROUNDS = 9;
 
 /** Sections `--only` can run alone. */
 const SECTIONS = ['hits', 'memory', 'refresh-cpu', 'cold-fill', 'coordinator-miss', 'passthrough', 'call-cpu', 'long-streams', 'translate', 'feed'];
-/** CPU per call and long streams against the forwarder: rounds, calls per round (scripts/lib/bench-call-cost.ts). */
+/** CPU per call and long streams against the forwarder: rounds, calls per round (bench/call-cost.ts). */
 const callCostOptions = { rounds: 9, callsPerRound: 30, pauseMs: 10, dripMs: 5, streamRounds: 7 };
 
 const { values: flags } = parseArgs({

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CLIENT_KEY_SECRET_FILE, demoSecretPath, ensureDemoSecret } from './lib/demo-secret.ts';
 import { DEV_VARS_PATH, ROOT, adminJwtSettings, isDemoMode, stateDir as stateDirFor } from './lib/local-config.ts';
-import { providerEntries, startUpstreams, type RunningUpstreams } from './lib/upstreams.ts';
+import { providerEntries, startUpstreams, type RunningUpstreams } from '../fake-providers/upstreams.ts';
 
 const DEFAULT_PORT = 8787;
 const DEFAULT_UPSTREAM_PORT = 8790;

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { signAdminToken } from './lib/admin-token.ts';
 import { agents, type Agent } from './lib/agents.ts';
 import { startDevWorker, type DevWorker } from './lib/dev-worker.ts';
-import { providerEntries, startUpstreams, type Kind, type RunningUpstreams } from './lib/upstreams.ts';
+import { providerEntries, startUpstreams, type Kind, type RunningUpstreams } from '../fake-providers/upstreams.ts';
 
 /** Each agent on a model of every owner: its own provider's natively, the others translated. */
 const MODELS: Record<string, string[]> = {

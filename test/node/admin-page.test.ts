@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAdminToken } from '../../scripts/lib/admin-token.ts';
 import { startDevWorker, type DevWorker } from '../../scripts/lib/dev-worker.ts';
-import { KINDS, providerEntries, startUpstreams, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
+import { KINDS, providerEntries, startUpstreams, type RunningUpstreams } from '../../fake-providers/upstreams.ts';
 
 const SECRET = 'admin-page-test-secret-of-at-least-32-bytes';
 const CLIENT_KEY_SECRET = 'admin-page-test-client-key-secret-of-32-bytes';

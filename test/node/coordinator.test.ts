@@ -5,7 +5,7 @@
  * the coordinator failing, or never answering (real RPC calls that never return), both still answer.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { providerEntries, startUpstreams, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
+import { providerEntries, startUpstreams, type RunningUpstreams } from '../../fake-providers/upstreams.ts';
 import { adminToken } from './support/admin-token.ts';
 import { startTwoIsolates, WORKERS, type TwoIsolates, type WorkerName } from './support/two-isolates.ts';
 

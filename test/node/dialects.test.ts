@@ -8,7 +8,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTEXT_LENGTH_TRIGGER } from '../../scripts/lib/upstream-inference.ts';
+import { CONTEXT_LENGTH_TRIGGER } from '../../fake-providers/upstream-inference.ts';
 import { anthropicToolTurns, geminiToolTurns, responsesToolTurns, WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
 import { expectNoClientKey, PROVIDER_KEYS, startNativeWorld, type NativeWorld } from './support/native-worker.ts';
 

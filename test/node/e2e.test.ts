@@ -5,9 +5,9 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoEntries } from '../../scripts/lib/demo-data.ts';
+import { demoEntries } from '../../fake-providers/demo-data.ts';
 import { startDevWorker, type DevWorker } from '../../scripts/lib/dev-worker.ts';
-import { KINDS, providerEntries, startUpstreams, type Kind, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
+import { KINDS, providerEntries, startUpstreams, type Kind, type RunningUpstreams } from '../../fake-providers/upstreams.ts';
 import { adminToken } from './support/admin-token.ts';
 
 /** One key per provider: a model list only arrives if the worker sends each the provider's way. */

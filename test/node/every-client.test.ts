@@ -10,8 +10,8 @@
  * matrix says, and the matrix must list exactly these cells.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedCall } from '../../scripts/lib/upstream-common.ts';
-import { afterToolText } from '../../scripts/lib/upstream-tools.ts';
+import type { ReceivedCall } from '../../fake-providers/upstream-common.ts';
+import { afterToolText } from '../../fake-providers/upstream-tools.ts';
 import { WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
 import { drivers, MAX_TOKENS, type Client, type Driver, type SeenUsage } from './support/every-client-drivers.ts';
 import { cellKey, CELL_WORDS, CLIENT_LABELS, COLUMN_LABELS, readMatrix, type Column } from './support/matrix-doc.ts';

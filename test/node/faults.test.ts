@@ -5,9 +5,9 @@
  * a burst of cold reads must share one fan-out. Freshness is short (2 s) so "stale" is reachable.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoEntries } from '../../scripts/lib/demo-data.ts';
+import { demoEntries } from '../../fake-providers/demo-data.ts';
 import { startDevWorker, type DevWorker } from '../../scripts/lib/dev-worker.ts';
-import { KINDS, providerEntries, startUpstreams, type Fault, type Kind, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
+import { KINDS, providerEntries, startUpstreams, type Fault, type Kind, type RunningUpstreams } from '../../fake-providers/upstreams.ts';
 import { adminToken } from './support/admin-token.ts';
 import { startGate, type Gate } from './support/gate.ts';
 

@@ -8,8 +8,8 @@ import OpenAI, { APIError, AuthenticationError, NotFoundError } from 'openai';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevWorker, type DevWorker } from '../../scripts/lib/dev-worker.ts';
-import { CONTEXT_LENGTH_TRIGGER } from '../../scripts/lib/upstream-inference.ts';
-import { KINDS, providerEntries, startUpstreams, type Kind, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
+import { CONTEXT_LENGTH_TRIGGER } from '../../fake-providers/upstream-inference.ts';
+import { KINDS, providerEntries, startUpstreams, type Kind, type RunningUpstreams } from '../../fake-providers/upstreams.ts';
 import { adminToken } from './support/admin-token.ts';
 
 const KEYS: Record<Kind, string> = {

@@ -1,15 +1,15 @@
 /**
- * The fake providers' native endpoints (scripts/lib/upstream-native*.ts) and the OpenAI-compatible
- * tool calls (scripts/lib/upstream-inference.ts), driven by the official SDKs pointed straight at
+ * The fake providers' native endpoints (fake-providers/upstream-native*.ts) and the OpenAI-compatible
+ * tool calls (fake-providers/upstream-inference.ts), driven by the official SDKs pointed straight at
  * them, no worker between: if a fake's shape drifts from what the real clients parse, this fails.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTEXT_LENGTH_TRIGGER } from '../../scripts/lib/upstream-inference.ts';
-import { OVERLOADED_TRIGGER } from '../../scripts/lib/upstream-native.ts';
-import { startUpstreams, type Kind, type RunningUpstreams } from '../../scripts/lib/upstreams.ts';
+import { CONTEXT_LENGTH_TRIGGER } from '../../fake-providers/upstream-inference.ts';
+import { OVERLOADED_TRIGGER } from '../../fake-providers/upstream-native.ts';
+import { startUpstreams, type Kind, type RunningUpstreams } from '../../fake-providers/upstreams.ts';
 import { anthropicToolTurns, geminiToolTurns, openaiToolTurns, responsesToolTurns, WEATHER_INPUT, WEATHER_TOOL } from '../fixtures/native/conversations.ts';
 
 const KEYS: Record<Kind, string> = {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CLIENT_KEY_SECRET_FILE, demoSecretPath, ensureDemoSecret, readDemoSecret } from '../../scripts/lib/demo-secret.ts';
 import { freePort } from '../../scripts/lib/dev-worker.ts';
 import { ROOT } from '../../scripts/lib/local-config.ts';
-import { KINDS } from '../../scripts/lib/upstreams.ts';
+import { KINDS } from '../../fake-providers/upstreams.ts';
 
 const NODE = join(ROOT, 'node_modules/.bin/node');
 /** Printed once the worker answers; wrangler's first build takes a while. */

@@ -1,7 +1,7 @@
 /**
  * Anthropic Messages translated to and from the OpenAI chat API end to end (contract §12
  * "Translation", issue 23): the real `@anthropic-ai/sdk` through the worker under `wrangler dev`
- * against an OpenAI-compatible owner and an Ollama owner (fakes in scripts/lib/upstream-inference.ts:
+ * against an OpenAI-compatible owner and an Ollama owner (fakes in fake-providers/upstream-inference.ts:
  * OpenAI sends tool arguments in pieces, Ollama a whole call in one chunk). Whatever the owner, the
  * SDK's own helpers (`finalMessage()`, `on('text')`) must build what an Anthropic owner gives for the
  * same conversation.

@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoEntries } from '../../scripts/lib/demo-data.ts';
+import { demoEntries } from '../../fake-providers/demo-data.ts';
 import { deleteAll, LIST_KEY, STATUS_KEY, writeStatus } from '../../src/cache/kv.ts';
 import { readList } from './support/kv.ts';
 import { forget, MEMORY_TTL_MS } from '../../src/cache/memory.ts';

@@ -1,14 +1,14 @@
 /**
  * Issue #14, "a hostile or broken upstream costs only itself" (docs/behaviour.md, "What upstreams may not do"), and issue #11's
  * actionable connection errors: each upstream is played by the outbound service
- * (scripts/lib/upstreams.ts faults), and the worker is driven through its admin routes.
+ * (fake-providers/upstreams.ts faults), and the worker is driven through its admin routes.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/env.ts';
 import { BYTE_CAP_MESSAGE, MAX_PAGES, PAGE_CAP_MESSAGE } from '../../src/refresh/fetch-provider.ts';
 import { explainFetchFailure } from '../../src/upstream/failure.ts';
 import { MAX_UPSTREAM_TEXT_CHARS, sanitise } from '../../src/upstream/sanitise.ts';
-import type { Kind } from '../../scripts/lib/demo-data.ts';
+import type { Kind } from '../../fake-providers/demo-data.ts';
 import { expectApiError } from './support/expect-error.ts';
 import { adminToken, bearer } from './support/tokens.ts';
 import { elsewhereOrigin, type Fault } from './support/upstream-scheme.ts';

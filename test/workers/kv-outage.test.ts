@@ -5,7 +5,7 @@
  * `Date` is frozen so the memory tier, the pause and the list's expiry are crossed without sleeping.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KINDS } from '../../scripts/lib/demo-data.ts';
+import { KINDS } from '../../fake-providers/demo-data.ts';
 import { edgeDelete, edgePut, LIST_COPY } from '../../src/cache/edge.ts';
 import { LIST_KEY, STATUS_KEY } from '../../src/cache/kv.ts';
 import { adoptGeneration, MEMORY_TTL_MS } from '../../src/cache/memory.ts';

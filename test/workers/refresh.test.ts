@@ -6,7 +6,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { demoEntries } from '../../scripts/lib/demo-data.ts';
+import { demoEntries } from '../../fake-providers/demo-data.ts';
 import { deleteAll, LIST_KEY, readStatus } from '../../src/cache/kv.ts';
 import { readList } from './support/kv.ts';
 import { forget, recall } from '../../src/cache/memory.ts';

@@ -7,7 +7,7 @@ import { adminToken, bearer } from './support/tokens.ts';
 import { fakeUpstreams, totalHits } from './support/upstreams.ts';
 import { call, coldCache, providersVar, workerEnv } from './support/worker.ts';
 
-/** The demo sets of scripts/lib/demo-data.ts: 5 OpenAI, 5 Anthropic, 5 Gemini, 4 Ollama models. */
+/** The demo sets of fake-providers/demo-data.ts: 5 OpenAI, 5 Anthropic, 5 Gemini, 4 Ollama models. */
 const DEMO_MODEL_COUNT = 19;
 
 beforeEach(coldCache);

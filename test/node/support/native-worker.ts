@@ -5,8 +5,8 @@
  */
 import { expect } from 'vitest';
 import { startDevWorker, type DevWorker } from '../../../scripts/lib/dev-worker.ts';
-import type { ReceivedCall } from '../../../scripts/lib/upstream-inference.ts';
-import { baseUrlFor, KINDS, startUpstreams, type Kind, type RunningUpstreams } from '../../../scripts/lib/upstreams.ts';
+import type { ReceivedCall } from '../../../fake-providers/upstream-inference.ts';
+import { baseUrlFor, KINDS, startUpstreams, type Kind, type RunningUpstreams } from '../../../fake-providers/upstreams.ts';
 import { adminToken } from './admin-token.ts';
 
 export const PROVIDER_KEYS: Record<Kind, string> = {

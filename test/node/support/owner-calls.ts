@@ -3,7 +3,7 @@
  * in (by its path), which fake and model answered it, whether its body has that dialect's shape, the
  * tool declared in that dialect's terms, and a tool result paired with the call it answers.
  */
-import type { ReceivedCall } from '../../../scripts/lib/upstream-common.ts';
+import type { ReceivedCall } from '../../../fake-providers/upstream-common.ts';
 import type { Client } from './every-client-drivers.ts';
 import type { CellWord, Column } from './matrix-doc.ts';
 

@@ -1,9 +1,9 @@
 /**
  * @module miniflare's `outboundService` for the `workers` project: runs in Node (the vitest config
- * imports it), answers every `fetch` that leaves workerd with the fakes of scripts/lib/upstreams.ts
+ * imports it), answers every `fetch` that leaves workerd with the fakes of fake-providers/upstreams.ts
  * per test scenario, or a 502 — never the network. The URL scheme is in upstream-scheme.ts.
  */
-import { createState, handleUpstream, type UpstreamState } from '../../../scripts/lib/upstreams.ts';
+import { createState, handleUpstream, type UpstreamState } from '../../../fake-providers/upstreams.ts';
 import { CONTROL_ORIGIN, REDIRECT_HOST_SUFFIX, REQUESTS_PATH, SCENARIOS_PATH, UPSTREAM_HOST_SUFFIX, type ScenarioInit, type SeenRequest } from './upstream-scheme.ts';
 
 /** Fake upstream state per test scenario; the URL scheme is documented in test/workers/support/upstream-scheme.ts. */

@@ -1,5 +1,5 @@
 /**
- * @module How tests inside workerd reach the fake providers of scripts/lib/upstreams.ts, which run in
+ * @module How tests inside workerd reach the fake providers of fake-providers/upstreams.ts, which run in
  * Node as miniflare's `outboundService` (vitest.config.ts). Every `fetch` the worker or a test makes
  * leaves workerd through that service, so one tiny URL scheme gives each test its own upstreams:
  *
@@ -16,7 +16,7 @@
  * `.test` is reserved (RFC 6761) and never resolves. This file holds no code that needs Node or
  * workerd, so both sides import it.
  */
-import type { Kind } from '../../../scripts/lib/demo-data.ts';
+import type { Kind } from '../../../fake-providers/demo-data.ts';
 
 export const UPSTREAM_HOST_SUFFIX = '.upstream.test';
 export const CONTROL_ORIGIN = `http://control${UPSTREAM_HOST_SUFFIX}`;
@@ -25,7 +25,7 @@ export const SCENARIOS_PATH = '/scenarios';
 export const REDIRECT_HOST_SUFFIX = '.redirect.test';
 export const REQUESTS_PATH = '/requests';
 
-/** Mirrors `Fault` in scripts/lib/upstreams.ts (which imports node:http, so workerd code cannot); described there. */
+/** Mirrors `Fault` in fake-providers/upstreams.ts (which imports node:http, so workerd code cannot); described there. */
 export type Fault =
   | 'none'
   | 'error-500'
@@ -51,12 +51,12 @@ export interface SeenRequest {
   headers: Record<string, string>;
 }
 
-/** Same as `elsewhereOrigin` in scripts/lib/upstreams.ts: where `redirect-cross-origin` points. */
+/** Same as `elsewhereOrigin` in fake-providers/upstreams.ts: where `redirect-cross-origin` points. */
 export function elsewhereOrigin(origin: string): string {
   return `http://${new URL(origin).hostname.replaceAll('.', '-')}.elsewhere.test`;
 }
 
-/** The settable part of scripts/lib/upstreams.ts `UpstreamState`. */
+/** The settable part of fake-providers/upstreams.ts `UpstreamState`. */
 export interface ScenarioInit {
   models?: Partial<Record<Kind, number>>;
   pageSize?: number;
@@ -70,7 +70,7 @@ export interface ScenarioInit {
   streamBreak?: boolean;
 }
 
-/** What an inference endpoint received (scripts/lib/upstream-inference.ts `ReceivedCall`). */
+/** What an inference endpoint received (fake-providers/upstream-inference.ts `ReceivedCall`). */
 export interface ReceivedCall {
   path: string;
   headers: Record<string, string>;

@@ -1,5 +1,5 @@
 /** @module A test's own fake providers, reached through the scheme in upstream-scheme.ts. */
-import { KINDS, type Kind } from '../../../scripts/lib/demo-data.ts';
+import { KINDS, type Kind } from '../../../fake-providers/demo-data.ts';
 import { CONTROL_ORIGIN, REQUESTS_PATH, SCENARIOS_PATH, type Hits, type ReceivedCall, type ScenarioInit, type SeenRequest } from './upstream-scheme.ts';
 
 export interface FakeUpstreams {
@@ -32,7 +32,7 @@ export async function fakeUpstreams(init: ScenarioInit = {}): Promise<FakeUpstre
   };
 }
 
-/** Same layout as `baseUrlFor` in scripts/lib/upstreams.ts, which workerd cannot import (node:http). */
+/** Same layout as `baseUrlFor` in fake-providers/upstreams.ts, which workerd cannot import (node:http). */
 function baseUrlFor(origin: string, kind: Kind): string {
   return { openai: `${origin}/openai/v1`, anthropic: `${origin}/anthropic/v1`, gemini: `${origin}/gemini/v1beta`, ollama: `${origin}/ollama` }[kind];
 }

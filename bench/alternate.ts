@@ -2,8 +2,8 @@
  * @module Measures several contenders in turns rather than one after the other, so that whatever
  * else the machine is doing falls on all of them alike; the order flips every round.
  */
-import { drive, median, type LoadResult } from './bench-load.ts';
-import { cpuMs } from './bench-procs.ts';
+import { drive, median, type LoadResult } from './load.ts';
+import { cpuMs } from './procs.ts';
 
 export interface Contender {
   name: string;

@@ -2,12 +2,12 @@
  * @module The benchmark's single-request measurements: a cold fill through the parallel fan-out,
  * a stale read that must not wait for its refresh, and what a 10,000-model list costs an isolate.
  */
-import { connectInspector } from './bench-inspector.ts';
-import { median } from './bench-load.ts';
-import { cpuMs, inspectorPort, userRuntimePid } from './bench-procs.ts';
-import { get, purge } from './bench-workers.ts';
-import type { DevWorker } from './dev-worker.ts';
-import { KINDS, listPath, type Kind, type RunningUpstreams } from './upstreams.ts';
+import { connectInspector } from './inspector.ts';
+import { median } from './load.ts';
+import { cpuMs, inspectorPort, userRuntimePid } from './procs.ts';
+import { get, purge } from './workers.ts';
+import type { DevWorker } from '../scripts/lib/dev-worker.ts';
+import { KINDS, listPath, type Kind, type RunningUpstreams } from '../fake-providers/upstreams.ts';
 
 export interface TimedRead {
   ms: number;

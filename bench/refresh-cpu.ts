@@ -9,10 +9,10 @@
  * disturbed by other work on a shared machine, as for any CPU-bound microbenchmark. The cases take
  * turns within a round, the order reversed every other round.
  */
-import { connectInspector } from './bench-inspector.ts';
-import { cpuMs } from './bench-procs.ts';
-import { median } from './bench-load.ts';
-import { startPlainWorker } from './plain-worker.ts';
+import { connectInspector } from './inspector.ts';
+import { cpuMs } from './procs.ts';
+import { median } from './load.ts';
+import { startPlainWorker } from '../scripts/lib/plain-worker.ts';
 
 const WORKER = 'bench/refresh-cpu-worker.ts';
 /** The free plan's CPU per invocation, cron included. */

@@ -5,11 +5,11 @@
  * (`PASSTHROUGH_CALLS`): a streamed call is judged on its time to first byte, a whole one on the time
  * to its last byte. Also streamed throughput (one long stream) and the workerd CPU per call.
  */
-import { median, percentile } from './bench-load.ts';
-import { cpuMs } from './bench-procs.ts';
-import { IDENTITY } from './bench-workers.ts';
-import { startDevWorker, type DevWorker } from './dev-worker.ts';
-import type { Kind } from './upstreams.ts';
+import { median, percentile } from './load.ts';
+import { cpuMs } from './procs.ts';
+import { IDENTITY } from './workers.ts';
+import { startDevWorker, type DevWorker } from '../scripts/lib/dev-worker.ts';
+import type { Kind } from '../fake-providers/upstreams.ts';
 
 /** One call, as a client of its dialect sends it. */
 export interface PassthroughCall {

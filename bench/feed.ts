@@ -4,13 +4,13 @@
  * stream whose client did not ask for usage, the filter that hides the usage chunk. Measured in Node's
  * V8 (the engine workerd runs; workerd's clock stands still while a request computes) with the
  * process's CPU clock. Imports the worker's code, so it runs as its own process
- * (`node scripts/lib/bench-feed.ts` prints JSON; read by bench-feed-run.ts) and is type-checked with
+ * (`node bench/feed.ts` prints JSON; read by feed-run.ts) and is type-checked with
  * the worker's types beside Node's (tsconfig.check-config.json).
  */
-import { diffLists } from '../../src/changes/diff.ts';
-import { withoutUsageChunk } from '../../src/usage/hidden-usage.ts';
-import { usageTap } from '../../src/usage/tap.ts';
-import { tenThousand } from '../../test/workers/support/model-lists.ts';
+import { diffLists } from '../src/changes/diff.ts';
+import { withoutUsageChunk } from '../src/usage/hidden-usage.ts';
+import { usageTap } from '../src/usage/tap.ts';
+import { tenThousand } from '../test/workers/support/model-lists.ts';
 
 const CHUNKS = 2_000;
 const ROUNDS = 9;

@@ -8,10 +8,10 @@
  * Ratios are the median of each round's own ratio: on a shared machine the rounds drift, the ratio
  * within one round much less.
  */
-import { median } from './bench-load.ts';
-import { PASSTHROUGH_CALLS, timed, type Forwarding, type PassthroughCall, type StreamShape } from './bench-passthrough.ts';
-import { cpuMs } from './bench-procs.ts';
-import type { Verdict } from './bench-report.ts';
+import { median } from './load.ts';
+import { PASSTHROUGH_CALLS, timed, type Forwarding, type PassthroughCall, type StreamShape } from './passthrough.ts';
+import { cpuMs } from './procs.ts';
+import type { Verdict } from './verdict.ts';
 
 export const CALL_CPU_TARGET = 1.25;
 export const LONG_STREAM_TARGETS = { counted: 0.8, translated: 0.5 };

@@ -4,10 +4,10 @@
  * Both run under `wrangler dev`; each can also be reached past wrangler's dev proxy, straight at
  * the workerd that runs it.
  */
-import { signAdminToken } from './admin-token.ts';
-import { listeningPorts, userRuntimePid } from './bench-procs.ts';
-import { startDevWorker, type DevWorker } from './dev-worker.ts';
-import { providerEntries } from './upstreams.ts';
+import { signAdminToken } from '../scripts/lib/admin-token.ts';
+import { listeningPorts, userRuntimePid } from './procs.ts';
+import { startDevWorker, type DevWorker } from '../scripts/lib/dev-worker.ts';
+import { providerEntries } from '../fake-providers/upstreams.ts';
 
 /** autocannon asks for no compression; every probe asks the same, so all see the same bytes. */
 export const IDENTITY = { 'Accept-Encoding': 'identity' };

@@ -3,10 +3,10 @@
  * workers over the same loopback providers, one with the `COORDINATOR` binding of wrangler.toml and one
  * without it (each isolate refreshes on its own), purged and read cold in turns.
  */
-import { median } from './bench-load.ts';
-import { coldFills, type TimedRead } from './bench-probes.ts';
-import type { DevWorker } from './dev-worker.ts';
-import type { Kind, RunningUpstreams } from './upstreams.ts';
+import { median } from './load.ts';
+import { coldFills, type TimedRead } from './probes.ts';
+import type { DevWorker } from '../scripts/lib/dev-worker.ts';
+import type { Kind, RunningUpstreams } from '../fake-providers/upstreams.ts';
 
 export interface CoordinatorMiss {
   delays: Record<Kind, number>;

@@ -7,18 +7,18 @@
  * workerd runs) with the process's CPU clock; Node's Web Streams are plain JavaScript where workerd's
  * are native, so the per-event figure is an upper bound.
  *
- * It imports the worker's own code, so it runs as its own process (`node scripts/lib/bench-translate.ts
+ * It imports the worker's own code, so it runs as its own process (`node bench/translate.ts
  * [rounds]` prints the figures as JSON) and is type-checked with the worker's types beside Node's
- * (tsconfig.check-config.json); the bench reads it through `translateCpu` in bench-translate-run.ts.
+ * (tsconfig.check-config.json); the bench reads it through `translateCpu` in translate-run.ts.
  */
-import type { AnswerContext, ClientDialect, OwnerDialect } from '../../src/translate/codec.ts';
-import { chatClient, chatOwner } from '../../src/translate/chat/index.ts';
-import { geminiClient, geminiOwner } from '../../src/translate/gemini/index.ts';
-import type { Answer, Event, Request } from '../../src/translate/ir.ts';
-import { messagesClient, messagesOwner } from '../../src/translate/messages/index.ts';
-import { translateStream } from '../../src/translate/pipe.ts';
-import { Refusal } from '../../src/translate/refuse.ts';
-import { responsesClient } from '../../src/translate/responses/index.ts';
+import type { AnswerContext, ClientDialect, OwnerDialect } from '../src/translate/codec.ts';
+import { chatClient, chatOwner } from '../src/translate/chat/index.ts';
+import { geminiClient, geminiOwner } from '../src/translate/gemini/index.ts';
+import type { Answer, Event, Request } from '../src/translate/ir.ts';
+import { messagesClient, messagesOwner } from '../src/translate/messages/index.ts';
+import { translateStream } from '../src/translate/pipe.ts';
+import { Refusal } from '../src/translate/refuse.ts';
+import { responsesClient } from '../src/translate/responses/index.ts';
 
 export interface PairFigures {
   client: string;

@@ -1,18 +1,18 @@
 /**
- * @module The translation's CPU in `npm run bench`: runs scripts/lib/bench-translate.ts in a process of
+ * @module The translation's CPU in `npm run bench`: runs bench/translate.ts in a process of
  * its own (it imports the worker's code, which Node's side of the type check does not see), reads its
  * figures, and judges them against the target: under 0.1 ms of CPU per streamed event, for every pair.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Verdict } from './bench-report.ts';
-import { ROOT } from './dev-worker.ts';
+import type { Verdict } from './verdict.ts';
+import { ROOT } from '../scripts/lib/dev-worker.ts';
 
 /** Contract §15 / issue #30: the translation's own CPU per streamed event, for every translated pair. */
 const TARGET_MS_PER_EVENT = 0.1;
 
-/** One translated pair's figures (scripts/lib/bench-translate.ts). */
+/** One translated pair's figures (bench/translate.ts). */
 export interface PairFigures {
   client: string;
   owner: string;
@@ -24,7 +24,7 @@ export interface PairFigures {
 export type TranslateFigures = PairFigures[];
 
 export async function translateCpu(rounds: number): Promise<TranslateFigures> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/lib/bench-translate.ts'), String(rounds)], { cwd: ROOT });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bench/translate.ts'), String(rounds)], { cwd: ROOT });
   return JSON.parse(stdout) as TranslateFigures;
 }
 

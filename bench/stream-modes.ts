@@ -6,16 +6,16 @@
  * as fast as the fake provider sends it. How
  * models-edge chose its way (src/inference/answer-body.ts; README, "What a call costs").
  *
- *   node_modules/.bin/node scripts/bench-stream-modes.ts [--long] [--plain] [--rounds 5] [--modes plain,tee-blocks]
+ *   node_modules/.bin/node bench/stream-modes.ts [--long] [--plain] [--rounds 5] [--modes plain,tee-blocks]
  */
 import { parseArgs } from 'node:util';
-import { median } from './lib/bench-load.ts';
-import { forwarderVars } from './lib/bench-passthrough.ts';
-import { cpuMs, userRuntimePid } from './lib/bench-procs.ts';
-import { IDENTITY } from './lib/bench-workers.ts';
-import { startDevWorker } from './lib/dev-worker.ts';
-import { startPlainWorker } from './lib/plain-worker.ts';
-import { startUpstreams } from './lib/upstreams.ts';
+import { median } from './load.ts';
+import { forwarderVars } from './passthrough.ts';
+import { cpuMs, userRuntimePid } from './procs.ts';
+import { IDENTITY } from './workers.ts';
+import { startDevWorker } from '../scripts/lib/dev-worker.ts';
+import { startPlainWorker } from '../scripts/lib/plain-worker.ts';
+import { startUpstreams } from '../fake-providers/upstreams.ts';
 
 const MAIN = 'bench/stream-modes-worker.ts';
 const ALL = ['plain', 'identity', 'transform', 'tee', 'tee-blocks', 'tee-after', 'pump'];

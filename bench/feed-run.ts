@@ -1,12 +1,12 @@
 /**
- * @module The change feed's and usage counting's CPU in `npm run bench`: runs scripts/lib/bench-feed.ts
+ * @module The change feed's and usage counting's CPU in `npm run bench`: runs bench/feed.ts
  * in a process of its own (it imports the worker's code) and states its figures.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Verdict } from './bench-report.ts';
-import { ROOT } from './dev-worker.ts';
+import type { Verdict } from './verdict.ts';
+import { ROOT } from '../scripts/lib/dev-worker.ts';
 
 export interface FeedFigures {
   models: number;
@@ -17,7 +17,7 @@ export interface FeedFigures {
 }
 
 export async function feedCpu(): Promise<FeedFigures> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/lib/bench-feed.ts')], { cwd: ROOT });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bench/feed.ts')], { cwd: ROOT });
   return JSON.parse(stdout) as FeedFigures;
 }
 

@@ -5,8 +5,8 @@
  * architecture, pricing and parameters, about 1.5 kB each, which is what dominates a refresh's
  * parsing. Runs in workerd (bench/refresh-cpu-worker.ts) and in Node alike.
  */
-import { providers } from '../../src/providers/registry.ts';
-import { demoEntries } from './demo-data.ts';
+import { providers } from '../src/providers/registry.ts';
+import { demoEntries } from '../fake-providers/demo-data.ts';
 
 /** `PROVIDERS` for the benchmark; the hosts are only ever answered by the in-memory fetch double. */
 export const BENCH_PROVIDERS = [
