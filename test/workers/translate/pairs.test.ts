@@ -1,0 +1,316 @@
+/**
+ * @module Every owner's stream through every client's writer (contract §15: one reader and one writer per
+ * dialect, every pair): an owner's recorded-shape SSE body goes through the pipe, split into small byte
+ * pieces, and the client's stream, read back the way its SDK adds it up, must say what the owner said:
+ * the same text, the same calls (name, parsed arguments), the same stop reason and the same usage totals,
+ * with the name the client asked for as the answer's model.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClientDialect, OwnerDialect } from '../../../src/translate/codec.ts';
+import { chatClient, chatOwner } from '../../../src/translate/chat/index.ts';
+import { geminiClient, geminiOwner } from '../../../src/translate/gemini/index.ts';
+import type { Request, Usage } from '../../../src/translate/ir.ts';
+import { messagesClient, messagesOwner } from '../../../src/translate/messages/index.ts';
+import { translateStream } from '../../../src/translate/pipe.ts';
+import { responsesClient } from '../../../src/translate/responses/index.ts';
+import { sseParser } from '../../../src/translate/sse.ts';
+
+type Json = Record<string, unknown>;
+const record = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const sse = (datas: unknown[]): string => datas.map((data) => `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`).join('');
+const named = (events: Array<[string, unknown]>): string => events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+
+/** What a client saw, in neutral terms: prompt tokens counted with cached ones (every dialect but Messages counts them that way). */
+type Seen = {
+  model: string;
+  text: string;
+  calls: Array<{ name: string; args: unknown }>;
+  stop: string;
+  usage: { prompt: number; cached: number; output: number };
+  error?: string;
+};
+
+/** An owner's stream and what it says. */
+type OwnerCase = { owner: OwnerDialect; body: string; text: string; calls: Array<{ name: string; args: unknown }>; stop: 'tool_use' | 'end' | 'max_tokens'; usage: Seen['usage'] };
+
+const calls = [
+  { name: 'get_weather', args: { city: 'Paris', note: 'say "}" if cold' } },
+  { name: 'get_time', args: { tz: 'UTC' } },
+];
+
+/** OpenAI: text, two calls interleaved by index with arguments split mid-string, the finish, the usage chunk after it. */
+const chatHead = { id: 'chatcmpl-abc', object: 'chat.completion.chunk', created: 1764650000, model: 'gpt-4.1', system_fingerprint: 'fp_1' };
+const chunk = (delta: Json, finish: string | null = null) => ({ ...chatHead, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+const chatTools = sse([
+  chunk({ role: 'assistant', content: '', refusal: null }),
+  chunk({ content: 'Let me ' }),
+  chunk({ content: 'check.' }),
+  chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+  chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Pa' } }] }),
+  chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{"tz":' } }] }),
+  chunk({ tool_calls: [{ index: 0, function: { arguments: 'ris","note":"say \\"}\\" if cold"}' } }] }),
+  chunk({ tool_calls: [{ index: 1, function: { arguments: '"UTC"}' } }] }),
+  chunk({}, 'tool_calls'),
+  { ...chatHead, choices: [], usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150, prompt_tokens_details: { cached_tokens: 40, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 10, audio_tokens: 0 } } },
+  '[DONE]',
+]);
+const chatLength = sse([
+  chunk({ role: 'assistant', content: '' }),
+  chunk({ content: 'A long ' }),
+  chunk({ content: 'story' }),
+  chunk({}, 'length'),
+  { ...chatHead, choices: [], usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } },
+  '[DONE]',
+]);
+
+/** Anthropic: message_start with cache usage, text, two tool_use blocks with split input_json_delta, message_delta, message_stop. */
+const block = (index: number, content_block: Json): [string, unknown] => ['content_block_start', { type: 'content_block_start', index, content_block }];
+const delta = (index: number, d: Json): [string, unknown] => ['content_block_delta', { type: 'content_block_delta', index, delta: d }];
+const blockStop = (index: number): [string, unknown] => ['content_block_stop', { type: 'content_block_stop', index }];
+const messageStart = (usage: Json): [string, unknown] => ['message_start', { type: 'message_start', message: { id: 'msg_01XYZ', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, stop_sequence: null, usage } }];
+const messagesTools = named([
+  messageStart({ input_tokens: 60, cache_creation_input_tokens: 0, cache_read_input_tokens: 40, output_tokens: 1 }),
+  block(0, { type: 'text', text: '' }),
+  ['ping', { type: 'ping' }],
+  delta(0, { type: 'text_delta', text: 'Let me ' }),
+  delta(0, { type: 'text_delta', text: 'check.' }),
+  blockStop(0),
+  block(1, { type: 'tool_use', id: 'toolu_a', name: 'get_weather', input: {} }),
+  delta(1, { type: 'input_json_delta', partial_json: '' }),
+  delta(1, { type: 'input_json_delta', partial_json: '{"city": "Pa' }),
+  delta(1, { type: 'input_json_delta', partial_json: 'ris", "note": "say \\"}\\" if cold"}' }),
+  blockStop(1),
+  block(2, { type: 'tool_use', id: 'toolu_b', name: 'get_time', input: {} }),
+  delta(2, { type: 'input_json_delta', partial_json: '{"tz": "UTC"}' }),
+  blockStop(2),
+  ['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 50 } }],
+  ['message_stop', { type: 'message_stop' }],
+]);
+const messagesLength = named([
+  messageStart({ input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 }),
+  block(0, { type: 'text', text: '' }),
+  delta(0, { type: 'text_delta', text: 'A long ' }),
+  delta(0, { type: 'text_delta', text: 'story' }),
+  blockStop(0),
+  ['message_delta', { type: 'message_delta', delta: { stop_reason: 'max_tokens', stop_sequence: null }, usage: { output_tokens: 5 } }],
+  ['message_stop', { type: 'message_stop' }],
+]);
+
+/** Gemini: text, then both calls whole in one chunk with the finish and running usage (cached inside the prompt, thoughts outside the candidates). */
+const geminiChunk = (parts: Json[], extra: Json = {}, usage?: Json) => ({ candidates: [{ content: { parts, role: 'model' }, index: 0, ...extra }], ...(usage ? { usageMetadata: usage } : {}), modelVersion: 'gemini-2.5-flash', responseId: 'resp-gem-1' });
+const geminiTools = sse([
+  geminiChunk([{ text: 'Let me ' }], {}, { promptTokenCount: 100, candidatesTokenCount: 2, totalTokenCount: 112, thoughtsTokenCount: 10, cachedContentTokenCount: 40 }),
+  geminiChunk([{ text: 'check.' }]),
+  geminiChunk([{ functionCall: { name: 'get_weather', args: calls[0]?.args }, thoughtSignature: 'c2lnbmF0dXJl' }, { functionCall: { name: 'get_time', args: calls[1]?.args } }], { finishReason: 'STOP' }, { promptTokenCount: 100, candidatesTokenCount: 40, totalTokenCount: 150, thoughtsTokenCount: 10, cachedContentTokenCount: 40 }),
+]).replaceAll('\n\n', '\r\n\r\n');
+const geminiLength = sse([
+  geminiChunk([{ text: 'A long ' }]),
+  geminiChunk([{ text: 'story' }], { finishReason: 'MAX_TOKENS' }, { promptTokenCount: 12, candidatesTokenCount: 5, totalTokenCount: 17 }),
+]).replaceAll('\n\n', '\r\n\r\n');
+
+const OWNERS: Record<string, OwnerCase[]> = {
+  chat: [
+    { owner: chatOwner, body: chatTools, text: 'Let me check.', calls, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
+    { owner: chatOwner, body: chatLength, text: 'A long story', calls: [], stop: 'max_tokens', usage: { prompt: 12, cached: 0, output: 5 } },
+  ],
+  messages: [
+    { owner: messagesOwner, body: messagesTools, text: 'Let me check.', calls, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
+    { owner: messagesOwner, body: messagesLength, text: 'A long story', calls: [], stop: 'max_tokens', usage: { prompt: 12, cached: 0, output: 5 } },
+  ],
+  gemini: [
+    { owner: geminiOwner, body: geminiTools, text: 'Let me check.', calls, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
+    { owner: geminiOwner, body: geminiLength, text: 'A long story', calls: [], stop: 'max_tokens', usage: { prompt: 12, cached: 0, output: 5 } },
+  ],
+};
+
+/** Each client's stream read back as its SDK adds it up. */
+type ClientCase = { client: ClientDialect; read(events: Json[]): Seen };
+
+const parse = (data: string): Json => record(JSON.parse(data));
+
+const CLIENTS: Record<string, ClientCase> = {
+  chat: {
+    client: chatClient,
+    read(events) {
+      const seen: Seen = { model: '', text: '', calls: [], stop: '', usage: { prompt: -1, cached: -1, output: -1 } };
+      const args: string[] = [];
+      for (const event of events) {
+        if (event.error !== undefined) seen.error = String(record(event.error).message);
+        if (typeof event.model === 'string') seen.model = event.model;
+        const usage = record(event.usage);
+        if (event.usage !== undefined && event.usage !== null) seen.usage = { prompt: Number(usage.prompt_tokens), cached: Number(record(usage.prompt_tokens_details).cached_tokens ?? 0), output: Number(usage.completion_tokens) };
+        for (const choice of list(event.choices)) {
+          const d = record(record(choice).delta);
+          if (typeof d.content === 'string') seen.text += d.content;
+          for (const call of list(d.tool_calls)) {
+            const entry = record(call);
+            const index = Number(entry.index);
+            const fn = record(entry.function);
+            if (typeof fn.name === 'string') seen.calls[index] = { name: fn.name, args: undefined };
+            args[index] = (args[index] ?? '') + String(fn.arguments ?? '');
+          }
+          const finish = record(choice).finish_reason;
+          if (typeof finish === 'string') seen.stop = { tool_calls: 'tool_use', stop: 'end', length: 'max_tokens' }[finish] ?? finish;
+        }
+      }
+      seen.calls.forEach((call, index) => (call.args = JSON.parse(args[index] ?? '')));
+      return seen;
+    },
+  },
+  messages: {
+    client: messagesClient,
+    read(events) {
+      const seen: Seen = { model: '', text: '', calls: [], stop: '', usage: { prompt: -1, cached: -1, output: -1 } };
+      const blocks: Array<{ type: string; name?: string; json: string }> = [];
+      let start: Json = {};
+      for (const event of events) {
+        if (event.type === 'error') seen.error = String(record(event.error).message);
+        if (event.type === 'message_start') {
+          const message = record(event.message);
+          seen.model = String(message.model);
+          start = record(message.usage);
+        }
+        if (event.type === 'content_block_start') {
+          const content = record(event.content_block);
+          blocks[Number(event.index)] = { type: String(content.type), name: typeof content.name === 'string' ? content.name : undefined, json: '' };
+        }
+        if (event.type === 'content_block_delta') {
+          const d = record(event.delta);
+          const target = blocks[Number(event.index)];
+          if (d.type === 'text_delta') seen.text += String(d.text);
+          if (d.type === 'input_json_delta' && target !== undefined) target.json += String(d.partial_json);
+        }
+        if (event.type === 'message_delta') {
+          seen.stop = String(record(event.delta).stop_reason).replace('end_turn', 'end');
+          // As Anthropic's SDK adds usage up: message_delta's fields over message_start's.
+          const usage = { ...start, ...record(event.usage) };
+          const cached = Number(usage.cache_read_input_tokens ?? 0);
+          seen.usage = { prompt: Number(usage.input_tokens) + cached + Number(usage.cache_creation_input_tokens ?? 0), cached, output: Number(usage.output_tokens) };
+        }
+      }
+      for (const b of blocks) if (b.type === 'tool_use') seen.calls.push({ name: b.name ?? '', args: JSON.parse(b.json === '' ? '{}' : b.json) });
+      return seen;
+    },
+  },
+  gemini: {
+    client: geminiClient,
+    read(events) {
+      const seen: Seen = { model: '', text: '', calls: [], stop: '', usage: { prompt: -1, cached: -1, output: -1 } };
+      for (const event of events) {
+        if (event.error !== undefined) seen.error = String(record(event.error).message);
+        if (typeof event.modelVersion === 'string') seen.model = event.modelVersion;
+        const candidate = record(list(event.candidates)[0]);
+        for (const part of list(record(candidate.content).parts)) {
+          const p = record(part);
+          if (typeof p.text === 'string' && p.thought !== true) seen.text += p.text;
+          if (p.functionCall !== undefined) seen.calls.push({ name: String(record(p.functionCall).name), args: record(p.functionCall).args });
+        }
+        if (typeof candidate.finishReason === 'string') seen.stop = candidate.finishReason;
+        if (event.usageMetadata !== undefined) {
+          const usage = record(event.usageMetadata);
+          seen.usage = { prompt: Number(usage.promptTokenCount), cached: Number(usage.cachedContentTokenCount ?? 0), output: Number(usage.candidatesTokenCount) + Number(usage.thoughtsTokenCount ?? 0) };
+        }
+      }
+      // Gemini says STOP for calls and for the end alike.
+      if (seen.stop === 'STOP') seen.stop = seen.calls.length > 0 ? 'tool_use' : 'end';
+      if (seen.stop === 'MAX_TOKENS') seen.stop = 'max_tokens';
+      return seen;
+    },
+  },
+  responses: {
+    client: responsesClient,
+    read(events) {
+      const seen: Seen = { model: '', text: '', calls: [], stop: '', usage: { prompt: -1, cached: -1, output: -1 } };
+      let sequence = 0;
+      for (const event of events) {
+        expect(event.sequence_number).toBe(sequence++);
+        if (event.type === 'error') seen.error = String(event.message);
+        if (event.type === 'response.output_text.delta') seen.text += String(event.delta);
+        const response = record(event.response);
+        if (typeof response.model === 'string') seen.model = response.model;
+        if (event.type === 'response.completed' || event.type === 'response.incomplete') {
+          for (const item of list(response.output)) {
+            const i = record(item);
+            if (i.type === 'function_call') seen.calls.push({ name: String(i.name), args: JSON.parse(String(i.arguments)) });
+          }
+          const reason = record(response.incomplete_details).reason;
+          seen.stop = reason === 'max_output_tokens' ? 'max_tokens' : seen.calls.length > 0 ? 'tool_use' : 'end';
+          const usage = record(response.usage);
+          seen.usage = { prompt: Number(usage.input_tokens), cached: Number(record(usage.input_tokens_details).cached_tokens), output: Number(usage.output_tokens) };
+        }
+      }
+      return seen;
+    },
+  },
+};
+
+const request: Request = { system: [], messages: [{ role: 'user', parts: [{ type: 'text', text: 'Weather and time in Paris?' }] }], stream: true, streamUsage: true };
+
+/** The owner's body in `size`-byte pieces (mid-line, mid-event), through the pipe, and the client's events back. */
+async function run(owner: OwnerDialect, client: ClientDialect, body: string, size = 7): Promise<Json[]> {
+  const bytes = new TextEncoder().encode(body);
+  let at = 0;
+  const upstream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + size));
+      at += size;
+    },
+  });
+  const context = { model: 'my-alias', request, estimatedInputTokens: 9, now: 1764650000, randomId: 'r4nd0m' };
+  const out = translateStream(upstream, owner.streamReader(request), client.streamWriter(context), { secrets: [], onUsage: () => {}, onFailure: () => {} });
+  const text = await new Response(out).text();
+  const parser = sseParser();
+  return [...parser.feed(text), ...parser.flush()].filter((data) => data !== '[DONE]').map(parse);
+}
+
+describe('every owner stream through every client writer', () => {
+  for (const [ownerName, cases] of Object.entries(OWNERS)) {
+    for (const [clientName, { client, read }] of Object.entries(CLIENTS)) {
+      cases.forEach((owner, n) => {
+        it(`${ownerName} owner → ${clientName} client (${owner.stop})`, async () => {
+          const seen = read(await run(owner.owner, client, owner.body, n === 0 ? 7 : 64));
+          expect(seen).toStrictEqual({ model: 'my-alias', text: owner.text, calls: owner.calls, stop: owner.stop, usage: owner.usage });
+        });
+      });
+    }
+  }
+});
+
+/** An owner failing mid-stream (its own in-stream error form) and an owner whose body stops before it finished. */
+const FAILURES: Record<string, { owner: OwnerDialect; error: string; cut: string; message: string }> = {
+  chat: {
+    owner: chatOwner,
+    error: sse([chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), { error: { message: 'prompt is too long: 210000 tokens > 200000 maximum', type: 'invalid_request_error', param: null, code: null } }]),
+    cut: sse([chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' })]),
+    message: 'prompt is too long: 210000 tokens > 200000 maximum',
+  },
+  messages: {
+    owner: messagesOwner,
+    error: named([messageStart({ input_tokens: 5, output_tokens: 1 }), block(0, { type: 'text', text: '' }), delta(0, { type: 'text_delta', text: 'Hel' }), ['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }]]),
+    cut: named([messageStart({ input_tokens: 5, output_tokens: 1 }), block(0, { type: 'text', text: '' }), delta(0, { type: 'text_delta', text: 'Hel' })]),
+    message: 'Overloaded',
+  },
+  gemini: {
+    owner: geminiOwner,
+    error: `${sse([geminiChunk([{ text: 'Hel' }])]).replaceAll('\n\n', '\r\n\r\n')}{"error": {"code": 503, "message": "The model is overloaded. Please try again later.", "status": "UNAVAILABLE"}}\r\n`,
+    cut: sse([geminiChunk([{ text: 'Hel' }])]).replaceAll('\n\n', '\r\n\r\n'),
+    message: 'The model is overloaded. Please try again later.',
+  },
+};
+
+describe('every owner failure through every client writer', () => {
+  for (const [ownerName, failure] of Object.entries(FAILURES)) {
+    for (const [clientName, { client, read }] of Object.entries(CLIENTS)) {
+      it(`${ownerName} owner's in-stream error → ${clientName} client, word for word`, async () => {
+        const seen = read(await run(failure.owner, client, failure.error));
+        expect([seen.text, seen.error]).toStrictEqual(['Hel', failure.message]);
+      });
+      it(`${ownerName} owner cut short → ${clientName} client sees an error`, async () => {
+        const seen = read(await run(failure.owner, client, failure.cut));
+        expect([seen.text, seen.error]).toStrictEqual(['Hel', 'the upstream stream ended before the answer was complete']);
+      });
+    }
+  }
+});
