@@ -314,3 +314,56 @@ describe('every owner failure through every client writer', () => {
     }
   }
 });
+
+describe('reasoning signatures never cross owners', () => {
+  const anthropicSignature = 'EqQBCkgIARABGAIiQL3tD3jJLMeXFhRbHKhfT4bx3d5fxnW0zMe3qVOxRq8RiOTK0n2vf8Sf1Nq8h6Tf6VR5k0V3DpO4kq8lyCGyw8ESDKk=';
+  const thinking = named([
+    messageStart({ input_tokens: 10, output_tokens: 1 }),
+    block(0, { type: 'thinking', thinking: '', signature: '' }),
+    delta(0, { type: 'thinking_delta', thinking: 'Paris is in France.' }),
+    delta(0, { type: 'signature_delta', signature: anthropicSignature }),
+    blockStop(0),
+    block(1, { type: 'text', text: '' }),
+    delta(1, { type: 'text_delta', text: 'Sunny.' }),
+    blockStop(1),
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } }],
+    ['message_stop', { type: 'message_stop' }],
+  ]);
+  const thinkingRequest = (contents: unknown[]) => ({ contents, generationConfig: { thinkingConfig: { includeThoughts: true, thinkingBudget: 2048 } } });
+  const ownerContext = { upstreamModel: 'claude-sonnet-4-5' };
+
+  it("a Gemini model's own thought signature in a Gemini client's history never reaches an Anthropic owner", () => {
+    const read = geminiClient.readRequest(thinkingRequest([
+      { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
+      { role: 'model', parts: [{ text: 'Considering the city.', thought: true, thoughtSignature: 'CikBcsjafFK168IbtVtoxVV0Tsn8O+eU45rzJahzwuKGmMbdMdfp' }, { text: 'Sunny.' }] },
+      { role: 'user', parts: [{ text: 'And tomorrow?' }] },
+    ]), { stream: false });
+    if (!('messages' in read)) throw new Error(read.message);
+    const written = messagesOwner.writeRequest(read, ownerContext);
+    if (!('body' in written)) throw new Error(written.message);
+    expect(JSON.stringify(written.body)).not.toContain('CikBcsjaf');
+    expect(list(written.body.messages).flatMap((message) => list(record(message).content)).filter((b) => record(b).type === 'thinking')).toStrictEqual([]);
+  });
+
+  it("an Anthropic owner's signature given to a Gemini client goes back to Anthropic unchanged", async () => {
+    const thinkingIr = { ...request, reasoning: { budgetTokens: 2048, includeText: true } };
+    const context = { model: 'my-alias', request: thinkingIr, now: 1764650000, randomId: 'r4nd0m' };
+    const text = await new Response(translateStream(new Response(thinking).body ?? new ReadableStream(), messagesOwner.streamReader(thinkingIr), geminiClient.streamWriter(context), { secrets: [], onUsage: () => {}, onFailure: () => {} })).text();
+    const parser = sseParser();
+    const parts = [...parser.feed(text), ...parser.flush()].map(parse).flatMap((event) => list(record(record(list(event.candidates)[0]).content).parts)).map(record);
+    const thought = parts.filter((part) => part.thought === true);
+    // As a Gemini SDK keeps it: one thought part (text and signature merged) back in the history.
+    const signature = thought.map((part) => part.thoughtSignature).find((value) => typeof value === 'string');
+    expect(typeof signature === 'string' && atob(signature).length > 0).toBe(true);
+    const read = geminiClient.readRequest(thinkingRequest([
+      { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
+      { role: 'model', parts: [{ text: thought.map((part) => part.text).join(''), thought: true, thoughtSignature: signature }, { text: 'Sunny.' }] },
+      { role: 'user', parts: [{ text: 'And tomorrow?' }] },
+    ]), { stream: false });
+    if (!('messages' in read)) throw new Error(read.message);
+    const written = messagesOwner.writeRequest(read, ownerContext);
+    if (!('body' in written)) throw new Error(written.message);
+    const blocks = list(written.body.messages).flatMap((message) => list(record(message).content)).filter((b) => record(b).type === 'thinking');
+    expect(blocks).toStrictEqual([{ type: 'thinking', thinking: 'Paris is in France.', signature: anthropicSignature }]);
+  });
+});
