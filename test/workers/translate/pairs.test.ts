@@ -367,3 +367,40 @@ describe('reasoning signatures never cross owners', () => {
     expect(blocks).toStrictEqual([{ type: 'thinking', thinking: 'Paris is in France.', signature: anthropicSignature }]);
   });
 });
+
+describe("call ids in the form Anthropic takes (^[a-zA-Z0-9_-]+$)", () => {
+  // Kimi's (Moonshot's) OpenAI-compatible API names its calls so.
+  const kimi = sse([
+    chunk({ role: 'assistant', content: '' }),
+    chunk({ tool_calls: [{ index: 0, id: 'functions.get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }),
+    chunk({}, 'tool_calls'),
+    '[DONE]',
+  ]);
+
+  it("another owner's call id reaches a Messages client (which may replay it to Anthropic) in Anthropic's form", async () => {
+    const events = await run(chatOwner, messagesClient, kimi);
+    const ids = events.filter((event) => event.type === 'content_block_start').map((event) => record(event.content_block).id);
+    expect(ids).toStrictEqual(['functions_get_weather_0']);
+  });
+
+  it("a whole answer's call ids too", () => {
+    const answer = chatOwner.readAnswer({ id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'functions.get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] }, request);
+    if ('kind' in answer) throw new Error(answer.message);
+    const written = messagesClient.writeAnswer(answer, { model: 'm', request, now: 0, randomId: 'r' });
+    expect(list(written.content).map((b) => record(b).id)).toStrictEqual(['functions_get_weather_0']);
+  });
+
+  it("a chat client's history with another owner's ids reaches an Anthropic owner with each call and its result still paired", () => {
+    const read = chatClient.readRequest({ model: 'm', messages: [
+      { role: 'user', content: 'Weather?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'functions.get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'functions.get_weather:0', content: 'Sunny' },
+    ] }, {});
+    if (!('messages' in read)) throw new Error(read.message);
+    const written = messagesOwner.writeRequest(read, { upstreamModel: 'claude-sonnet-4-5' });
+    if (!('body' in written)) throw new Error(written.message);
+    const blocks = list(written.body.messages).flatMap((message) => list(record(message).content)).map(record);
+    expect(blocks.filter((b) => b.type === 'tool_use').map((b) => b.id)).toStrictEqual(['functions_get_weather_0']);
+    expect(blocks.filter((b) => b.type === 'tool_result').map((b) => b.tool_use_id)).toStrictEqual(['functions_get_weather_0']);
+  });
+});
