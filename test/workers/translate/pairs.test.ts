@@ -473,3 +473,19 @@ describe('every owner answer through every client writer', () => {
     }
   }
 });
+
+describe('a developer message to an OpenAI-compatible owner', () => {
+  it("a Responses client's mid-conversation developer item reaches a chat owner as a system message (compatible servers refuse the role)", () => {
+    const read = responsesClient.readRequest({ model: 'm', input: [
+      { role: 'developer', content: 'Be terse.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello.' },
+      { role: 'developer', content: 'Approval mode is now full auto.' },
+      { role: 'user', content: 'Go' },
+    ] }, {});
+    if (!('messages' in read)) throw new Error(read.message);
+    const written = chatOwner.writeRequest(read, { upstreamModel: 'qwen3', maxTokensField: 'max_tokens' });
+    if (!('body' in written)) throw new Error(written.message);
+    expect(list(written.body.messages).map((message) => record(message).role)).toStrictEqual(['system', 'user', 'assistant', 'system', 'user']);
+  });
+});
