@@ -38,6 +38,8 @@ const calls = [
   { name: 'get_weather', args: { city: 'Paris', note: 'say "}" if cold' } },
   { name: 'get_time', args: { tz: 'UTC' } },
 ];
+/** The streams' calls: the two above and one of a tool without parameters. */
+const streamed = [...calls, { name: 'list_files', args: {} }];
 
 /** OpenAI: text, two calls interleaved by index with arguments split mid-string, the finish, the usage chunk after it. */
 const chatHead = { id: 'chatcmpl-abc', object: 'chat.completion.chunk', created: 1764650000, model: 'gpt-4.1', system_fingerprint: 'fp_1' };
@@ -51,6 +53,8 @@ const chatTools = sse([
   chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{"tz":' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: 'ris","note":"say \\"}\\" if cold"}' } }] }),
   chunk({ tool_calls: [{ index: 1, function: { arguments: '"UTC"}' } }] }),
+  // A tool without parameters: no argument piece at all.
+  chunk({ tool_calls: [{ index: 2, id: 'call_c', type: 'function', function: { name: 'list_files', arguments: '' } }] }),
   chunk({}, 'tool_calls'),
   { ...chatHead, choices: [], usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150, prompt_tokens_details: { cached_tokens: 40, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 10, audio_tokens: 0 } } },
   '[DONE]',
@@ -84,6 +88,10 @@ const messagesTools = named([
   block(2, { type: 'tool_use', id: 'toolu_b', name: 'get_time', input: {} }),
   delta(2, { type: 'input_json_delta', partial_json: '{"tz": "UTC"}' }),
   blockStop(2),
+  // A tool without parameters, as Anthropic streams it: an empty input_json_delta.
+  block(3, { type: 'tool_use', id: 'toolu_c', name: 'list_files', input: {} }),
+  delta(3, { type: 'input_json_delta', partial_json: '' }),
+  blockStop(3),
   ['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 50 } }],
   ['message_stop', { type: 'message_stop' }],
 ]);
@@ -102,7 +110,7 @@ const geminiChunk = (parts: Json[], extra: Json = {}, usage?: Json) => ({ candid
 const geminiTools = sse([
   geminiChunk([{ text: 'Let me ' }], {}, { promptTokenCount: 100, candidatesTokenCount: 2, totalTokenCount: 112, thoughtsTokenCount: 10, cachedContentTokenCount: 40 }),
   geminiChunk([{ text: 'check.' }]),
-  geminiChunk([{ functionCall: { name: 'get_weather', args: calls[0]?.args }, thoughtSignature: 'c2lnbmF0dXJl' }, { functionCall: { name: 'get_time', args: calls[1]?.args } }], { finishReason: 'STOP' }, { promptTokenCount: 100, candidatesTokenCount: 40, totalTokenCount: 150, thoughtsTokenCount: 10, cachedContentTokenCount: 40 }),
+  geminiChunk([{ functionCall: { name: 'get_weather', args: calls[0]?.args }, thoughtSignature: 'c2lnbmF0dXJl' }, { functionCall: { name: 'get_time', args: calls[1]?.args } }, { functionCall: { name: 'list_files', args: {} } }], { finishReason: 'STOP' }, { promptTokenCount: 100, candidatesTokenCount: 40, totalTokenCount: 150, thoughtsTokenCount: 10, cachedContentTokenCount: 40 }),
 ]).replaceAll('\n\n', '\r\n\r\n');
 const geminiLength = sse([
   geminiChunk([{ text: 'A long ' }]),
@@ -111,15 +119,15 @@ const geminiLength = sse([
 
 const OWNERS: Record<string, OwnerCase[]> = {
   chat: [
-    { owner: chatOwner, body: chatTools, text: 'Let me check.', calls, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
+    { owner: chatOwner, body: chatTools, text: 'Let me check.', calls: streamed, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
     { owner: chatOwner, body: chatLength, text: 'A long story', calls: [], stop: 'max_tokens', usage: { prompt: 12, cached: 0, output: 5 } },
   ],
   messages: [
-    { owner: messagesOwner, body: messagesTools, text: 'Let me check.', calls, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
+    { owner: messagesOwner, body: messagesTools, text: 'Let me check.', calls: streamed, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
     { owner: messagesOwner, body: messagesLength, text: 'A long story', calls: [], stop: 'max_tokens', usage: { prompt: 12, cached: 0, output: 5 } },
   ],
   gemini: [
-    { owner: geminiOwner, body: geminiTools, text: 'Let me check.', calls, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
+    { owner: geminiOwner, body: geminiTools, text: 'Let me check.', calls: streamed, stop: 'tool_use', usage: { prompt: 100, cached: 40, output: 50 } },
     { owner: geminiOwner, body: geminiLength, text: 'A long story', calls: [], stop: 'max_tokens', usage: { prompt: 12, cached: 0, output: 5 } },
   ],
 };
