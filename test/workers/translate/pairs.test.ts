@@ -497,3 +497,53 @@ describe('a developer message to an OpenAI-compatible owner', () => {
     expect(list(written.body.messages).map((message) => record(message).role)).toStrictEqual(['system', 'user', 'assistant', 'system', 'user']);
   });
 });
+
+/** The reasoning text a client's events carry, in its dialect's place for it. */
+function reasoningSeen(clientName: string, events: Json[]): string {
+  let text = '';
+  for (const event of events) {
+    if (clientName === 'chat') for (const choice of list(event.choices)) text += String(record(record(choice).delta).reasoning_content ?? '');
+    if (clientName === 'messages' && event.type === 'content_block_delta' && record(event.delta).type === 'thinking_delta') text += String(record(event.delta).thinking);
+    if (clientName === 'gemini') for (const part of list(record(record(list(event.candidates)[0]).content).parts)) if (record(part).thought === true) text += String(record(part).text);
+    if (clientName === 'responses' && event.type === 'response.reasoning_summary_text.delta') text += String(event.delta);
+  }
+  return text;
+}
+
+describe("every owner's reasoning text reaches every client that asked for it", () => {
+  const owners: Record<string, { owner: OwnerDialect; body: string }> = {
+    chat: { owner: chatOwner, body: sse([chunk({ role: 'assistant', content: '' }), chunk({ reasoning_content: 'Paris is ' }), chunk({ reasoning_content: 'in France.' }), chunk({ content: 'Sunny.' }), chunk({}, 'stop'), '[DONE]']) },
+    messages: { owner: messagesOwner, body: named([
+      messageStart({ input_tokens: 10, output_tokens: 1 }),
+      block(0, { type: 'thinking', thinking: '', signature: '' }),
+      delta(0, { type: 'thinking_delta', thinking: 'Paris is ' }),
+      delta(0, { type: 'thinking_delta', thinking: 'in France.' }),
+      delta(0, { type: 'signature_delta', signature: 'EqQBCkgIARAB' }),
+      blockStop(0),
+      block(1, { type: 'text', text: '' }),
+      delta(1, { type: 'text_delta', text: 'Sunny.' }),
+      blockStop(1),
+      ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } }],
+      ['message_stop', { type: 'message_stop' }],
+    ]) },
+    gemini: { owner: geminiOwner, body: sse([
+      geminiChunk([{ text: 'Paris is ', thought: true }]),
+      geminiChunk([{ text: 'in France.', thought: true }]),
+      geminiChunk([{ text: 'Sunny.', thoughtSignature: 'CikBcsjaf' }], { finishReason: 'STOP' }, { promptTokenCount: 10, candidatesTokenCount: 2, thoughtsTokenCount: 7, totalTokenCount: 19 }),
+    ]).replaceAll('\n\n', '\r\n\r\n') },
+  };
+  const thinkingRequest: Request = { ...request, reasoning: { budgetTokens: 2048, includeText: true } };
+  for (const [ownerName, { owner, body }] of Object.entries(owners)) {
+    for (const [clientName, { client, read }] of Object.entries(CLIENTS)) {
+      it(`${ownerName} owner → ${clientName} client`, async () => {
+        const bytes = new TextEncoder().encode(body);
+        const context = { model: 'my-alias', request: thinkingRequest, now: 1764650000, randomId: 'r4nd0m' };
+        const out = translateStream(new Response(bytes).body ?? new ReadableStream(), owner.streamReader(thinkingRequest), client.streamWriter(context), { secrets: [], onUsage: () => {}, onFailure: () => {} });
+        const parser = sseParser();
+        const text = await new Response(out).text();
+        const events = [...parser.feed(text), ...parser.flush()].filter((data) => data !== '[DONE]').map(parse);
+        expect([reasoningSeen(clientName, events), read(events).text]).toStrictEqual(['Paris is in France.', 'Sunny.']);
+      });
+    }
+  }
+});
