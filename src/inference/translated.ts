@@ -13,7 +13,7 @@ import { logEvent } from '../log.ts';
 import { readBodyText } from '../refresh/body-reader.ts';
 import { sha256Hex } from '../sha256.ts';
 import { chatClient, chatOwner } from '../translate/chat/index.ts';
-import { countedTokens, type ClientDialect, type OwnerDialect, type OwnerRequest } from '../translate/codec.ts';
+import { countedTokens, type ClientDialect, type OwnerContext, type OwnerDialect, type OwnerRequest } from '../translate/codec.ts';
 import { estimateInputTokens } from '../translate/estimate.ts';
 import { failure } from '../translate/failure.ts';
 import { geminiClient, geminiOwner } from '../translate/gemini/index.ts';
@@ -96,7 +96,8 @@ async function translateRequest(client: ClientApi, api: OwnerApi, target: Target
   // owner's own limit from the list, where it gave one, is the most it can give anyway.
   const limit = target.model.max_output_tokens;
   if (request.maxTokens !== undefined && limit !== undefined && request.maxTokens > limit) request.maxTokens = limit;
-  const context = { upstreamModel: target.model.upstream_id, maxTokensField: wantsMaxCompletionTokens(target.base) ? ('max_completion_tokens' as const) : ('max_tokens' as const) };
+  const context: OwnerContext = { upstreamModel: target.model.upstream_id, maxTokensField: wantsMaxCompletionTokens(target.base) ? 'max_completion_tokens' : 'max_tokens' };
+  if (limit !== undefined) context.maxOutputTokens = limit;
   return { request, context };
 }
 

@@ -61,6 +61,8 @@ export interface OwnerContext {
    * reads no other) or `max_completion_tokens` (OpenAI's own API, which refuses the other for reasoning models).
    */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** The model's own output limit, where its list gave one (an owner that requires a cap gets no more). */
+  maxOutputTokens?: number;
 }
 
 /** The request an owner gets: the path under its API root (query included) and the JSON body. */

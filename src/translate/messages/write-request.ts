@@ -195,7 +195,9 @@ function prompt(request: Request, context: OwnerContext): Json {
 
 export function writeRequest(request: Request, context: OwnerContext): OwnerRequest | Refusal {
   const body = prompt(request, context);
-  const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
+  // Without the client's cap: the default, or less where the model's own limit is lower (Claude 3.x
+  // Haiku's is 4096 or 8192; Anthropic refuses a max_tokens above it).
+  const maxTokens = request.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, context.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
   body.max_tokens = maxTokens;
   // Anthropic takes 0–1; OpenAI's range goes to 2, and its top is Anthropic's top.
   if (request.temperature !== undefined) body.temperature = Math.min(Math.max(request.temperature, 0), 1);
