@@ -91,6 +91,12 @@ export function translateStream(body: ReadableStream<Uint8Array>, reader: Stream
           result = await read();
         } catch (error) {
           pending = undefined;
+          // An owner that had said it finished (Gemini ends its stream only by closing it) lost nothing.
+          const ending = reader.end();
+          if (ending.some((event) => event.type === 'done')) {
+            out = write(ending);
+            break;
+          }
           const message = `the upstream stream broke: ${error instanceof Error ? error.message : String(error)}`;
           out = write([{ type: 'error', failure: { status: 502, kind: 'api_error', message } }], 'upstream_stream_broke');
           break;

@@ -621,3 +621,23 @@ describe("every client's tool history reaches every other owner paired", () => {
     }
   }
 });
+
+describe('a body that breaks after the owner finished', () => {
+  it('a Gemini owner (whose stream ends only by closing) that broke after its finishReason: the client still gets the whole answer', async () => {
+    const bytes = new TextEncoder().encode(geminiLength);
+    let sent = false;
+    const upstream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) return controller.error(new Error('Network connection lost.'));
+        sent = true;
+        controller.enqueue(bytes);
+      },
+    });
+    const failures: string[] = [];
+    const context = { model: 'my-alias', request, now: 1764650000, randomId: 'r4nd0m' };
+    const out = translateStream(upstream, geminiOwner.streamReader(request), messagesClient.streamWriter(context), { secrets: [], onUsage: () => {}, onFailure: (kind) => failures.push(kind) });
+    const parser = sseParser();
+    const seen = CLIENTS.messages?.read([...parser.feed(await new Response(out).text()), ...parser.flush()].map(parse));
+    expect([seen?.text, seen?.stop, seen?.error, failures]).toStrictEqual(['A long story', 'max_tokens', undefined, []]);
+  });
+});
