@@ -11,7 +11,7 @@ import type { StreamReader } from '../codec.ts';
 import type { Event, Request } from '../ir.ts';
 import { failure } from '../failure.ts';
 import { reasoningOf } from './answer.ts';
-import { namedStop, stopFromChat, trailingStop, usageFromChat, usageOf } from './common.ts';
+import { madeUpCallId, namedStop, stopFromChat, trailingStop, usageFromChat, usageOf } from './common.ts';
 import { failureOf } from './errors.ts';
 
 /** Why a stream ends in `error` when the owner stops before saying why it finished. */
@@ -53,6 +53,8 @@ export function streamReader(request: Request): StreamReader {
   let started = false;
   let stopped = false;
   let ended = false;
+  /** The owner's id for the answer: ids made up for calls that came without one are made from it. */
+  let answerId: string | undefined;
   /** The last characters of the text, as long as the longest stop sequence: enough to see one at the end. */
   let tail = '';
 
@@ -76,7 +78,7 @@ export function streamReader(request: Request): StreamReader {
     // A new index, another id where the owner gave one (Ollama), or a name once the call at the index has
     // closed its JSON (whole calls with neither index nor id) is a new call.
     if (current === undefined || (id !== undefined && current.ownId && id !== current.id) || (current.complete && name !== undefined)) {
-      current = { index: callCount++, id: id ?? `call_${callCount}`, ownId: id !== undefined, depth: 0, inString: false, escaped: false, complete: false };
+      current = { index: callCount++, id: id ?? madeUpCallId(answerId, callCount - 1), ownId: id !== undefined, depth: 0, inString: false, escaped: false, complete: false };
       calls.set(ownerIndex, current);
       scan(current, args);
       // The first event of a call carries its name (ir.ts): without one yet, the call waits for it.
@@ -160,7 +162,7 @@ export function streamReader(request: Request): StreamReader {
       if (!started) {
         started = true;
         const start: Event = { type: 'start' };
-        if (typeof chunk.id === 'string' && chunk.id !== '') start.id = chunk.id;
+        if (typeof chunk.id === 'string' && chunk.id !== '') start.id = answerId = chunk.id;
         if (usage !== undefined) start.usage = usageFromChat(usage);
         out.push(start);
       }

@@ -641,3 +641,30 @@ describe('a body that breaks after the owner finished', () => {
     expect([seen?.text, seen?.stop, seen?.error, failures]).toStrictEqual(['A long story', 'max_tokens', undefined, []]);
   });
 });
+
+describe('ids made up for calls the owner gave none are unique across answers', () => {
+  // A local server's bare calls (neither index nor id), as in fixtures/translate/chat/bare-calls.json.
+  const bare = (answer: string) => sse([
+    { id: answer, object: 'chat.completion.chunk', created: 1, model: 'local', choices: [{ index: 0, delta: { role: 'assistant', content: null }, finish_reason: null }] },
+    { id: answer, object: 'chat.completion.chunk', created: 1, model: 'local', choices: [{ index: 0, delta: { tool_calls: [{ type: 'function', function: { name: 'read_file', arguments: '{"path":"a"}' } }] }, finish_reason: null }] },
+    { id: answer, object: 'chat.completion.chunk', created: 1, model: 'local', choices: [{ index: 0, delta: { tool_calls: [{ type: 'function', function: { name: 'read_file', arguments: '{"path":"b"}' } }] }, finish_reason: 'tool_calls' }] },
+    '[DONE]',
+  ]);
+  const idsOf = (events: Json[]) => events.filter((event) => event.type === 'content_block_start').map((event) => record(event.content_block).id);
+
+  it('two streamed answers: four distinct ids (Anthropic refuses a history whose tool_use ids repeat)', async () => {
+    const ids = [...idsOf(await run(chatOwner, messagesClient, bare('chatcmpl-1111'))), ...idsOf(await run(chatOwner, messagesClient, bare('chatcmpl-2222')))];
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+  });
+
+  it('two whole answers too', () => {
+    const whole = (answer: string) => {
+      const read = chatOwner.readAnswer({ id: answer, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'read_file', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] }, request);
+      if ('kind' in read) throw new Error(read.message);
+      return read.parts.flatMap((part) => (part.type === 'tool_call' ? [part.id] : []));
+    };
+    const ids = [...whole('chatcmpl-1111'), ...whole('chatcmpl-2222')];
+    expect(new Set(ids).size).toBe(2);
+  });
+});
