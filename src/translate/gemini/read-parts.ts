@@ -67,7 +67,15 @@ function modelParts(parts: unknown[], field: string, turn: number): { parts: Par
       if (part.thought === true) {
         // Only another owner's signature we marked is kept (for that owner); Gemini's own is dropped, as a Gemini owner is given no thoughts back.
         const foreign = signature === undefined ? undefined : foreignSignatureIn(signature);
-        if (part.text !== '' || foreign !== undefined) out.push(foreign === undefined ? { type: 'reasoning', text: part.text } : { type: 'reasoning', text: part.text, signature: foreign });
+        const last = out[out.length - 1];
+        // A thought streamed in pieces (its signature last, as our writer sends an Anthropic one) and kept so
+        // by the client is one thought: the signature signs all of its text.
+        if (last?.type === 'reasoning' && last.signature === undefined && last.redacted === undefined) {
+          last.text += part.text;
+          if (foreign !== undefined) last.signature = foreign;
+        } else if (part.text !== '' || foreign !== undefined) {
+          out.push(foreign === undefined ? { type: 'reasoning', text: part.text } : { type: 'reasoning', text: part.text, signature: foreign });
+        }
       } else if (part.text !== '') out.push({ type: 'text', text: part.text });
     } else {
       const media = mediaPart(part, `${field}.parts[${index}]`);

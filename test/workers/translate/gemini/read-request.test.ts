@@ -136,12 +136,12 @@ describe('Gemini client: reading a request', () => {
   it("reads thought parts as reasoning (another owner's signature we marked kept, Gemini's own dropped), drops code execution parts and unknown part fields", () => {
     const request = read({ contents: [user('q'), { role: 'model', parts: [
       { text: 'Considering.', thought: true, thoughtSignature: 'ts' },
-      { text: 'Signed elsewhere.', thought: true, thoughtSignature: foreignSignatureOut('EqQBCkgI') },
       { executableCode: { language: 'PYTHON', code: 'print(1)' } },
       { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1' } },
       { text: 'One.', videoMetadata: { fps: 1 } },
+      { text: 'Signed elsewhere.', thought: true, thoughtSignature: foreignSignatureOut('EqQBCkgI') },
     ] }] });
-    expect(request.messages[1]).toEqual({ role: 'assistant', parts: [{ type: 'reasoning', text: 'Considering.' }, { type: 'reasoning', text: 'Signed elsewhere.', signature: 'EqQBCkgI' }, { type: 'text', text: 'One.' }] });
+    expect(request.messages[1]).toEqual({ role: 'assistant', parts: [{ type: 'reasoning', text: 'Considering.' }, { type: 'text', text: 'One.' }, { type: 'reasoning', text: 'Signed elsewhere.', signature: 'EqQBCkgI' }] });
   });
 
   it('converts OpenAPI-subset parameters to JSON Schema: lower-case types, nullable as a union, propertyOrdering dropped, a property named type kept', () => {

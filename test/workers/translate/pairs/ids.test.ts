@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chatClient, chatOwner } from '../../../../src/translate/chat/index.ts';
+import { foreignSignatureOut } from '../../../../src/translate/gemini/answer.ts';
 import { geminiClient } from '../../../../src/translate/gemini/index.ts';
 import { messagesClient, messagesOwner } from '../../../../src/translate/messages/index.ts';
 import { translateStream } from '../../../../src/translate/pipe.ts';
@@ -127,5 +128,26 @@ describe('ids made up for calls the owner gave none are unique across answers', 
     };
     const ids = [...whole('chatcmpl-1111'), ...whole('chatcmpl-2222')];
     expect(new Set(ids).size).toBe(2);
+  });
+});
+
+describe("an Anthropic thought a Gemini client kept in its streamed pieces", () => {
+  it('goes back to Anthropic as one thinking block: all its text, its signature', () => {
+    const signature = 'EqQBCkgIARABGAIiQL3t';
+    const read = geminiClient.readRequest({ contents: [
+      { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
+      { role: 'model', parts: [
+        { text: 'Paris is ', thought: true },
+        { text: 'in France.', thought: true },
+        { text: '', thought: true, thoughtSignature: foreignSignatureOut(signature) },
+        { text: 'Sunny.' },
+      ] },
+      { role: 'user', parts: [{ text: 'And tomorrow?' }] },
+    ] }, { stream: false });
+    if (!('messages' in read)) throw new Error(read.message);
+    const written = messagesOwner.writeRequest(read, { upstreamModel: 'claude-sonnet-4-5' });
+    if (!('body' in written)) throw new Error(written.message);
+    const blocks = list(written.body.messages).flatMap((message) => list(record(message).content)).filter((b) => record(b).type === 'thinking');
+    expect(blocks).toStrictEqual([{ type: 'thinking', thinking: 'Paris is in France.', signature }]);
   });
 });
