@@ -120,6 +120,7 @@ async function translateRequest(client: ClientApi, api: OwnerApi, target: Target
   const limit = target.model.max_output_tokens;
   if (request.maxTokens !== undefined && limit !== undefined && request.maxTokens > limit) request.maxTokens = limit;
   const context: OwnerContext = { upstreamModel: target.model.upstream_id, ...chatOwnerSettings(target.entry.type, target.base, target.model.upstream_id) };
+  if (limit !== undefined) context.maxOutputTokens = limit;
   return { request, context };
 }
 

@@ -68,6 +68,8 @@ export interface OwnerContext {
   reasoningEffort?: boolean;
   /** Whether an OpenAI chat owner is sent `temperature` and `top_p` (default yes): not OpenAI's reasoning models, which refuse them. */
   sampling?: boolean;
+  /** The model's own output limit, where its list gave one (an owner that requires a cap gets no more). */
+  maxOutputTokens?: number;
 }
 
 /** The request an owner gets: the path under its API root (query included) and the JSON body. */

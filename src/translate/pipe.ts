@@ -105,6 +105,12 @@ export function translateStream(body: ReadableStream<Uint8Array>, reader: Stream
         try {
           result = await upstream.read();
         } catch (error) {
+          // An owner that had said it finished (Gemini ends its stream only by closing it) lost nothing.
+          const ending = reader.end();
+          if (ending.some((event) => event.type === 'done')) {
+            out = write(ending);
+            break;
+          }
           const message = `the upstream stream broke: ${error instanceof Error ? error.message : String(error)}`;
           out = write([{ type: 'error', failure: { status: 502, kind: 'api_error', message } }], 'upstream_stream_broke');
           break;

@@ -69,7 +69,8 @@ for (const stream of [false, true]) {
       format: 'gemini',
       path: stream ? '/gemini/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse' : '/gemini/v1beta/models/gemini-2.5-pro:generateContent',
       body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
-      expected: (usages) => ({ input: Number(usages.at(-1)?.promptTokenCount), output: Number(usages.at(-1)?.candidatesTokenCount) }),
+      // Thinking tokens are billed as output (https://ai.google.dev/gemini-api/docs/tokens): Gemini 2.5's thoughtsTokenCount counts.
+      expected: (usages) => ({ input: Number(usages.at(-1)?.promptTokenCount), output: Number(usages.at(-1)?.candidatesTokenCount) + Number(usages.at(-1)?.thoughtsTokenCount ?? 0) }),
     },
   );
 }

@@ -5,7 +5,7 @@
 import { isObject, type Json } from '../../providers/narrow.ts';
 import type { AnswerContext } from '../codec.ts';
 import type { Answer, Failure, Request } from '../ir.ts';
-import { chatUsage, finishReason, namedStop, stopFromChat, trailingStop, usageFromChat, usageOf } from './common.ts';
+import { chatUsage, finishReason, madeUpCallId, namedStop, stopFromChat, trailingStop, usageFromChat, usageOf } from './common.ts';
 import { failureOf } from './errors.ts';
 
 /** The text of a message's `content`: a string, or the text parts some servers send as an array. */
@@ -44,7 +44,7 @@ export function readAnswer(completion: unknown, request: Request): Answer | Fail
     const args = call.function.arguments;
     answer.parts.push({
       type: 'tool_call',
-      id: typeof call.id === 'string' && call.id !== '' ? call.id : `call_${i}`,
+      id: typeof call.id === 'string' && call.id !== '' ? call.id : madeUpCallId(answer.id, i),
       name: typeof call.function.name === 'string' ? call.function.name : '',
       arguments: typeof args === 'string' ? args : args === undefined ? '' : JSON.stringify(args),
     });

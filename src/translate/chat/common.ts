@@ -95,3 +95,13 @@ export function namedStop(choice: Json, stops: readonly string[]): string | unde
 export function trailingStop(text: string, stops: readonly string[]): string | undefined {
   return stops.find((stop) => stop !== '' && text.endsWith(stop));
 }
+
+/**
+ * An id for a call the owner gave none (local servers that send bare calls): unique per answer, from the
+ * owner's answer id (else a random one), so two answers' calls never share one (Anthropic refuses a history
+ * whose tool_use ids repeat, and clients pair results with calls by id).
+ */
+export function madeUpCallId(answerId: string | undefined, n: number): string {
+  const from = answerId?.replace(/[^A-Za-z0-9]/g, '') || crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+  return `call_${from}_${n}`;
+}

@@ -11,15 +11,18 @@ import type { StreamReader } from '../codec.ts';
 import type { Event, Request } from '../ir.ts';
 import { failure } from '../failure.ts';
 import { reasoningOf } from './answer.ts';
-import { namedStop, stopFromChat, trailingStop, usageFromChat, usageOf } from './common.ts';
+import { madeUpCallId, namedStop, stopFromChat, trailingStop, usageFromChat, usageOf } from './common.ts';
 import { failureOf } from './errors.ts';
 
 /** Why a stream ends in `error` when the owner stops before saying why it finished. */
 export const CUT_SHORT = 'the upstream stream ended before the answer was complete';
 export const NOT_JSON = 'the upstream sent a stream event that is not JSON';
 
-/** One call as read so far: its own index, its id, and where its arguments' JSON stands (to see it close). */
-type Call = { index: number; id: string; depth: number; inString: boolean; escaped: boolean; complete: boolean };
+/**
+ * One call as read so far: its own index, its id (`ownId`: the owner's, not made up), where its arguments'
+ * JSON stands (to see it close), and `held`: its arguments so far while its name has not come yet.
+ */
+type Call = { index: number; id: string; ownId: boolean; depth: number; inString: boolean; escaped: boolean; complete: boolean; held?: string };
 
 /** Follows the arguments' JSON through one piece (O(piece)) and marks the call complete when it closes. */
 function scan(call: Call, piece: string): void {
@@ -50,6 +53,8 @@ export function streamReader(request: Request): StreamReader {
   let started = false;
   let stopped = false;
   let ended = false;
+  /** The owner's id for the answer: ids made up for calls that came without one are made from it. */
+  let answerId: string | undefined;
   /** The last characters of the text, as long as the longest stop sequence: enough to see one at the end. */
   let tail = '';
 
@@ -60,19 +65,37 @@ export function streamReader(request: Request): StreamReader {
     const name = text(fn.name);
     const args = typeof fn.arguments === 'string' ? fn.arguments : isObject(fn.arguments) ? JSON.stringify(fn.arguments) : '';
     let current = calls.get(ownerIndex);
-    // A new index, a new id at a known index (Ollama), or a name once the call at the index has closed its
-    // JSON (whole calls with neither index nor id) is a new call.
-    if (current === undefined || (id !== undefined && id !== current.id) || (current.complete && name !== undefined)) {
-      current = { index: callCount++, id: id ?? `call_${callCount}`, depth: 0, inString: false, escaped: false, complete: false };
+    // A call whose name has not come yet is held: a later id or name at its index is its own, arriving late.
+    if (current?.held !== undefined) {
+      if (id !== undefined && !current.ownId) Object.assign(current, { id, ownId: true });
+      if (!current.complete) {
+        scan(current, args);
+        current.held += args;
+      }
+      if (name !== undefined) release(current, name, out);
+      return;
+    }
+    // A new index, another id where the owner gave one (Ollama), or a name once the call at the index has
+    // closed its JSON (whole calls with neither index nor id) is a new call.
+    if (current === undefined || (id !== undefined && current.ownId && id !== current.id) || (current.complete && name !== undefined)) {
+      current = { index: callCount++, id: id ?? madeUpCallId(answerId, callCount - 1), ownId: id !== undefined, depth: 0, inString: false, escaped: false, complete: false };
       calls.set(ownerIndex, current);
       scan(current, args);
-      out.push({ type: 'tool_call', index: current.index, id: current.id, name: name ?? '', arguments: args });
+      // The first event of a call carries its name (ir.ts): without one yet, the call waits for it.
+      if (name === undefined) current.held = args;
+      else out.push({ type: 'tool_call', index: current.index, id: current.id, name, arguments: args });
       return;
     }
     // A piece after the call's JSON closed can only be padding.
     if (args === '' || current.complete) return;
     scan(current, args);
     out.push({ type: 'tool_call', index: current.index, arguments: args });
+  }
+
+  /** A held call's first event, with what it got so far. */
+  function release(call: Call, name: string, out: Event[]): void {
+    out.push({ type: 'tool_call', index: call.index, id: call.id, name, arguments: call.held ?? '' });
+    call.held = undefined;
   }
 
   function choice(entry: Json, out: Event[]): void {
@@ -95,6 +118,8 @@ export function streamReader(request: Request): StreamReader {
 
   function stop(finish: unknown, entry: Json, out: Event[]): void {
     stopped = true;
+    // A call whose name never came goes out nameless rather than lost.
+    for (const call of calls.values()) if (call.held !== undefined) release(call, '', out);
     const matched = namedStop(entry, stops) ?? trailingStop(tail, stops);
     const reason = stopFromChat(finish, matched, calls.size > 0);
     out.push(reason.stopSequence === undefined ? { type: 'stop', reason: reason.reason } : { type: 'stop', reason: reason.reason, stopSequence: reason.stopSequence });
@@ -137,7 +162,7 @@ export function streamReader(request: Request): StreamReader {
       if (!started) {
         started = true;
         const start: Event = { type: 'start' };
-        if (typeof chunk.id === 'string' && chunk.id !== '') start.id = chunk.id;
+        if (typeof chunk.id === 'string' && chunk.id !== '') start.id = answerId = chunk.id;
         if (usage !== undefined) start.usage = usageFromChat(usage);
         out.push(start);
       }

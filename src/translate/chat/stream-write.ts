@@ -22,6 +22,8 @@ export function streamWriter(context: AnswerContext): StreamWriter {
   let usage: Usage | undefined;
   /** The internal call index → the chunk's `index` (0, 1, … in order of first appearance). */
   const calls = new Map<number, number>();
+  /** Chunk indexes of calls that have had no argument piece yet. */
+  const empty = new Set<number>();
 
   const chunk = (delta: string, finish: string | null = null): string =>
     `data: ${head},"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : JSON.stringify(finish)}}]}\n\n`;
@@ -35,17 +37,33 @@ export function streamWriter(context: AnswerContext): StreamWriter {
   function toolCall(event: Extract<Event, { type: 'tool_call' }>): string {
     const args = JSON.stringify(event.arguments);
     const known = calls.get(event.index);
-    if (known !== undefined) return chunk(`{"tool_calls":[{"index":${known},"function":{"arguments":${args}}}]}`);
+    if (known !== undefined) {
+      if (event.arguments === '') return '';
+      empty.delete(known);
+      return chunk(`{"tool_calls":[{"index":${known},"function":{"arguments":${args}}}]}`);
+    }
     const index = calls.size;
     calls.set(event.index, index);
+    if (event.arguments === '') empty.add(index);
     const id = JSON.stringify(event.id ?? `call_${context.randomId}_${index}`);
     return chunk(`{"tool_calls":[{"index":${index},"id":${id},"type":"function","function":{"name":${JSON.stringify(event.name ?? '')},"arguments":${args}}}]}`);
+  }
+
+  /**
+   * `{}` for each call that got no argument piece (a tool without parameters, as Anthropic streams it):
+   * clients parse the arguments as JSON, and OpenAI itself sends `{}`.
+   */
+  function emptyCalls(): string {
+    let out = '';
+    for (const index of empty) out += chunk(`{"tool_calls":[{"index":${index},"function":{"arguments":"{}"}}]}`);
+    empty.clear();
+    return out;
   }
 
   /** The finish chunk if none was sent, the usage chunk when asked for, then `[DONE]`. */
   function done(): string {
     finished = true;
-    let out = finishSent ? '' : chunk('{}', calls.size > 0 ? 'tool_calls' : 'stop');
+    let out = finishSent ? '' : emptyCalls() + chunk('{}', calls.size > 0 ? 'tool_calls' : 'stop');
     if (context.request.streamUsage === true) {
       const counted = usage ?? { input: context.estimatedInputTokens ?? 0, output: 0 };
       out += `data: ${head},"choices":[],"usage":${JSON.stringify(chatUsage(counted))}}\n\n`;
@@ -65,7 +83,7 @@ export function streamWriter(context: AnswerContext): StreamWriter {
       case 'stop':
         if (finishSent) return '';
         finishSent = true;
-        return chunk('{}', finishReason(event.reason));
+        return emptyCalls() + chunk('{}', finishReason(event.reason));
       case 'done': return done();
       case 'error':
         finished = true;

@@ -117,7 +117,9 @@ function otherMessages(message: Message, field: string, options: ContentOptions)
     own.push(chat);
   }
   if (extra.length > 0) out.push({ role: 'user', content: extra });
-  const role = message.role === 'tool' ? 'user' : message.role;
+  // `developer` is OpenAI's own name; vLLM, LM Studio, llama.cpp and many gateways refuse it ("developer is
+  // not one of ['system', …]"), and OpenAI takes `system` for it on every model.
+  const role = message.role === 'tool' ? 'user' : message.role === 'developer' ? 'system' : message.role;
   if (own.length > 0) out.push({ role, content: role === 'user' ? contentOf(own) : textOnly(own) });
   return out;
 }

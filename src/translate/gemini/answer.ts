@@ -8,6 +8,25 @@ import type { Answer, Failure, Request } from '../ir.ts';
 import { errorOf } from './errors.ts';
 import { readFinish, readUsage, writeFinish, writeUsage } from './usage.ts';
 
+/**
+ * What a Gemini client is given before a thinking signature from another owner (Anthropic's: no other
+ * owner signs its reasoning), so that the reader can tell it from Gemini's own when the client sends it
+ * back: Gemini's own signs only Gemini's thoughts and must never reach Anthropic, and Anthropic's must
+ * only go back there. Base64 of "models-edge:anthropic" (21 bytes, no padding), so the marked signature
+ * is still base64 (the Gemini SDKs decode `thoughtSignature` as bytes and encode it back unchanged).
+ */
+const FOREIGN_SIGNATURE = 'bW9kZWxzLWVkZ2U6YW50aHJvcGlj';
+
+/** Another owner's reasoning signature as a Gemini client's `thoughtSignature`. */
+export function foreignSignatureOut(signature: string): string {
+  return FOREIGN_SIGNATURE + signature;
+}
+
+/** The other owner's signature in a client's thought's `thoughtSignature`; undefined for Gemini's own (useless to any other owner). */
+export function foreignSignatureIn(signature: string): string | undefined {
+  return signature.startsWith(FOREIGN_SIGNATURE) && signature.length > FOREIGN_SIGNATURE.length ? signature.slice(FOREIGN_SIGNATURE.length) : undefined;
+}
+
 /** A call's id when Gemini gave none: unique per answer (its `responseId`) and per call. */
 export function madeUpCallId(responseId: string | undefined, index: number): string {
   return `call_${responseId ?? crypto.randomUUID().replaceAll('-', '').slice(0, 16)}_${index}`;
@@ -66,7 +85,7 @@ export function writeGeminiAnswer(answer: Answer, context: AnswerContext): Json 
     if (part.type === 'text') parts.push({ text: part.text });
     else if (part.type === 'reasoning') {
       // Redacted thinking (no text, no signature to carry) has nothing a Gemini client can read.
-      if (thoughts && (part.text !== '' || part.signature !== undefined)) parts.push(part.signature === undefined ? { text: part.text, thought: true } : { text: part.text, thought: true, thoughtSignature: part.signature });
+      if (thoughts && (part.text !== '' || part.signature !== undefined)) parts.push(part.signature === undefined ? { text: part.text, thought: true } : { text: part.text, thought: true, thoughtSignature: foreignSignatureOut(part.signature) });
     } else {
       const call: Json = { functionCall: { id: part.id, name: part.name, args: argsOf(part.arguments) } };
       if (part.signature !== undefined) call.thoughtSignature = part.signature;

@@ -8,6 +8,7 @@
 import { isObject, type Json } from '../../providers/narrow.ts';
 import type { DocumentPart, ImagePart, Message, Part, ToolCallPart, ToolResultPart } from '../ir.ts';
 import { invalid, Refusal } from '../refuse.ts';
+import { foreignSignatureIn } from './answer.ts';
 
 /** The Files API's uris name a file in the caller's Google account: no other owner can fetch them. */
 const FILES_API = /^https:\/\/generativelanguage\.googleapis\.com\/[^?#]*\/files\//;
@@ -64,7 +65,17 @@ function modelParts(parts: unknown[], field: string, turn: number): { parts: Par
       calls.push({ id, name: call.name, answered: false });
     } else if (typeof part.text === 'string') {
       if (part.thought === true) {
-        if (part.text !== '' || signature !== undefined) out.push(signature === undefined ? { type: 'reasoning', text: part.text } : { type: 'reasoning', text: part.text, signature });
+        // Only another owner's signature we marked is kept (for that owner); Gemini's own is dropped, as a Gemini owner is given no thoughts back.
+        const foreign = signature === undefined ? undefined : foreignSignatureIn(signature);
+        const last = out[out.length - 1];
+        // A thought streamed in pieces (its signature last, as our writer sends an Anthropic one) and kept so
+        // by the client is one thought: the signature signs all of its text.
+        if (last?.type === 'reasoning' && last.signature === undefined && last.redacted === undefined) {
+          last.text += part.text;
+          if (foreign !== undefined) last.signature = foreign;
+        } else if (part.text !== '' || foreign !== undefined) {
+          out.push(foreign === undefined ? { type: 'reasoning', text: part.text } : { type: 'reasoning', text: part.text, signature: foreign });
+        }
       } else if (part.text !== '') out.push({ type: 'text', text: part.text });
     } else {
       const media = mediaPart(part, `${field}.parts[${index}]`);

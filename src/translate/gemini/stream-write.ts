@@ -7,7 +7,7 @@
  */
 import type { AnswerContext, StreamWriter } from '../codec.ts';
 import type { Event, StopReason, Usage } from '../ir.ts';
-import { argsOf } from './answer.ts';
+import { argsOf, foreignSignatureOut } from './answer.ts';
 import { geminiErrorJson } from './errors.ts';
 import { writeFinish, writeUsage } from './usage.ts';
 
@@ -79,7 +79,7 @@ export function geminiStreamWriter(context: AnswerContext): StreamWriter {
             break;
           case 'reasoning':
             if (thoughts && (event.text !== '' || event.signature !== undefined)) {
-              out += chunk(`{"text":${JSON.stringify(event.text)},"thought":true${event.signature === undefined ? '' : `,"thoughtSignature":${JSON.stringify(event.signature)}`}}`);
+              out += chunk(`{"text":${JSON.stringify(event.text)},"thought":true${event.signature === undefined ? '' : `,"thoughtSignature":${JSON.stringify(foreignSignatureOut(event.signature))}`}}`);
             }
             break;
           case 'tool_call': {

@@ -7,7 +7,7 @@ import { isObject, type Json } from '../../providers/narrow.ts';
 import type { AnswerContext } from '../codec.ts';
 import type { Answer, Failure, Request, StopReason, Usage } from '../ir.ts';
 import { failureFromError } from './errors.ts';
-import { toolInput } from './write-request.ts';
+import { toolInput, toolUseId } from './write-request.ts';
 
 const STOP_OUT: Record<StopReason, string> = {
   end: 'end_turn', max_tokens: 'max_tokens', stop_sequence: 'stop_sequence', tool_use: 'tool_use',
@@ -83,7 +83,8 @@ export function writeAnswer(answer: Answer, context: AnswerContext): Record<stri
       if (part.text !== '') content.push({ type: 'text', text: part.text });
     } else if (part.type === 'tool_call') {
       sawToolCall = true;
-      content.push({ type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments) });
+      // The client may send this history to an Anthropic model itself: the id in the form Anthropic takes.
+      content.push({ type: 'tool_use', id: toolUseId(part.id), name: part.name, input: toolInput(part.arguments) });
     } else if (thinking && part.text !== '') {
       content.push({ type: 'thinking', thinking: part.text, signature: '' });
     }

@@ -6,6 +6,7 @@
  * usual order (thinking, text, then one call after another) nothing waits. Writes SSE text directly.
  */
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../../json-chars.ts';
+import { toolUseId } from './write-request.ts';
 
 type Kind = 'text' | 'thinking' | 'tool';
 
@@ -69,7 +70,8 @@ export class BlockQueue {
   toolCall(index: number, id: string | undefined, name: string | undefined, args: string, out: string[]): void {
     let block = this.calls.get(index);
     if (block === undefined) {
-      block = this.open('tool', id !== undefined && id !== '' ? id : `toolu_${this.idPrefix}${index}`, name ?? '');
+      // The id in the form Anthropic takes: the client may replay this history to an Anthropic model.
+      block = this.open('tool', id !== undefined && id !== '' ? toolUseId(id) : `toolu_${this.idPrefix}${index}`, name ?? '');
       this.calls.set(index, block);
     }
     this.add(block, args, out);

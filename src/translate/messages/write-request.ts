@@ -37,6 +37,15 @@ function source(src: Source): Json {
   }
 }
 
+/**
+ * A call's id as Anthropic takes it (`^[a-zA-Z0-9_-]+$`; it refuses any other): other owners' ids such as
+ * Kimi's `functions.get_weather:0` with each other character as `_`. The same id always gives the same
+ * result, so a call and its result stay paired; ids Anthropic made pass unchanged.
+ */
+export function toolUseId(id: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(id) ? id : id.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
+}
+
 /** The tool_use `input` object from a call's arguments text; `{}` when it is not a JSON object. */
 export function toolInput(args: string): Json {
   if (args.trim() === '') return {};
@@ -62,9 +71,9 @@ function block(part: Part): Block | undefined {
       if (part.title !== undefined) doc.title = part.title;
       return doc;
     }
-    case 'tool_call': return { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments) };
+    case 'tool_call': return { type: 'tool_use', id: toolUseId(part.id), name: part.name, input: toolInput(part.arguments) };
     case 'tool_result': {
-      const result: Block = { type: 'tool_result', tool_use_id: part.id };
+      const result: Block = { type: 'tool_result', tool_use_id: toolUseId(part.id) };
       const content = part.content.map(block).filter((item) => item !== undefined);
       if (content.length > 0) result.content = content;
       if (part.isError === true) result.is_error = true;
@@ -186,7 +195,9 @@ function prompt(request: Request, context: OwnerContext): Json {
 
 export function writeRequest(request: Request, context: OwnerContext): OwnerRequest | Refusal {
   const body = prompt(request, context);
-  const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
+  // Without the client's cap: the default, or less where the model's own limit is lower (Claude 3.x
+  // Haiku's is 4096 or 8192; Anthropic refuses a max_tokens above it).
+  const maxTokens = request.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, context.maxOutputTokens ?? DEFAULT_MAX_TOKENS);
   body.max_tokens = maxTokens;
   // Anthropic takes 0–1; OpenAI's range goes to 2, and its top is Anthropic's top.
   if (request.temperature !== undefined) body.temperature = Math.min(Math.max(request.temperature, 0), 1);

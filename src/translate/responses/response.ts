@@ -121,7 +121,9 @@ export function writeAnswer(answer: Answer, context: AnswerContext): Record<stri
   for (const part of answer.parts) {
     if (part.type === 'tool_call') {
       flush();
-      output.push(callItem(itemId('fc', context, output.length), part satisfies ToolCallPart, 'completed'));
+      // A call without arguments is an empty object, as the stream writer sends it (clients parse the text as JSON).
+      const call = part.arguments === '' ? { ...part, arguments: '{}' } : part;
+      output.push(callItem(itemId('fc', context, output.length), call satisfies ToolCallPart, 'completed'));
       continue;
     }
     if (part.type === 'reasoning' && (!includeReasoning || part.text === '')) continue;

@@ -37,7 +37,9 @@ describe('chat → internal → chat', () => {
     if (read instanceof Refusal) throw new Error(read.message);
     const written = chatOwner.writeRequest(read, { upstreamModel: 'gpt-4o' });
     if (written instanceof Refusal) throw new Error(written.message);
-    expect(written.body).toStrictEqual({ ...BODY, model: 'gpt-4o' });
+    // `developer` goes out as `system` (compatible servers refuse the role; OpenAI takes either).
+    const messages = BODY.messages.map((message) => (message.role === 'developer' ? { ...message, role: 'system' } : message));
+    expect(written.body).toStrictEqual({ ...BODY, model: 'gpt-4o', messages });
   });
 
   it('writes back the essentials of an answer it read', () => {

@@ -16,7 +16,7 @@ function write(fields: Partial<Request>, context: OwnerContext = CONTEXT): Recor
 }
 
 describe('chat owner writer: the internal request → a /chat/completions body', () => {
-  it('joins the top-level system into one leading system message, keeps mid-conversation system and developer in place, text as strings', () => {
+  it('joins the top-level system into one leading system message, keeps mid-conversation system and developer in place (developer as system: most compatible servers refuse the role), text as strings', () => {
     const body = write({
       system: [{ type: 'text', text: 'You are terse.', cache: { type: 'ephemeral' } }, { type: 'text', text: 'Be kind.' }],
       messages: [
@@ -31,7 +31,7 @@ describe('chat owner writer: the internal request → a /chat/completions body',
       { role: 'system', content: 'You are terse.\nBe kind.' },
       { role: 'user', content: 'one\ntwo' },
       { role: 'system', content: 'Now in French.' },
-      { role: 'developer', content: 'Be brief.' },
+      { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'three' },
     ]);
   });

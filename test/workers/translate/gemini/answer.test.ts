@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerContext } from '../../../../src/translate/codec.ts';
 import { failure } from '../../../../src/translate/failure.ts';
+import { foreignSignatureOut } from '../../../../src/translate/gemini/answer.ts';
 import { geminiClient, geminiOwner } from '../../../../src/translate/gemini/index.ts';
 import type { Answer, Request } from '../../../../src/translate/ir.ts';
 
@@ -76,7 +77,7 @@ describe('Gemini client: writing an answer', () => {
   it('writes thought parts only when includeThoughts was asked', () => {
     const redacted: Answer = { ...answer, parts: [{ type: 'reasoning', text: '', redacted: 'EmwKAhgB' }, ...answer.parts] };
     const body = geminiClient.writeAnswer(redacted, context({ reasoning: { effort: 'high', includeText: true } }));
-    expect((body.candidates as Array<{ content: { parts: unknown[] } }>)[0]?.content.parts.slice(0, 2)).toEqual([{ text: 'Thinking about it.', thought: true, thoughtSignature: 'sig-a' }, { text: 'Checking.' }]);
+    expect((body.candidates as Array<{ content: { parts: unknown[] } }>)[0]?.content.parts.slice(0, 2)).toEqual([{ text: 'Thinking about it.', thought: true, thoughtSignature: foreignSignatureOut('sig-a') }, { text: 'Checking.' }]);
   });
 
   it('maps stop reasons to finishReason', () => {

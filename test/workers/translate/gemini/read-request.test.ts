@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { foreignSignatureOut } from '../../../../src/translate/gemini/answer.ts';
 import { geminiClient } from '../../../../src/translate/gemini/index.ts';
 import type { Request } from '../../../../src/translate/ir.ts';
 import { Refusal } from '../../../../src/translate/refuse.ts';
@@ -132,14 +133,15 @@ describe('Gemini client: reading a request', () => {
     expect(request.messages[1]?.parts[0]).toEqual({ type: 'tool_result', id: 'c1', name: 'screenshot', content: [{ type: 'text', text: 'ok' }, { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'AAAA' } }] });
   });
 
-  it('reads thought parts as reasoning with their signature, drops code execution parts and unknown part fields', () => {
+  it("reads thought parts as reasoning (another owner's signature we marked kept, Gemini's own dropped), drops code execution parts and unknown part fields", () => {
     const request = read({ contents: [user('q'), { role: 'model', parts: [
       { text: 'Considering.', thought: true, thoughtSignature: 'ts' },
       { executableCode: { language: 'PYTHON', code: 'print(1)' } },
       { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1' } },
       { text: 'One.', videoMetadata: { fps: 1 } },
+      { text: 'Signed elsewhere.', thought: true, thoughtSignature: foreignSignatureOut('EqQBCkgI') },
     ] }] });
-    expect(request.messages[1]).toEqual({ role: 'assistant', parts: [{ type: 'reasoning', text: 'Considering.', signature: 'ts' }, { type: 'text', text: 'One.' }] });
+    expect(request.messages[1]).toEqual({ role: 'assistant', parts: [{ type: 'reasoning', text: 'Considering.' }, { type: 'text', text: 'One.' }, { type: 'reasoning', text: 'Signed elsewhere.', signature: 'EqQBCkgI' }] });
   });
 
   it('converts OpenAPI-subset parameters to JSON Schema: lower-case types, nullable as a union, propertyOrdering dropped, a property named type kept', () => {

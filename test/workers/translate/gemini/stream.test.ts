@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerContext } from '../../../../src/translate/codec.ts';
 import { failure } from '../../../../src/translate/failure.ts';
+import { foreignSignatureOut } from '../../../../src/translate/gemini/answer.ts';
 import { geminiClient, geminiOwner } from '../../../../src/translate/gemini/index.ts';
 import type { Event, Request } from '../../../../src/translate/ir.ts';
 import { sseParser } from '../../../../src/translate/sse.ts';
@@ -118,7 +119,7 @@ describe('Gemini client: writing a stream', () => {
     expect(parts(geminiClient.streamWriter(context()).write(events))).toEqual([{ functionCall: { id: 'c', name: 'now', args: {} } }, { text: '' }]);
     expect(parts(geminiClient.streamWriter(context({ reasoning: { includeText: true } })).write(events))).toEqual([
       { text: 'Hmm.', thought: true },
-      { text: '', thought: true, thoughtSignature: 'sig' },
+      { text: '', thought: true, thoughtSignature: foreignSignatureOut('sig') },
       { functionCall: { id: 'c', name: 'now', args: {} } },
       { text: '' },
     ]);
