@@ -32,7 +32,7 @@ const READY_TIMEOUT_MS = 120_000;
 /** After this, a wrangler that ignored SIGTERM is killed so the ports are freed. */
 const STOP_GRACE_MS = 5000;
 const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
-/** The worker's settings (README, "Configuration") a shell may carry; provider keys come by the names PROVIDERS gives. */
+/** The worker's settings (docs/configuration.md, "Configuration") a shell may carry; provider keys come by the names PROVIDERS gives. */
 const WORKER_VARS = [
   'PROVIDERS',
   'CACHE_TTL_SECONDS',
@@ -55,7 +55,7 @@ const WORKER_VARS = [
 const DEMO_VIEWS = { 'openai-only': { providers: ['openai'] } };
 /**
  * The demo's aliases: Claude Code's model picker lists only ids with `claude` or `anthropic` in them,
- * so these put the OpenAI and Gemini fakes' current models in it (README, "Claude Code on any of your models").
+ * so these put the OpenAI and Gemini fakes' current models in it (docs/clients.md, "Claude Code on any of your models").
  */
 const DEMO_ALIASES = { 'claude-gpt-5': 'gpt-5', 'claude-gemini-3-pro': 'gemini-3-pro-preview' };
 

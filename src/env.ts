@@ -30,7 +30,7 @@ export interface Env {
   CLIENT_KEY_SECRET?: string;
   /** The secret before a rotation: keys it signed keep working until they are re-issued. */
   CLIENT_KEY_SECRET_PREVIOUS?: string;
-  /** Optional per-key limit: a `[[ratelimits]]` binding (README, "Inference"). */
+  /** Optional per-key limit: a `[[ratelimits]]` binding (docs/api.md, "Inference"). */
   CLIENT_RATE_LIMITER?: RateLimit;
   /** Provider keys, each under the name its entry gives in `apiKeySecret`. */
   [secret: string]: unknown;

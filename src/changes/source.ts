@@ -1,5 +1,5 @@
 /**
- * @module Where an isolate reads the change feed: the coordinator, which records it (README, "Change
+ * @module Where an isolate reads the change feed: the coordinator, which records it (docs/api.md, "Change
  * feed"). Without one (not bound, or not answering) there is no feed to read.
  */
 import { noteUnreachable } from '../coordinator/client.ts';

@@ -1,5 +1,5 @@
 /**
- * @module `WEBHOOKS`: where the change feed is POSTed, batch by batch (README, "Webhooks"). Each hook
+ * @module `WEBHOOKS`: where the change feed is POSTed, batch by batch (docs/api.md, "Webhooks"). Each hook
  * is a URL, an optional view (the receiver hears only of models in it) and the name of the secret
  * that signs its deliveries; the secret itself is read here and never logged or answered.
  */

@@ -1,5 +1,5 @@
 /**
- * @module The coordinator's part in the change feed, usage and history (README, "Change feed",
+ * @module The coordinator's part in the change feed, usage and history (docs/api.md, "Change feed",
  * "Webhooks", "Usage per key"): it records each list version it writes (changes/recorder.ts), works
  * through webhook deliveries on its alarm, and sums the isolates' usage batches. A failure here is
  * logged and never fails the refresh or the call it came with.

@@ -111,7 +111,7 @@ admin.get('/cache/status', async function status(c) {
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
 /**
- * The status document (README, "Admin"); holds no secret, so no key can reach it. `aliases`: each
+ * The status document (docs/admin.md, "Admin"); holds no secret, so no key can reach it. `aliases`: each
  * `ALIASES` entry and, checked against this list, why it is not served (a listed id it would shadow,
  * a target not listed), since only a list can show that.
  */

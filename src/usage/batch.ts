@@ -3,7 +3,7 @@
  * batch a few seconds after the first call counted: no KV write and no coordinator call per request,
  * and never on an answer's path (the send runs in `waitUntil`). A batch that cannot be sent is kept
  * for the next one, up to a bound; an isolate evicted before its send loses those seconds of counts
- * (README, "Usage", says so).
+ * (docs/api.md, "Usage", says so).
  */
 import { logEvent } from '../log.ts';
 import type { Tokens } from './extract.ts';

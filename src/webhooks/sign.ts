@@ -1,7 +1,7 @@
 /**
  * @module The signature on every webhook delivery: `X-Models-Edge-Signature: t=<unix seconds>,v1=<hex
  * HMAC-SHA256(secret, t + "." + body)>`. The time is inside the MAC so a receiver can refuse replays
- * (README, "Webhooks", has the receiver's side).
+ * (docs/api.md, "Webhooks", has the receiver's side).
  */
 
 export const SIGNATURE_HEADER = 'X-Models-Edge-Signature';
