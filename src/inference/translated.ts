@@ -17,7 +17,7 @@ import { countedTokens, type ClientDialect, type OwnerContext, type OwnerDialect
 import { estimateInputTokens } from '../translate/estimate.ts';
 import { failure } from '../translate/failure.ts';
 import { geminiClient, geminiOwner } from '../translate/gemini/index.ts';
-import type { Request as IrRequest, Usage } from '../translate/ir.ts';
+import type { Usage } from '../translate/ir.ts';
 import { messagesClient, messagesOwner } from '../translate/messages/index.ts';
 import { translateStream, type StreamFailure } from '../translate/pipe.ts';
 import { Refusal } from '../translate/refuse.ts';

@@ -67,13 +67,6 @@ function geminiError(answer: { status: number; text: string }, status: number, c
   return body.error;
 }
 
-function openaiError(answer: { status: number; text: string }, status: number, code: string): { message: string } {
-  expect(answer.status).toBe(status);
-  const body = JSON.parse(answer.text) as { error: { message: string; type: string; code: string } };
-  expect(body).toEqual({ error: { message: expect.any(String), type: expect.any(String), code } });
-  return body.error;
-}
-
 describe('Anthropic dialect: own errors in Anthropic’s shape', () => {
   it('asks for a key, refuses a bad one and two different ones, with authentication_error', async () => {
     const { env, key } = await setup();

@@ -6,10 +6,10 @@
  * chunk (OpenAI), vLLM/SGLang naming the matched stop, an `error` object mid-stream.
  */
 import { isObject, type Json } from '../../providers/narrow.ts';
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../../json-chars.ts';
 import type { StreamReader } from '../codec.ts';
 import type { Event, Request } from '../ir.ts';
 import { failure } from '../failure.ts';
+import { follow, jsonProgress, type JsonProgress } from '../json-close.ts';
 import { reasoningOf } from './answer.ts';
 import { madeUpCallId, namedStop, stopFromChat, trailingStop, usageFromChat, usageOf } from './common.ts';
 import { failureOf } from './errors.ts';
@@ -22,25 +22,7 @@ export const NOT_JSON = 'the upstream sent a stream event that is not JSON';
  * One call as read so far: its own index, its id (`ownId`: the owner's, not made up), where its arguments'
  * JSON stands (to see it close), and `held`: its arguments so far while its name has not come yet.
  */
-type Call = { index: number; id: string; ownId: boolean; depth: number; inString: boolean; escaped: boolean; complete: boolean; held?: string };
-
-/** Follows the arguments' JSON through one piece (O(piece)) and marks the call complete when it closes. */
-function scan(call: Call, piece: string): void {
-  for (let i = 0; i < piece.length && !call.complete; i++) {
-    const c = piece.charCodeAt(i);
-    if (call.inString) {
-      if (call.escaped) call.escaped = false;
-      else if (c === BACKSLASH) call.escaped = true;
-      else if (c === QUOTE) call.inString = false;
-    } else if (c === QUOTE) {
-      call.inString = true;
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      call.depth++;
-    } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --call.depth === 0) {
-      call.complete = true;
-    }
-  }
-}
+type Call = JsonProgress & { index: number; id: string; ownId: boolean; held?: string };
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -69,7 +51,7 @@ export function streamReader(request: Request): StreamReader {
     if (current?.held !== undefined) {
       if (id !== undefined && !current.ownId) Object.assign(current, { id, ownId: true });
       if (!current.complete) {
-        scan(current, args);
+        follow(current, args);
         current.held += args;
       }
       if (name !== undefined) release(current, name, out);
@@ -78,9 +60,9 @@ export function streamReader(request: Request): StreamReader {
     // A new index, another id where the owner gave one (Ollama), or a name once the call at the index has
     // closed its JSON (whole calls with neither index nor id) is a new call.
     if (current === undefined || (id !== undefined && current.ownId && id !== current.id) || (current.complete && name !== undefined)) {
-      current = { index: callCount++, id: id ?? madeUpCallId(answerId, callCount - 1), ownId: id !== undefined, depth: 0, inString: false, escaped: false, complete: false };
+      current = { index: callCount++, id: id ?? madeUpCallId(answerId, callCount - 1), ownId: id !== undefined, ...jsonProgress() };
       calls.set(ownerIndex, current);
-      scan(current, args);
+      follow(current, args);
       // The first event of a call carries its name (ir.ts): without one yet, the call waits for it.
       if (name === undefined) current.held = args;
       else out.push({ type: 'tool_call', index: current.index, id: current.id, name, arguments: args });
@@ -88,7 +70,7 @@ export function streamReader(request: Request): StreamReader {
     }
     // A piece after the call's JSON closed can only be padding.
     if (args === '' || current.complete) return;
-    scan(current, args);
+    follow(current, args);
     out.push({ type: 'tool_call', index: current.index, arguments: args });
   }
 

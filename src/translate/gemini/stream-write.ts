@@ -7,12 +7,13 @@
  */
 import type { AnswerContext, StreamWriter } from '../codec.ts';
 import type { Event, StopReason, Usage } from '../ir.ts';
+import { follow, jsonProgress, type JsonProgress } from '../json-close.ts';
 import { argsOf, foreignSignatureOut } from './answer.ts';
 import { geminiErrorJson } from './errors.ts';
 import { writeFinish, writeUsage } from './usage.ts';
 
 /** A call being held: its pieces, and where its JSON stands (depth, inside a string, after a backslash). */
-type HeldCall = { id: string; name: string; signature?: string; text: string; depth: number; inString: boolean; escaped: boolean; opened: boolean; sent: boolean };
+type HeldCall = JsonProgress & { id: string; name: string; signature?: string; text: string; sent: boolean };
 
 export function geminiStreamWriter(context: AnswerContext): StreamWriter {
   const thoughts = context.request.reasoning?.includeText === true;
@@ -85,13 +86,13 @@ export function geminiStreamWriter(context: AnswerContext): StreamWriter {
           case 'tool_call': {
             let call = calls.get(event.index);
             if (call === undefined) {
-              call = { id: event.id ?? `call_${responseId}_${event.index}`, name: event.name ?? '', text: '', depth: 0, inString: false, escaped: false, opened: false, sent: false };
+              call = { id: event.id ?? `call_${responseId}_${event.index}`, name: event.name ?? '', text: '', ...jsonProgress(), sent: false };
               calls.set(event.index, call);
             }
             if (event.signature !== undefined) call.signature = event.signature;
             if (call.sent) break;
             call.text += event.arguments;
-            if (closes(call, event.arguments)) out += sendCall(call);
+            if (follow(call, event.arguments)) out += sendCall(call);
             break;
           }
           case 'usage':
@@ -118,22 +119,3 @@ export function geminiStreamWriter(context: AnswerContext): StreamWriter {
   };
 }
 
-/** Whether `piece` closes the call's JSON object (a scan without parsing: braces outside strings). */
-function closes(call: HeldCall, piece: string): boolean {
-  for (let i = 0; i < piece.length; i++) {
-    const c = piece.charCodeAt(i);
-    if (call.inString) {
-      if (call.escaped) call.escaped = false;
-      else if (c === 0x5c) call.escaped = true;
-      else if (c === 0x22) call.inString = false;
-    } else if (c === 0x22) call.inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      call.depth++;
-      call.opened = true;
-    } else if (c === 0x7d || c === 0x5d) {
-      call.depth--;
-      if (call.opened && call.depth === 0) return true;
-    }
-  }
-  return false;
-}

@@ -5,7 +5,7 @@
  * it, a tool call when its arguments close as JSON), then sends them as one delta and streams on. In the
  * usual order (thinking, text, then one call after another) nothing waits. Writes SSE text directly.
  */
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../../json-chars.ts';
+import { follow, jsonProgress, type JsonProgress } from '../json-close.ts';
 import { toolUseId } from './write-request.ts';
 
 type Kind = 'text' | 'thinking' | 'tool';
@@ -19,14 +19,9 @@ type Block = {
   parts: string[];
   started: boolean;
   closed: boolean;
-  /** Where the arguments' JSON stands, for "complete": nesting depth, inside a string, after a backslash. */
-  depth: number;
-  inString: boolean;
-  escaped: boolean;
-  complete: boolean;
   /** Whether any piece came (a call without one gets `{}`). */
   received: boolean;
-};
+} & JsonProgress;
 
 /** One SSE frame in Anthropic's form: the event name and its data (whose `type` repeats the name). */
 export function frame(event: string, data: string): string {
@@ -91,7 +86,7 @@ export class BlockQueue {
   }
 
   private open(kind: Kind, id: string, name: string): Block {
-    const block: Block = { index: this.blocks.length, kind, id, name, parts: [], started: false, closed: false, depth: 0, inString: false, escaped: false, complete: false, received: false };
+    const block: Block = { index: this.blocks.length, kind, id, name, parts: [], started: false, closed: false, ...jsonProgress(), received: false };
     this.blocks.push(block);
     return block;
   }
@@ -101,7 +96,7 @@ export class BlockQueue {
     // A piece for a call whose JSON already closed can only be padding; it has no block to go to.
     if (block.closed || piece === '') return;
     block.received = true;
-    if (block.kind === 'tool') scan(block, piece);
+    if (block.kind === 'tool') follow(block, piece);
     if (block.started) out.push(delta(block, piece));
     else block.parts.push(piece);
     this.pump(out);
@@ -135,20 +130,3 @@ export class BlockQueue {
   }
 }
 
-/** Follows the arguments' JSON through one piece (O(piece)) and marks the call complete when it closes. */
-function scan(block: Block, piece: string): void {
-  for (let i = 0; i < piece.length && !block.complete; i++) {
-    const c = piece.charCodeAt(i);
-    if (block.inString) {
-      if (block.escaped) block.escaped = false;
-      else if (c === BACKSLASH) block.escaped = true;
-      else if (c === QUOTE) block.inString = false;
-    } else if (c === QUOTE) {
-      block.inString = true;
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      block.depth++;
-    } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --block.depth === 0) {
-      block.complete = true;
-    }
-  }
-}

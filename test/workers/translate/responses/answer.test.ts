@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Answer, Event, Request } from '../../../../src/translate/ir.ts';
+import type { Answer, Event } from '../../../../src/translate/ir.ts';
 import { Refusal } from '../../../../src/translate/refuse.ts';
 import { responsesClient } from '../../../../src/translate/responses/index.ts';
 import real from '../../../fixtures/translate/responses/openai-streams.json';
