@@ -11,6 +11,8 @@
  *   on what may pass. JavaScript per read, on the client's path: that is what taking bytes out costs.
  * - **Pumped** (a body made in JavaScript, e.g. a translated answer): the same loop without the filter,
  *   one stage where a tap and a pipe were two.
+ * - **Read whole** (`readWhole`: a whole answer of declared length up to `WHOLE_ANSWER_BYTES`):
+ *   one read, then the bytes are sent; forward.ts decides.
  *
  * Why the copy waits: a tee pulls from the provider what its most demanding branch asks for, so a
  * 64 KiB read pending on the copy would hold the client's first bytes back until 64 KiB had come; read
@@ -21,8 +23,19 @@
 import type { UsageTail } from '../usage/tap.ts';
 import type { UsageChunkFilter } from '../usage/hidden-usage.ts';
 
+/**
+ * What the pump may write ahead of the client's side: a write then returns at once instead of waiting
+ * for the client's side to take the last one (measured: bench/stream-modes.ts, `pump` against `pump-hwm`).
+ */
+const PUMP_QUEUE_BYTES = 64 * 1024;
 /** The drained branch's read size: one JavaScript turn per this many bytes of answer. */
 export const DRAIN_BYTES = 64 * 1024;
+/**
+ * A provider's whole answer (not a stream) that declares a length up to this is read whole, then sent:
+ * one JavaScript turn, no stream stages. A chat answer is a few kilobytes; a longer one (a large batch
+ * of embeddings) is piped as it comes, so no call holds more than this in the isolate.
+ */
+export const WHOLE_ANSWER_BYTES = 256 * 1024;
 
 export interface AnswerBody {
   /** What the client gets. */
@@ -40,9 +53,9 @@ export function answerBody(
   body: ReadableStream<Uint8Array>,
   { tail, filter, length, fromProvider = false }: { tail?: UsageTail; filter?: UsageChunkFilter; length?: number; fromProvider?: boolean } = {},
 ): AnswerBody {
-  const { readable, writable } = length !== undefined && filter === undefined ? new FixedLengthStream(length) : new IdentityTransformStream();
   // Only a fetch's own body is piped: the runtime cannot pipe one of its transform streams into another.
   if (filter === undefined && fromProvider) {
+    const { readable, writable } = length !== undefined ? new FixedLengthStream(length) : new IdentityTransformStream();
     if (tail === undefined) return { body: readable, ended: settle(body.pipeTo(writable)) };
     // The copy is read once the client's branch has ended: a read pending on it meanwhile would hold
     // the client's bytes back (a tee pulls what its most demanding branch asks for).
@@ -56,7 +69,25 @@ export function answerBody(
     );
     return { body: readable, ended: settle(read) };
   }
+  // The pump's writes queue up to PUMP_QUEUE_BYTES instead of each waiting for the client's side.
+  const queue = { highWaterMark: PUMP_QUEUE_BYTES };
+  const { readable, writable } = length !== undefined && filter === undefined ? new FixedLengthStream(length, queue) : new IdentityTransformStream(queue);
   return { body: readable, ended: settle(pump(body, writable.getWriter(), tail, filter)) };
+}
+
+/**
+ * A whole answer of declared length, read at once: its bytes (seen by `tail`), or null when the provider
+ * broke off before the length it declared. Reading it whole costs one JavaScript turn where a tee, a pipe
+ * and a drained copy cost several; the client needs its last byte before it can use a JSON answer anyway.
+ */
+export async function readWhole(answer: Response, tail: UsageTail | undefined): Promise<Uint8Array | null> {
+  try {
+    const bytes = new Uint8Array(await answer.arrayBuffer());
+    tail?.see(bytes);
+    return bytes;
+  } catch {
+    return null;
+  }
 }
 
 async function drain(body: ReadableStream<Uint8Array>, tail: UsageTail | undefined): Promise<void> {
@@ -77,8 +108,9 @@ async function pump(body: ReadableStream<Uint8Array>, writer: WritableStreamDefa
   const reader = body.getReader();
   let written: Promise<void> = Promise.resolve();
   const pass = (bytes: Uint8Array) => {
-    written.catch(() => undefined); // the last write's failure is the one awaited
     written = writer.write(bytes);
+    // Awaited only at the end (or never, when the provider broke off first): a failure is seen there or by `writer.ready`.
+    written.catch(() => undefined);
   };
   try {
     for (;;) {
@@ -89,8 +121,8 @@ async function pump(body: ReadableStream<Uint8Array>, writer: WritableStreamDefa
         else filter.push(value, pass);
       }
       if (done) break;
-      // The client's side has taken it: the provider is read at the client's pace, nothing piles up here.
-      await written;
+      // Past the queue's bound the provider is read at the client's pace: nothing piles up here.
+      if ((writer.desiredSize ?? 0) <= 0) await writer.ready;
     }
     filter?.end(pass);
     await written;

@@ -17,8 +17,8 @@ import { explainFetchFailure, logFetchFailure } from '../upstream/failure.ts';
 import { RedirectRefused, upstreamFetch, type Purpose } from '../upstream/fetch.ts';
 import type { Tokens, UsageFormat } from '../usage/extract.ts';
 import { usageChunkFilter } from '../usage/hidden-usage.ts';
-import { usageTail } from '../usage/tap.ts';
-import { answerBody } from './answer-body.ts';
+import { usageTail, type UsageTail } from '../usage/tap.ts';
+import { answerBody, readWhole, WHOLE_ANSWER_BYTES } from './answer-body.ts';
 
 /** Response headers a provider must not set for our origin, and hop-by-hop headers (RFC 9110 §7.6.1). */
 const DROPPED_RESPONSE_HEADERS = ['set-cookie', 'set-cookie2', 'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
@@ -123,25 +123,49 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   const hide = call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '');
   if (hide) responseHeaders.delete('content-length');
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
-  const { body, ended: done } = answerBody(answer.body, {
+  const declared = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+  if (!hide && declared !== undefined && declared <= WHOLE_ANSWER_BYTES) {
+    // A whole answer of known, bounded length: read at once, then sent (answer-body.ts, readWhole).
+    const bytes = await readWhole(answer, tail);
+    const durationMs = Date.now() - started;
+    if (bytes === null) {
+      // The provider broke off (a 502 the client can read), or the client left (nobody to tell).
+      const left = call.request.signal.aborted;
+      behind(call, Promise.resolve({ status: left ? answer.status : 502, ttfbMs, durationMs, error: left ? 'stream_interrupted' : 'answer_unreadable' }), tail);
+      throw apiError(502, 'upstream_error', `[${call.entry.id}] POST ${new URL(call.url).origin}: the answer broke off before it could be read.`);
+    }
+    behind(call, Promise.resolve(outcome(call, answer.status, ttfbMs, durationMs, false)), tail);
+    return new Response(bytes, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
+  }
+  const { body, ended } = answerBody(answer.body, {
     ...(tail === undefined ? {} : { tail }),
     ...(hide ? { filter: usageChunkFilter() } : {}),
-    ...(Number.isSafeInteger(length) && length >= 0 ? { length } : {}),
+    ...(declared === undefined ? {} : { length: declared }),
     fromProvider: answer === upstream,
   });
-  const ended = done.then(({ interrupted }) => ({ durationMs: Date.now() - started, interrupted }));
-  // The line and the count are made behind the answer, a timer turn after its end, so that the answer's
-  // last bytes never wait on them (under `wrangler dev` a log line costs milliseconds of the tooling's work).
+  behind(call, ended.then(({ interrupted }) => outcome(call, answer.status, ttfbMs, Date.now() - started, interrupted)), tail);
+  return new Response(body, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
+}
+
+/** How an answer that reached the client went, for its log line and count. */
+function outcome(call: Call, status: number, ttfbMs: number, durationMs: number, interrupted: boolean): LineOutcome {
+  const error = interrupted ? 'stream_interrupted' : call.failedInAnswer?.();
+  return { status, ttfbMs, durationMs, ...(error === undefined ? {} : { error }) };
+}
+
+/**
+ * The line and the count once the answer has ended, a timer turn later, so that the answer's last bytes
+ * never wait on them (under `wrangler dev` a log line costs milliseconds of the tooling's work).
+ */
+function behind(call: Call, ended: Promise<LineOutcome>, tail: UsageTail | undefined): void {
   call.background.waitUntil(
-    ended.then(({ durationMs, interrupted }) =>
+    ended.then((done) =>
       behindAnswer(async () => {
-        const error = interrupted ? 'stream_interrupted' : call.failedInAnswer?.();
-        logLine(call, { status: answer.status, ttfbMs, durationMs, ...(error === undefined ? {} : { error }) });
-        call.usage?.count(error !== undefined || answer.status >= 400, call.usage.tokens?.() ?? tail?.tokens() ?? null);
+        logLine(call, done);
+        call.usage?.count(done.error !== undefined || done.status >= 400, call.usage.tokens?.() ?? tail?.tokens() ?? null);
       }),
     ),
   );
-  return new Response(body, { status: answer.status, statusText: answer.statusText, headers: responseHeaders });
 }
 
 /**
@@ -160,7 +184,9 @@ function answerHeaders(upstream: Headers): Headers {
   return headers;
 }
 
+type LineOutcome = { status: number; ttfbMs: number; durationMs: number; error?: string };
+
 /** One line per call: who, which model where, how it went. Never the prompt, the completion or a key. */
-function logLine(call: Call, outcome: { status: number; ttfbMs: number; durationMs: number; error?: string }): void {
+function logLine(call: Call, outcome: LineOutcome): void {
   logEvent('inference', { key: call.keyName, model: call.model.id, provider: call.entry.id, dialect: call.dialect, path: call.route, ...outcome });
 }

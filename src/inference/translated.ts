@@ -47,6 +47,7 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 /** Upstream headers a translated error keeps: when to retry, and the id its owner knows the call by. */
 const KEPT_ERROR_HEADERS = ['retry-after', 'x-request-id', 'request-id'];
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
+const encoder = new TextEncoder();
 
 /**
  * Where a client's call for this owner goes: `native` (the owner speaks the client's dialect, or an OpenAI
@@ -185,14 +186,20 @@ export async function translatedCall(c: Context<AppEnv>, target: Target, client:
         return errorAnswer(writer, answer.status, sanitise(answer.message, secrets) || 'the upstream reported an error');
       }
       usage = answer.usage;
-      return new Response(JSON.stringify(writer.writeAnswer(answer, answerContext)), { status: 200, headers: JSON_HEADERS });
+      return jsonAnswer(200, JSON.stringify(writer.writeAnswer(answer, answerContext)));
     },
   );
 }
 
 function errorAnswer(writer: ClientDialect, status: number, message: string): Response {
   const answer = writer.writeError(failure(status, message));
-  return new Response(answer.body, { status: answer.status, headers: JSON_HEADERS });
+  return jsonAnswer(answer.status, answer.body);
+}
+
+/** A whole answer made here, its length declared: forward() sends such bytes in one piece (answer-body.ts, readWhole). */
+function jsonAnswer(status: number, text: string): Response {
+  const bytes = encoder.encode(text);
+  return new Response(bytes, { status, headers: { ...JSON_HEADERS, 'Content-Length': String(bytes.length) } });
 }
 
 /** A client's token count for this owner: the owner's own counter where it has one, else the estimate. */
