@@ -56,6 +56,8 @@ export interface LongStream {
   /** Median of each round's models-edge ÷ forwarder throughput. */
   ratio: number;
   roundRatios: number[];
+  /** Median of each round's models-edge ÷ JS_LOOP_FORWARDER throughput, when it ran. */
+  overJsLoop?: number;
 }
 
 export interface CallCostFigures {
@@ -97,17 +99,33 @@ export async function callCpu(
   });
 }
 
-/** One LONG_STREAM_EVENTS-event stream per contender per round, not drip-fed. */
-export async function longStreams(edge: Forwarding, forwarder: Forwarding, rounds: number, setStream: (shape: StreamShape) => void): Promise<LongStream[]> {
+/** The forwarder writing one log line behind each answer, as models-edge does (FORWARD_LOG=1). */
+export const LOGGING_FORWARDER = 'forwarder + log line';
+
+/** The forwarder with every chunk of its answer read and written on by JavaScript (bench/forward-worker.ts, `x-forward-js`). */
+export const JS_LOOP_FORWARDER = 'forwarder, each chunk through JavaScript';
+
+/** The forwarder as `JS_LOOP_FORWARDER`: the same worker, asked by a header. */
+export function jsLoopForwarder(forwarder: Forwarding): Forwarding {
+  return { ...forwarder, name: JS_LOOP_FORWARDER, headers: { ...forwarder.headers, 'x-forward-js': '1' } };
+}
+
+/**
+ * One LONG_STREAM_EVENTS-event stream per contender per round, not drip-fed; `jsLoop` (the forwarder
+ * passing each chunk through JavaScript) takes the same turns: the floor of any answer JavaScript must
+ * see chunk by chunk.
+ */
+export async function longStreams(edge: Forwarding, forwarder: Forwarding, rounds: number, setStream: (shape: StreamShape) => void, jsLoop?: Forwarding): Promise<LongStream[]> {
   setStream({ chunks: LONG_STREAM_EVENTS, dripMs: 0 });
   const out: LongStream[] = [];
+  const contenders = jsLoop === undefined ? [forwarder, edge] : [forwarder, jsLoop, edge];
   for (const { label, call, target } of LONG_STREAMS) {
-    const mbps: Record<string, number[]> = { [edge.name]: [], [forwarder.name]: [] };
-    const cpu: Record<string, number[]> = { [edge.name]: [], [forwarder.name]: [] };
+    const mbps: Record<string, number[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
+    const cpu: Record<string, number[]> = Object.fromEntries(contenders.map((c) => [c.name, []]));
     for (let round = 0; round < rounds; round++) {
       const ms: Record<string, number> = {};
       let upstreamBytes = 0;
-      for (const contender of round % 2 === 0 ? [forwarder, edge] : [edge, forwarder]) {
+      for (const contender of round % 2 === 0 ? contenders : [...contenders].reverse()) {
         const before = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
         const { bytes, totalMs } = await timed(contender, call, 50);
         const after = contender.runtimePid === undefined ? undefined : cpuMs(contender.runtimePid);
@@ -117,13 +135,15 @@ export async function longStreams(edge: Forwarding, forwarder: Forwarding, round
         if (contender === forwarder) upstreamBytes = bytes;
         if (before !== undefined && after !== undefined) cpu[contender.name]?.push(after - before);
       }
-      for (const name of [edge.name, forwarder.name]) mbps[name]?.push(upstreamBytes / 1e6 / ((ms[name] ?? Number.NaN) / 1000));
+      for (const { name } of contenders) mbps[name]?.push(upstreamBytes / 1e6 / ((ms[name] ?? Number.NaN) / 1000));
     }
     const e = mbps[edge.name] ?? [];
     const f = mbps[forwarder.name] ?? [];
+    const j = jsLoop === undefined ? undefined : mbps[jsLoop.name];
     const roundRatios = e.map((v, i) => v / (f[i] ?? Number.NaN));
     out.push({
       label, call, target,
+      ...(j === undefined ? {} : { overJsLoop: median(e.map((v, i) => v / (j[i] ?? Number.NaN))) }),
       mbps: Object.fromEntries(Object.entries(mbps).map(([k, v]) => [k, median(v)])),
       cpuMs: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)])),
       ratio: median(roundRatios),
@@ -137,28 +157,32 @@ export function callCostVerdicts(figures: CallCostFigures, edge: string, forward
   return [
     ...(figures.cpu ?? []).map((c) => ({
       target: `workerd CPU per call, ${c.call.name}, with a client key: ≤ ${CALL_CPU_TARGET}× the forwarder's`,
-      measured: `${fixed(c.ratio, 2)}× (${fixed(c.cpuMs[edge], 2)} vs ${fixed(c.cpuMs[forwarder], 2)} ms; each round ${c.roundRatios.map((r) => fixed(r, 2)).join(', ')})`,
+      measured:
+        `${fixed(c.ratio, 2)}× (${fixed(c.cpuMs[edge], 2)} vs ${fixed(c.cpuMs[forwarder], 2)} ms; each round ${c.roundRatios.map((r) => fixed(r, 2)).join(', ')})` +
+        (c.cpuMs[LOGGING_FORWARDER] === undefined ? '' : `; the forwarder writing the same log line ${fixed(c.cpuMs[LOGGING_FORWARDER], 2)} ms, models-edge ${fixed((c.cpuMs[edge] ?? Number.NaN) / c.cpuMs[LOGGING_FORWARDER], 2)}× of it`),
       met: c.ratio <= CALL_CPU_TARGET,
     })),
     ...(figures.streams ?? []).map((s) => ({
       target: `long stream (${LONG_STREAM_EVENTS.toLocaleString('en')} events), ${s.label}: ≥ ${s.target}× the forwarder's throughput`,
-      measured: `${fixed(s.ratio, 2)}× (${fixed(s.mbps[edge], 1)} vs ${fixed(s.mbps[forwarder], 1)} MB/s; each round ${s.roundRatios.map((r) => fixed(r, 2)).join(', ')})`,
+      measured:
+        `${fixed(s.ratio, 2)}× (${fixed(s.mbps[edge], 1)} vs ${fixed(s.mbps[forwarder], 1)} MB/s; each round ${s.roundRatios.map((r) => fixed(r, 2)).join(', ')})` +
+        (s.overJsLoop === undefined ? '' : `; the forwarder passing each chunk through JavaScript ${fixed(s.mbps[JS_LOOP_FORWARDER], 1)} MB/s, models-edge ${fixed(s.overJsLoop, 2)}× of it`),
       met: s.ratio >= s.target,
     })),
   ];
 }
 
-/** The forwarder writing one log line behind each answer, as models-edge does (FORWARD_LOG=1). */
-export const LOGGING_FORWARDER = 'forwarder + log line';
-
 export function callCostSection(figures: CallCostFigures, edge: string, forwarder: string): string {
   const cpuRows = (figures.cpu ?? []).map((c) => `| ${c.call.name} | ${fixed(c.cpuMs[forwarder], 2)} | ${fixed(c.cpuMs[LOGGING_FORWARDER], 2)} | ${fixed(c.cpuMs[edge], 2)} | ${fixed(c.ratio, 2)}× | ${c.roundRatios.map((r) => fixed(r, 2)).join(', ')} |`);
-  const streamRows = (figures.streams ?? []).map((s) => `| ${s.label} | \`${s.call.path}\` | ${fixed(s.mbps[forwarder], 1)} | ${fixed(s.mbps[edge], 1)} | ${fixed(s.ratio, 2)}× | ${s.roundRatios.map((r) => fixed(r, 2)).join(', ')} | ${fixed(s.cpuMs[forwarder], 0)} / ${fixed(s.cpuMs[edge], 0)} |`);
+  const streamRows = (figures.streams ?? []).map(
+    (s) =>
+      `| ${s.label} | \`${s.call.path}\` | ${fixed(s.mbps[forwarder], 1)} | ${fixed(s.mbps[JS_LOOP_FORWARDER], 1)} | ${fixed(s.mbps[edge], 1)} | ${fixed(s.ratio, 2)}× | ${s.roundRatios.map((r) => fixed(r, 2)).join(', ')} | ${fixed(s.overJsLoop, 2)}× | ${fixed(s.cpuMs[forwarder], 0)} / ${fixed(s.cpuMs[JS_LOOP_FORWARDER], 0)} / ${fixed(s.cpuMs[edge], 0)} |`,
+  );
   return `## What a call costs
 
 models-edge against the one-fetch forwarder (bench/forward-worker.ts) under the same \`wrangler dev\`, models-edge
 with a client key on every call, the two taking turns (order flipped every round), ${figures.rounds} rounds. Ratios
-are the median of each round's own ratio. How each part of a call adds up: README, "What a call costs".
+are the median of each round's own ratio. How each part of a call adds up: [development.md, "What a call costs"](development.md#what-a-call-costs).
 
 **CPU per call**: the worker's workerd process (all threads, from /proc) over ${figures.callsPerRound} calls a round, one
 at a time after 10 ms of idle; a streamed call has 3 content events 5 ms apart. Beside them, taking the same
@@ -173,10 +197,13 @@ ${cpuRows.join('\n')}
 **Long streams**: one ${LONG_STREAM_EVENTS.toLocaleString('en')}-event stream per contender per round, as fast as the fake provider
 sends it; the forwarder gets the call models-edge sends on (for the translated stream: the OpenAI chat call).
 Throughput is the provider's stream (the bytes the forwarder passes on) over the time to the answer's last byte,
-for both: a translated answer says the same stream in other, fewer bytes.
+for all: a translated answer says the same stream in other, fewer bytes. Beside them, taking the same turns, the
+forwarder with every chunk read and written on by a JavaScript loop that does nothing else (\`x-forward-js\`): the
+floor of any answer that JavaScript must see chunk by chunk as it comes (taking the usage chunk out, translating),
+since the runtime charges each chunk's JavaScript turn whatever the loop does with it.
 
-| stream | path | forwarder MB/s | models-edge MB/s | ratio | each round | workerd CPU ms per stream, forwarder / models-edge |
-|---|---|--:|--:|--:|---|--:|
+| stream | path | forwarder MB/s | forwarder, each chunk through JavaScript MB/s | models-edge MB/s | ratio | each round | models-edge ÷ JavaScript loop | workerd CPU ms per stream, forwarder / JavaScript loop / models-edge |
+|---|---|--:|--:|--:|--:|---|--:|--:|
 ${streamRows.join('\n')}`;
 }
 

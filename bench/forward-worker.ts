@@ -4,7 +4,9 @@
  * answer as it is. Whatever models-edge does beyond this on an inference call (the key check, the body's
  * parse and rewrite, the model lookup, the header hygiene, the pass-through stream, the log line) shows
  * as the distance between the two. With `FORWARD_LOG=1` it also passes the answer through a stream and
- * writes one line behind it as models-edge does: the control that prices that line alone.
+ * writes one line behind it as models-edge does: the control that prices that line alone. A request with
+ * `x-forward-js: 1` has every chunk of its answer read and written on by a JavaScript loop, nothing else:
+ * the least any answer that JavaScript must see chunk by chunk (a filter, a translation) can cost.
  */
 
 interface ForwardEnv {
@@ -18,6 +20,17 @@ interface ForwardEnv {
 /** The request headers a native client's call needs upstream (the body's type, the API version and betas). */
 const FORWARDED = ['content-type', 'accept', 'anthropic-version', 'anthropic-beta'];
 
+/** Each chunk read, then written on once the client's side has taken the last: models-edge's loop without its work. */
+async function chunkByChunk(body: ReadableStream<Uint8Array>, writer: WritableStreamDefaultWriter<Uint8Array>): Promise<void> {
+  const reader = body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    await writer.write(value);
+  }
+  await writer.close();
+}
+
 export default {
   async fetch(request: Request, env: ForwardEnv, ctx: ExecutionContext): Promise<Response> {
     const started = Date.now();
@@ -30,6 +43,11 @@ export default {
       if (value !== null) headers.set(name, value);
     }
     const answer = await fetch(`${env.FORWARD_TO}${url.pathname}${url.search}`, { method: request.method, headers, body: request.body });
+    if (request.headers.get('x-forward-js') === '1' && answer.body !== null) {
+      const { readable, writable } = new IdentityTransformStream();
+      ctx.waitUntil(chunkByChunk(answer.body, writable.getWriter()));
+      return new Response(readable, answer);
+    }
     if (env.FORWARD_LOG !== '1' || answer.body === null) return answer;
     const { readable, writable } = new IdentityTransformStream();
     const line = () => console.log(JSON.stringify({ event: 'forward', path: url.pathname, status: answer.status, durationMs: Date.now() - started }));

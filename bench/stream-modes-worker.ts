@@ -13,6 +13,10 @@
  *               (models-edge's counted calls)
  *   pump        one JavaScript loop: read what has come, write it to an IdentityTransformStream (models-edge's
  *               filtered and rewritten answers)
+ *   pump-hwm    the same, into an IdentityTransformStream with a 64 KiB highWaterMark, a write awaited only when
+ *               it is full (tried: no cheaper; each chunk still costs its JavaScript turns)
+ *   read-only   every chunk read by JavaScript, nothing written until the end: what the reads alone cost
+ *   buffer      the whole answer read at once, then sent (models-edge's whole answers of declared length)
  */
 
 interface ForwardEnv {
@@ -60,6 +64,20 @@ async function pump(body: ReadableStream<Uint8Array>, writable: WritableStream<U
   await writer.close();
 }
 
+async function pumpQueued(body: ReadableStream<Uint8Array>, writer: WritableStreamDefaultWriter<Uint8Array>, see: (chunk: Uint8Array) => void): Promise<void> {
+  const reader = body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value !== undefined && value.length > 0) {
+      see(value);
+      void writer.write(value);
+      if ((writer.desiredSize ?? 0) <= 0) await writer.ready;
+    }
+    if (done) break;
+  }
+  await writer.close();
+}
+
 export default {
   async fetch(request: Request, env: ForwardEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
@@ -101,6 +119,29 @@ export default {
       }
       case 'pump':
         return piped((writable) => pump(body, writable, see));
+      case 'pump-hwm': {
+        const { readable, writable } = new IdentityTransformStream({ highWaterMark: BLOCK_BYTES });
+        behind(pumpQueued(body, writable.getWriter(), see));
+        return new Response(readable, answer);
+      }
+      case 'read-only':
+        return piped(async (writable) => {
+          const reader = body.getReader();
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (value !== undefined) see(value);
+            if (done) break;
+          }
+          const writer = writable.getWriter();
+          await writer.write(new TextEncoder().encode('data: [DONE]\n\n'));
+          await writer.close();
+        });
+      case 'buffer': {
+        const bytes = new Uint8Array(await answer.arrayBuffer());
+        see(bytes);
+        behind(Promise.resolve());
+        return new Response(bytes, answer);
+      }
       case 'tee-after': {
         const [client, copy] = body.tee();
         return piped((writable) => client.pipeTo(writable).then(() => drain(copy, see, BLOCK_BYTES)));

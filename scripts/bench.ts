@@ -24,7 +24,7 @@ import {
   FORWARD_WORKER, forwarderVars, LOG_LINE_CALL, PASSTHROUGH_CALLS, passthroughFigures, startForwarder, type PassthroughCall, type PassthroughFigures, type StreamShape,
 } from '../bench/passthrough.ts';
 import { startPlainWorker } from './lib/plain-worker.ts';
-import { callCostSection, callCostVerdicts, callCpu, LOGGING_FORWARDER, longStreams, type CallCostFigures } from '../bench/call-cost.ts';
+import { callCostSection, callCostVerdicts, callCpu, JS_LOOP_FORWARDER, jsLoopForwarder, LOGGING_FORWARDER, longStreams, type CallCostFigures } from '../bench/call-cost.ts';
 import { coldFills, memoryFigures, slowestUpstreamMs, staleReads } from '../bench/probes.ts';
 import { refreshCpu } from '../bench/refresh-cpu.ts';
 import { EDGE, FORWARDER, KEYED, LOG_LINE_CONTENDERS, type Verdict } from '../bench/verdict.ts';
@@ -342,8 +342,10 @@ async function callCostRun(upstreams: RunningUpstreams, edge: DevWorker, clientK
     }
     if (parts.includes('long-streams')) {
       log(`long streams: ${callCostOptions.streamRounds} rounds`);
-      figures.streams = await longStreams(me, fwd, callCostOptions.streamRounds, setStream);
-      for (const s of figures.streams) log(`${s.label}: ${s.mbps[EDGE]?.toFixed(1)} vs ${s.mbps[FORWARDER]?.toFixed(1)} MB/s, ${s.ratio.toFixed(2)}x (rounds ${s.roundRatios.map((r) => r.toFixed(2)).join(', ')})`);
+      figures.streams = await longStreams(me, fwd, callCostOptions.streamRounds, setStream, jsLoopForwarder(fwd));
+      for (const s of figures.streams) {
+        log(`${s.label}: ${s.mbps[EDGE]?.toFixed(1)} vs ${s.mbps[FORWARDER]?.toFixed(1)} MB/s, ${s.ratio.toFixed(2)}x (rounds ${s.roundRatios.map((r) => r.toFixed(2)).join(', ')}); JavaScript loop ${s.mbps[JS_LOOP_FORWARDER]?.toFixed(1)} MB/s, models-edge ${s.overJsLoop?.toFixed(2)}x of it`);
+      }
     }
     return figures;
   } finally {
