@@ -107,10 +107,13 @@ async function drain(body: ReadableStream<Uint8Array>, tail: UsageTail | undefin
 async function pump(body: ReadableStream<Uint8Array>, writer: WritableStreamDefaultWriter<Uint8Array>, tail: UsageTail | undefined, filter: UsageChunkFilter | undefined): Promise<void> {
   const reader = body.getReader();
   let written: Promise<void> = Promise.resolve();
+  /** Set once a write failed: the client left. Writes are not awaited one by one, so the loop looks here. */
+  let left: { error: unknown } | undefined;
   const pass = (bytes: Uint8Array) => {
     written = writer.write(bytes);
-    // Awaited only at the end (or never, when the provider broke off first): a failure is seen there or by `writer.ready`.
-    written.catch(() => undefined);
+    written.catch((error: unknown) => {
+      left ??= { error };
+    });
   };
   try {
     for (;;) {
@@ -121,6 +124,8 @@ async function pump(body: ReadableStream<Uint8Array>, writer: WritableStreamDefa
         else filter.push(value, pass);
       }
       if (done) break;
+      // A client that left stops the provider's stream at its next chunk.
+      if (left !== undefined) throw left.error;
       // Past the queue's bound the provider is read at the client's pace: nothing piles up here.
       if ((writer.desiredSize ?? 0) <= 0) await writer.ready;
     }

@@ -120,12 +120,14 @@ export async function forward(call: Call, rewrite?: Rewrite): Promise<Response> 
   // must come out (answer-body.ts); a counted call's head and tail are read off a copy, unless the route
   // read its tokens itself (a translated answer). Its end (or the client leaving) times the call.
   const tail = call.usage === undefined || call.usage.tokens !== undefined ? undefined : usageTail(call.usage.format);
-  const hide = call.usage?.hideUsageChunk === true && answer.ok && /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '');
+  const stream = /^text\/event-stream/i.test(responseHeaders.get('content-type') ?? '');
+  const hide = call.usage?.hideUsageChunk === true && answer.ok && stream;
   if (hide) responseHeaders.delete('content-length');
   const length = Number(responseHeaders.get('content-length') ?? Number.NaN);
   const declared = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-  if (!hide && declared !== undefined && declared <= WHOLE_ANSWER_BYTES) {
+  if (!stream && declared !== undefined && declared <= WHOLE_ANSWER_BYTES) {
     // A whole answer of known, bounded length: read at once, then sent (answer-body.ts, readWhole).
+    // Never a stream, even one that declares its length: its events go out as they come.
     const bytes = await readWhole(answer, tail);
     const durationMs = Date.now() - started;
     if (bytes === null) {

@@ -2,7 +2,8 @@
  * A whole answer of declared length (src/inference/answer-body.ts, `readWhole`; docs/api.md, "Inference"):
  * read at once and sent with its length, counted from its bytes; one that breaks off before its declared
  * length is a 502 the client can read, logged and counted as a failure; one over WHOLE_ANSWER_BYTES
- * passes as it comes, unchanged. The provider is a fetch held by this test.
+ * passes as it comes, unchanged; a stream that declares a length still goes out event by event. The
+ * provider is a fetch held by this test.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../src/env.ts';
@@ -78,6 +79,48 @@ async function chat(env: Env, key: string) {
   await done();
   return { response, text };
 }
+
+describe('a stream that declares its length', () => {
+  it('still reaches the client event by event: the first before the provider sends the last', async () => {
+    const first = 'data: {"id":"chatcmpl-len1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\n';
+    const last = 'data: [DONE]\n\n';
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    provider(() => {
+      let sent = 0;
+      const body = new ReadableStream({
+        type: 'bytes',
+        async pull(controller) {
+          if (sent === 1) await released;
+          if (sent === 2) return controller.close();
+          controller.enqueue(encoder.encode(sent++ === 0 ? first : last));
+        },
+      });
+      const length = encoder.encode(first + last).length;
+      return new Response(body, { headers: { 'content-type': 'text/event-stream', 'content-length': String(length) } });
+    });
+    const { env, key } = await setup();
+    const { response, done } = await send(env, '/v1/chat/completions', {
+      method: 'POST',
+      headers: { ...bearer(key), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    while (!seen.includes('\n\n')) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      seen += decoder.decode(value, { stream: true });
+    }
+    expect(seen).toBe(first);
+    release();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) seen += decoder.decode(chunk.value, { stream: true });
+    expect(seen).toBe(first + last);
+    await done();
+  });
+});
 
 describe('a whole answer of declared length', () => {
   it('reaches the client as the provider sent it, with its length, and is counted from its usage', async () => {
