@@ -1,7 +1,9 @@
 /**
  * @module How an answer's body reaches the client while the call learns when it ended and, when
- * counted, what its first and last bytes were (src/usage/tap.ts). Three ways, cheapest first:
+ * counted, what its first and last bytes were (src/usage/tap.ts). Four ways, cheapest first:
  *
+ * - **Read whole** (`readWhole`: a whole answer, not a stream, of declared length up to
+ *   `WHOLE_ANSWER_BYTES`): one read, then the bytes are sent; forward.ts decides.
  * - **Piped** (the upstream's own body, nothing taken out): the runtime pumps it to the client, no
  *   JavaScript per chunk, the very bytes the provider sent. A counted call `tee`s it first; the copy is
  *   read once the client's branch has ended, in blocks of `DRAIN_BYTES` (`readAtLeast`): a few
@@ -10,9 +12,8 @@
  *   src/usage/hidden-usage.ts): one loop reads each chunk as it comes, sees it for the usage and hands
  *   on what may pass. JavaScript per read, on the client's path: that is what taking bytes out costs.
  * - **Pumped** (a body made in JavaScript, e.g. a translated answer): the same loop without the filter,
- *   one stage where a tap and a pipe were two.
- * - **Read whole** (`readWhole`: a whole answer of declared length up to `WHOLE_ANSWER_BYTES`):
- *   one read, then the bytes are sent; forward.ts decides.
+ *   one stage where a tap and a pipe were two. The loop's writes queue (`PUMP_QUEUE_BYTES`) rather
+ *   than each waiting for the client's side.
  *
  * Why the copy waits: a tee pulls from the provider what its most demanding branch asks for, so a
  * 64 KiB read pending on the copy would hold the client's first bytes back until 64 KiB had come; read
