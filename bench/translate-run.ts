@@ -6,21 +6,13 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { PairFigures } from './translate-figures.ts';
 import type { Verdict } from './verdict.ts';
 import { ROOT } from '../scripts/lib/dev-worker.ts';
 
 /** Contract §15 / issue #30: the translation's own CPU per streamed event, for every translated pair. */
 const TARGET_MS_PER_EVENT = 0.1;
 
-/** One translated pair's figures (bench/translate.ts). */
-export interface PairFigures {
-  client: string;
-  owner: string;
-  perEventMs: number;
-  eventsPerStream: number;
-  perRequestMs: number;
-  perAnswerMs: number;
-}
 export type TranslateFigures = PairFigures[];
 
 export async function translateCpu(rounds: number): Promise<TranslateFigures> {

@@ -19,19 +19,7 @@ import { messagesClient, messagesOwner } from '../src/translate/messages/index.t
 import { translateStream } from '../src/translate/pipe.ts';
 import { Refusal } from '../src/translate/refuse.ts';
 import { responsesClient } from '../src/translate/responses/index.ts';
-
-export interface PairFigures {
-  client: string;
-  owner: string;
-  /** CPU per owner event translated into the client's stream, median over the rounds. */
-  perEventMs: number;
-  /** Owner events per streamed answer in the measurement. */
-  eventsPerStream: number;
-  /** CPU to read one client request and write it for the owner (parse and serialise included). */
-  perRequestMs: number;
-  /** CPU to read one whole owner answer and write it for the client (parse and serialise included). */
-  perAnswerMs: number;
-}
+import type { PairFigures } from './translate-figures.ts';
 
 /** Text chunks, then one tool call whose arguments come in many pieces: what a coding agent's turn looks like. */
 const TEXT_CHUNKS = 400;
